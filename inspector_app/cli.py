@@ -1,0 +1,229 @@
+"""Command line ``inspector-app`` (see ``docs/cli.md``): the composition root.
+
+Each group of sub-commands lives in its own module exposing ``register(subparsers, parents)``;
+a handler has the signature ``handler(args, ctx) -> int``. Exit codes: 0 done, 1 input
+refused, 2 usage error, 3 internal error (one line on stderr; the traceback goes to the log
+file). No sub-command ever prints a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from inspector_app import __version__
+from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
+from inspector_app.home import Home, resolve_home
+from inspector_app.i18n import bi, set_language
+from inspector_app.progress import CancelToken, ProgressFn
+
+log = logging.getLogger("inspector.cli")
+
+#: Modules that register sub-commands, in help order. The composition root may import the
+#: ``sync`` and ``reports`` layers; the core's own modules never do.
+COMMAND_MODULES: list[str] = []
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: {bi('usage error')}: {message}\n")
+        raise SystemExit(2)
+
+
+@dataclass
+class CommandContext:
+    """What a handler gets besides its arguments."""
+
+    args: argparse.Namespace
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    cancel: CancelToken = field(default_factory=CancelToken)
+    _home: Home | None = None
+
+    @property
+    def home(self) -> Home:
+        """The home folder, created on first use."""
+        if self._home is None:
+            self._home = resolve_home(getattr(self.args, "home", None)).ensure()
+        return self._home
+
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def err(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+
+    def print_json(self, value: Any) -> None:
+        from inspector_app.jsonout import dumps
+
+        self.stdout.write(dumps(value) + "\n")
+
+    def progress(self) -> ProgressFn | None:
+        """A progress printer on stderr when stderr is a terminal, else None."""
+        if not self.stderr.isatty():
+            return None
+        stream = self.stderr
+
+        def show(done: int, total: int | None, text: str) -> None:
+            pct = f"{100 * done / total:5.1f}% " if total else ""
+            stream.write(f"\r\033[K{pct}{text}"[:200])
+            stream.flush()
+            if total is not None and done >= total:
+                stream.write("\r\033[K")
+
+        return show
+
+    def passphrase(self, *, confirm: bool = False, prompt: str | None = None) -> str:
+        """The passphrase: ``--passphrase-file``, ``INSPECTOR_PASSPHRASE``, else the terminal.
+
+        Never accepted as a plain argument.
+        """
+        path = getattr(self.args, "passphrase_file", None)
+        if path:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
+            return text.rstrip("\r\n")
+        env = os.environ.get("INSPECTOR_PASSPHRASE")
+        if env is not None:
+            return env
+        if not sys.stdin.isatty():
+            raise UsageError(
+                bi(
+                    "No passphrase: use --passphrase-file or INSPECTOR_PASSPHRASE when there is no terminal."
+                )
+            )
+        first = getpass.getpass((prompt or bi("Passphrase")) + ": ")
+        if confirm:
+            second = getpass.getpass(bi("Repeat the passphrase") + ": ")
+            if first != second:
+                raise UsageError(bi("The two passphrases differ."))
+        return first
+
+
+Handler = Callable[[argparse.Namespace, CommandContext], int]
+
+
+def common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        metavar="DIR",
+        help="home folder (identities, workspace, settings, log); also INSPECTOR_HOME",
+    )
+    common.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the passphrase from FILE (or INSPECTOR_PASSPHRASE)",
+    )
+    common.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = _Parser(
+        prog="inspector-app",
+        description="现场验收核查工具 Inspector — on-site acceptance inspections",
+    )
+    parser.add_argument("--version", action="version", version=f"inspector-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub, [common])
+    return parser
+
+
+def _setup_logging(home: Home) -> None:
+    handler = logging.handlers.RotatingFileHandler(
+        home.log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("inspector")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def _environment_message(exc: OSError) -> str | None:
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT):
+        return bi("Disk is full or the folder is not writable: {error}", error=exc)
+    return None
+
+
+def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.lang:
+        set_language(args.lang)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(out)
+        return 2
+    ctx = CommandContext(args=args, stdout=out, stderr=err)
+    try:
+        _setup_logging(ctx.home)
+    except OSError as exc:
+        err.write(
+            bi(
+                "Cannot use the home folder {path}: {error}",
+                path=getattr(args, "home", None) or "",
+                error=exc,
+            )
+            + "\n"
+        )
+        return 1
+    try:
+        return handler(args, ctx)
+    except UsageError as exc:
+        err.write(f"{bi('usage error')}: {exc.message}\n")
+        return 2
+    except (InspectorError, EnvironmentProblem) as exc:
+        err.write(exc.message + "\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write(bi("Interrupted.") + "\n")
+        return 1
+    except OSError as exc:
+        message = _environment_message(exc)
+        if message is not None:
+            err.write(message + "\n")
+            return 1
+        log.exception("internal error in %s", args.command)
+        err.write(
+            bi(
+                "Internal error: {error}. Details are in the log file {log}.",
+                error=type(exc).__name__,
+                log=ctx.home.log_file,
+            )
+            + "\n"
+        )
+        return 3
+    except Exception as exc:
+        log.exception("internal error in %s", args.command)
+        err.write(
+            bi(
+                "Internal error: {error}. Details are in the log file {log}.",
+                error=type(exc).__name__,
+                log=ctx.home.log_file,
+            )
+            + "\n"
+        )
+        return 3

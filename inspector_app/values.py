@@ -1,0 +1,124 @@
+"""Typed values of the case-package format: money, dates, timestamps (+08:00).
+
+Money is :class:`~decimal.Decimal`, never float. Timestamps are timezone-aware; every
+day-based rule works on calendar dates in +08:00 (:data:`TZ`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+TZ = timezone(timedelta(hours=8), "+08:00")
+_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TS = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class ValueProblem(ValueError):
+    """A value could not be parsed; ``hint`` explains likely Excel damage."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def parse_money(text: str) -> Decimal:
+    """``"680000.00"`` → ``Decimal("680000.00")``; at most two decimals, optional ``-``."""
+    s = text.strip()
+    if not _MONEY.match(s):
+        hint = None
+        if re.match(r"^-?[\d.]+E[+-]?\d+$", s, re.IGNORECASE):
+            hint = "scientific notation: the cell was probably reformatted by Excel"
+        elif "," in s or "，" in s:
+            hint = "thousands separators are not allowed"
+        raise ValueProblem(f"not a money amount: {text!r}", hint)
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - regex guarantees validity
+        raise ValueProblem(f"not a money amount: {text!r}") from exc
+
+
+def parse_date(text: str) -> date:
+    s = text.strip()
+    if not _DATE.match(s):
+        hint = None
+        if re.match(r"^\d{4}/\d{1,2}/\d{1,2}", s):
+            hint = "date written as YYYY/M/D: the cell was probably reformatted by Excel"
+        raise ValueProblem(f"not a date (YYYY-MM-DD): {text!r}", hint)
+    try:
+        return date.fromisoformat(s)
+    except ValueError as exc:
+        raise ValueProblem(f"not a valid date: {text!r}") from exc
+
+
+def parse_timestamp(text: str) -> tuple[datetime, bool]:
+    """Parse an ISO 8601 timestamp; returns ``(aware datetime, had_offset)``.
+
+    ``Z`` and a space instead of ``T`` are accepted; a timestamp without an offset is read as
+    +08:00 (the caller emits one ``NO_OFFSET`` warning per file).
+    """
+    s = text.strip()
+    m = _TS.match(s)
+    if not m:
+        hint = None
+        if re.match(r"^\d{4}/\d{1,2}/\d{1,2}", s):
+            hint = "date written as YYYY/M/D: the cell was probably reformatted by Excel"
+        raise ValueProblem(f"not a timestamp: {text!r}", hint)
+    year, month, day, hour, minute = (int(m.group(i)) for i in range(1, 6))
+    second = int(m.group(6) or 0)
+    frac = m.group(7)
+    micro = int((frac[1:] + "000000")[:6]) if frac else 0
+    off = m.group(8)
+    if off is None:
+        tz = TZ
+    elif off == "Z":
+        tz = UTC
+    else:
+        sign = -1 if off[0] == "-" else 1
+        digits = off[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        value = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+    except ValueError as exc:
+        raise ValueProblem(f"not a valid timestamp: {text!r}") from exc
+    return value, off is not None
+
+
+def local_date(value: datetime) -> date:
+    """The calendar date of ``value`` in +08:00."""
+    return value.astimezone(TZ).date()
+
+
+def now() -> datetime:
+    """The current time in +08:00."""
+    return datetime.now(TZ)
+
+
+def isoformat(value: datetime) -> str:
+    """``2025-03-02T09:15:00+08:00`` (seconds precision, +08:00)."""
+    return value.astimezone(TZ).isoformat(timespec="seconds")
+
+
+def window(n: int, end: date) -> tuple[date, date]:
+    """``window(N, X)``: the N calendar dates X−N+1 … X (inclusive bounds)."""
+    return end - timedelta(days=n - 1), end
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day of month ``months`` later, clamped to the month's end (08-31 + 3 → 11-30)."""
+    import calendar
+
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def money_str(value: Decimal) -> str:
+    """Two decimals, no exponent: ``Decimal('680000')`` → ``"680000.00"``."""
+    return f"{value.quantize(Decimal('0.01')):f}"
