@@ -13,8 +13,11 @@ done
 if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "[setup] apt-get install$missing" >&2
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2
+  aptlog=$(mktemp)
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing; } >"$aptlog" 2>&1; then
+    cat "$aptlog" >&2; echo "[setup] apt-get failed" >&2; exit 1
+  fi
+  rm -f "$aptlog"
 fi
 
 PY=${PYTHON:-python3}
@@ -26,7 +29,10 @@ stamp=.venv/.inspector-installed
 want=$(sha256sum pyproject.toml | cut -c1-64)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "[setup] pip install -e .[dev]" >&2
-  .venv/bin/python -m pip install -q --upgrade pip >&2
-  .venv/bin/python -m pip install -q -e ".[dev]" >&2
+  piplog=$(mktemp)
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[dev]"; } >"$piplog" 2>&1; then
+    cat "$piplog" >&2; echo "[setup] pip install failed" >&2; exit 1
+  fi
+  rm -f "$piplog"
   echo "$want" > "$stamp"
 fi
