@@ -1,0 +1,479 @@
+"""Scoring a set of answers against a checklist, the level rule, and its explanation.
+
+Everything is ``Decimal`` (0.7 × 3 is 2.1, never 2.0999999999999996). The rules:
+
+* A single-choice question scores its option's points; a multi-choice question the sum of the
+  ticked options' points. A malformed answer (``INVALID_ANSWER``) or no answer scores 0.
+* A question whose ``figures`` are given: the figures derive an option
+  (:mod:`inspector_app.checklist.figures`). When an answer is given too and differs, **the
+  chosen answer scores** and the question is marked ``contradiction`` (listed in
+  ``ScoreResult.contradictions`` and in the explanation): the expert decides, the app shows.
+  When no answer is given, the derived option scores (``answer_source == "figures"``).
+* Scenes: levels 0–4; an unrated or malformed scene counts as 0.
+* Level: the highest *n* whose score, count of scenes at level ≥ *n* and count of constrained
+  scenes at level ≥ *n* all reach the checklist's thresholds for *n* (``≥``); 0 when none does.
+  The thresholds are data of the checklist file, never constants here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from inspector_app.casepkg.model import SelfAssessment, SelfAssessmentItem
+from inspector_app.checklist.answers import check_answer, check_items, check_level
+from inspector_app.checklist.figures import FigureResult, derive_option
+from inspector_app.checklist.loader import get_checklist
+from inspector_app.checklist.model import Checklist, LevelThreshold
+from inspector_app.errors import Issue
+from inspector_app.i18n import N_, bi, en, zh
+
+ZH_NUMERALS = {0: "零", 1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
+
+
+def tidy(value: Decimal) -> Decimal:
+    """``15.000`` → ``15.0``, ``7.500`` → ``7.5``, ``1.875`` stays: same value, shorter text."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal("0.0"))
+    return value.normalize()
+
+
+def show(value: Decimal) -> str:
+    """A threshold or maximum as plain text: ``60``, ``7.5``."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def level_name_zh(level: int) -> str:
+    return f"{ZH_NUMERALS.get(level, str(level))}级"
+
+
+def level_name_en(level: int) -> str:
+    return f"level {level}"
+
+
+def bi_level(msgid: str, level: int, **kw: object) -> str:
+    """``bi()`` with ``{level_name}`` as 二级 in Chinese and ``level 2`` in English."""
+    return (
+        f"{zh(msgid, level_name=level_name_zh(level), **kw)} / "
+        f"{en(msgid, level_name=level_name_en(level), **kw)}"
+    )
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """One question's outcome.
+
+    ``letters``: the normalised answer that scored (``()`` none, ``None`` malformed);
+    ``answer_source``: ``answer``, ``figures`` (no answer; the figures' band scored), ``none``
+    or ``invalid``.
+    """
+
+    question_id: str
+    points: Decimal
+    max_score: Decimal
+    letters: tuple[str, ...] | None
+    answer_source: str
+    figures: FigureResult | None = None
+    contradiction: bool = False
+    problem: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.answer_source in ("answer", "figures")
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    """Points of a dimension, indicator or sub-indicator."""
+
+    id: str
+    name: str
+    points: Decimal
+    max_score: Decimal
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """Whether each condition of one level holds."""
+
+    level: int
+    name: str
+    min_score: Decimal
+    min_scenes: int
+    min_constrained_scenes: int
+    score: Decimal
+    scenes: int
+    constrained: int
+
+    @property
+    def score_ok(self) -> bool:
+        return self.score >= self.min_score
+
+    @property
+    def scenes_ok(self) -> bool:
+        return self.scenes >= self.min_scenes
+
+    @property
+    def constrained_ok(self) -> bool:
+        return self.constrained >= self.min_constrained_scenes
+
+    @property
+    def reached(self) -> bool:
+        return self.score_ok and self.scenes_ok and self.constrained_ok
+
+    def missing(self) -> list[str]:
+        """Bilingual "还差: … / needs …" lines, one per condition that does not hold."""
+        out: list[str] = []
+        if not self.score_ok:
+            out.append(
+                bi_level(
+                    N_("needs {points} more points ({level_name} requires {min})"),
+                    self.level,
+                    points=tidy(self.min_score - self.score),
+                    min=show(self.min_score),
+                )
+            )
+        if not self.scenes_ok:
+            n = self.min_scenes - self.scenes
+            msgid = (
+                N_("needs 1 more scene at {level_name}")
+                if n == 1
+                else N_("needs {count} more scenes at {level_name}")
+            )
+            out.append(bi_level(msgid, self.level, count=n))
+        if not self.constrained_ok:
+            n = self.min_constrained_scenes - self.constrained
+            msgid = (
+                N_("needs 1 more constrained scene at {level_name}")
+                if n == 1
+                else N_("needs {count} more constrained scenes at {level_name}")
+            )
+            out.append(bi_level(msgid, self.level, count=n))
+        return out
+
+    def summary(self) -> str:
+        """One bilingual line: each condition with its numbers and ✓/✗."""
+
+        def mark(ok: bool) -> str:
+            return "✓" if ok else "✗"
+
+        return bi_level(
+            N_(
+                "{level_name}: score {score} {op1} {min_score} {m1}; scenes at {level_name} or "
+                "above {scenes} {op2} {min_scenes} {m2}; constrained scenes at {level_name} or "
+                "above {constrained} {op3} {min_constrained} {m3}"
+            ),
+            self.level,
+            score=tidy(self.score),
+            min_score=show(self.min_score),
+            op1="≥" if self.score_ok else "<",
+            m1=mark(self.score_ok),
+            scenes=self.scenes,
+            min_scenes=self.min_scenes,
+            op2="≥" if self.scenes_ok else "<",
+            m2=mark(self.scenes_ok),
+            constrained=self.constrained,
+            min_constrained=self.min_constrained_scenes,
+            op3="≥" if self.constrained_ok else "<",
+            m3=mark(self.constrained_ok),
+        )
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Everything the scoring produced; plain data for the CLI, the UI and the reports."""
+
+    checklist_id: str
+    checklist_version: str
+    max_score: Decimal
+    score: Decimal
+    questions: Mapping[str, QuestionScore]
+    dimensions: Mapping[str, Subtotal]
+    indicators: Mapping[str, Subtotal]
+    sub_indicators: Mapping[str, Subtotal]
+    scenes: Mapping[str, int]
+    constrained: frozenset[str]
+    scenes_at_or_above: Mapping[int, int]
+    constrained_at_or_above: Mapping[int, int]
+    level: int
+    level_checks: tuple[LevelCheck, ...]
+    issues: tuple[Issue, ...] = ()
+    claimed_score: Decimal | None = None
+    claimed_level: int | None = None
+
+    @property
+    def next_level(self) -> int | None:
+        levels = [c.level for c in self.level_checks]
+        return self.level + 1 if self.level + 1 in levels else None
+
+    @property
+    def blocking_next_level(self) -> list[str]:
+        """What is missing for the next level (empty at the top level)."""
+        nxt = self.next_level
+        if nxt is None:
+            return []
+        check = next(c for c in self.level_checks if c.level == nxt)
+        return check.missing()
+
+    @property
+    def contradictions(self) -> list[QuestionScore]:
+        return [q for q in self.questions.values() if q.contradiction]
+
+    def dimension_points(self) -> dict[str, Decimal]:
+        """Points per dimension, keyed by the dimension's (Chinese) name, as ``score`` prints."""
+        return {d.name: d.points for d in self.dimensions.values()}
+
+    def explanation(self) -> list[str]:
+        """The bilingual explanation lines the ``score`` command prints."""
+        lines = [
+            bi(
+                "Checklist {id}, version {version}",
+                id=self.checklist_id,
+                version=self.checklist_version,
+            ),
+            bi("Score {score} of {max}", score=tidy(self.score), max=show(self.max_score)),
+        ]
+        for d in self.dimensions.values():
+            lines.append(f"  {d.name} {tidy(d.points)} / {show(d.max_score)}")
+        counts = ", ".join(
+            f"≥{n}: {self.scenes_at_or_above[n]} ({self.constrained_at_or_above[n]})"
+            for n in sorted(self.scenes_at_or_above)
+        )
+        lines.append(
+            bi(
+                "Scenes at or above each level (of which constrained): {counts}",
+                counts=counts,
+            )
+        )
+        for c in self.level_checks:
+            lines.append("  " + c.summary())
+        lines.append(bi_level(N_("Level reached: {level_name}"), self.level))
+        if self.next_level is not None:
+            for text in self.blocking_next_level:
+                lines.append("  " + text)
+        else:
+            lines.append("  " + bi("the highest level is reached"))
+        for q in self.contradictions:
+            assert q.figures is not None
+            lines.append(
+                bi(
+                    "{item}: the answer {answer} contradicts the figures ({working}); "
+                    "the chosen answer is scored",
+                    item=q.question_id,
+                    answer=",".join(q.letters or ()),
+                    working=q.figures.note,
+                )
+            )
+        for issue in self.issues:
+            lines.append(f"{issue.code} {issue.pointer}: {issue.message}")
+        if self.claimed_score is not None or self.claimed_level is not None:
+            lines.append(
+                bi(
+                    "Claimed: score {score}, level {level}",
+                    score="-" if self.claimed_score is None else tidy(self.claimed_score),
+                    level="-" if self.claimed_level is None else self.claimed_level,
+                )
+            )
+        return lines
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON object of ``score --json`` (``cli.md``) plus per-question detail."""
+        return {
+            "checklist": self.checklist_id,
+            "checklist_version": self.checklist_version,
+            "score": tidy(self.score),
+            "dimensions": {k: tidy(v) for k, v in self.dimension_points().items()},
+            "scenes": dict(self.scenes),
+            "scenes_at_or_above": {str(k): v for k, v in self.scenes_at_or_above.items()},
+            "constrained_at_or_above": {str(k): v for k, v in self.constrained_at_or_above.items()},
+            "level": self.level,
+            "claimed_score": self.claimed_score,
+            "claimed_level": self.claimed_level,
+            "blocking_next_level": self.blocking_next_level,
+            "questions": {
+                q.question_id: {
+                    "answer": list(q.letters) if q.letters is not None else None,
+                    "answer_source": q.answer_source,
+                    "points": tidy(q.points),
+                    "max": tidy(q.max_score),
+                    "figures_option": q.figures.option if q.figures else None,
+                    "contradiction": q.contradiction,
+                }
+                for q in self.questions.values()
+            },
+            "contradictions": [q.question_id for q in self.contradictions],
+            "levels": [
+                {
+                    "level": c.level,
+                    "reached": c.reached,
+                    "score_ok": c.score_ok,
+                    "scenes_ok": c.scenes_ok,
+                    "constrained_ok": c.constrained_ok,
+                }
+                for c in self.level_checks
+            ],
+            "warnings": [i.to_json() for i in self.issues],
+        }
+
+
+def _question_score(
+    checklist: Checklist, qid: str, item: SelfAssessmentItem | None, tolerance: Decimal
+) -> QuestionScore:
+    question = checklist.questions[qid]
+    zero = Decimal(0)
+    if item is None:
+        return QuestionScore(qid, zero, question.max_score, (), "none")
+    check = check_answer(question, item.answer)
+    derived = derive_option(question, item.figures, tolerance)
+    if not check.valid:
+        return QuestionScore(
+            qid, zero, question.max_score, None, "invalid", derived, problem=check.problem
+        )
+    letters = check.letters or ()
+    source = "answer"
+    if not letters and derived is not None and derived.option is not None:
+        letters, source = (derived.option,), "figures"
+    elif not letters:
+        source = "none"
+    points = sum((o.points for o in question.options if o.letter in letters), zero)
+    contradiction = (
+        source == "answer"
+        and derived is not None
+        and derived.option is not None
+        and letters != (derived.option,)
+    )
+    return QuestionScore(qid, points, question.max_score, letters, source, derived, contradiction)
+
+
+def score_answers(
+    checklist: Checklist,
+    answers: Mapping[str, SelfAssessmentItem],
+    *,
+    flat_tolerance_pct: Decimal | None = None,
+    issues_path: str | None = "self_assessment.json",
+) -> ScoreResult:
+    """Score ``answers`` (item id → answer/level/figures) against ``checklist``.
+
+    Unknown ids and malformed answers become warnings in ``ScoreResult.issues`` (with
+    ``issues_path`` as their path) and score 0.
+    """
+    tolerance = checklist.flat_tolerance_pct if flat_tolerance_pct is None else flat_tolerance_pct
+    questions = {
+        qid: _question_score(checklist, qid, answers.get(qid), tolerance)
+        for qid in checklist.questions
+    }
+    subs: dict[str, Subtotal] = {}
+    inds: dict[str, Subtotal] = {}
+    dims: dict[str, Subtotal] = {}
+    for d in checklist.dimensions:
+        for ind in d.indicators:
+            for s in ind.sub_indicators:
+                pts = sum((questions[q].points for q in s.question_ids), Decimal(0))
+                subs[s.id] = Subtotal(s.id, s.name, pts, s.max_score)
+            pts = sum((subs[s.id].points for s in ind.sub_indicators), Decimal(0))
+            inds[ind.id] = Subtotal(ind.id, ind.name, pts, ind.max_score)
+        pts = sum((inds[i.id].points for i in d.indicators), Decimal(0))
+        dims[d.id] = Subtotal(d.id, d.name, pts, d.max_score)
+    score = sum((d.points for d in dims.values()), Decimal(0))
+
+    scenes: dict[str, int] = {}
+    for sid, scene in checklist.scenes.items():
+        item = answers.get(sid)
+        level = check_level(scene, item.level, checklist.max_scene_level) if item else None
+        scenes[sid] = level or 0
+    constrained = frozenset(s for s, sc in checklist.scenes.items() if sc.constrained)
+    top = checklist.max_scene_level
+    at_or_above = {n: sum(1 for v in scenes.values() if v >= n) for n in range(1, top + 1)}
+    c_at_or_above = {
+        n: sum(1 for s, v in scenes.items() if v >= n and s in constrained)
+        for n in range(1, top + 1)
+    }
+    checks = tuple(_level_check(t, score, at_or_above, c_at_or_above) for t in checklist.thresholds)
+    level = max((c.level for c in checks if c.reached), default=0)
+    return ScoreResult(
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        max_score=checklist.max_score,
+        score=score,
+        questions=questions,
+        dimensions=dims,
+        indicators=inds,
+        sub_indicators=subs,
+        scenes=scenes,
+        constrained=constrained,
+        scenes_at_or_above=at_or_above,
+        constrained_at_or_above=c_at_or_above,
+        level=level,
+        level_checks=checks,
+        issues=tuple(check_items(checklist, answers, issues_path)),
+    )
+
+
+def _level_check(
+    t: LevelThreshold, score: Decimal, scenes: Mapping[int, int], constrained: Mapping[int, int]
+) -> LevelCheck:
+    return LevelCheck(
+        level=t.level,
+        name=t.name,
+        min_score=t.min_score,
+        min_scenes=t.min_scenes,
+        min_constrained_scenes=t.min_constrained_scenes,
+        score=score,
+        scenes=scenes.get(t.level, 0),
+        constrained=constrained.get(t.level, 0),
+    )
+
+
+def score_self_assessment(
+    sa: SelfAssessment, *, flat_tolerance_pct: Decimal | None = None
+) -> ScoreResult:
+    """Score an enterprise's self-assessment with the checklist it names, beside its claims.
+
+    Raises :class:`~inspector_app.checklist.loader.UnknownChecklist` when the checklist is not
+    known.
+    """
+    checklist = get_checklist(sa.checklist)
+    result = score_answers(checklist, sa.items, flat_tolerance_pct=flat_tolerance_pct)
+    return replace(result, claimed_score=sa.claimed_score, claimed_level=sa.claimed_level)
+
+
+def make_answers(
+    values: Mapping[str, object],
+    figures: Mapping[str, Mapping[str, object]] | None = None,
+) -> dict[str, SelfAssessmentItem]:
+    """Build answers from plain values: ``{"Q1": ["B", "C"], "Q2": "D", "S6": 2}``.
+
+    A list becomes a tuple; an ``int`` is a scene level; ``figures`` adds raw figures per id
+    (converted to ``Decimal`` via ``str``).
+    """
+    out: dict[str, SelfAssessmentItem] = {}
+    figures = figures or {}
+    for item_id in dict.fromkeys([*values, *figures]):
+        value = values.get(item_id)
+        figs = {k: Decimal(str(v)) for k, v in (figures.get(item_id) or {}).items()}
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[item_id] = SelfAssessmentItem(item_id, level=value, figures=figs)
+        elif isinstance(value, list | tuple):
+            out[item_id] = SelfAssessmentItem(item_id, answer=tuple(value), figures=figs)
+        else:
+            out[item_id] = SelfAssessmentItem(
+                item_id,
+                answer=value if isinstance(value, str) else None,
+                figures=figs,
+            )
+    return out
+
+
+def level_allowed_by_score(checklist: Checklist, score: Decimal) -> int:
+    """The highest level whose score threshold ``score`` reaches (scenes ignored)."""
+    return max((t.level for t in checklist.thresholds if score >= t.min_score), default=0)
+
+
+def iter_option_points(checklist: Checklist) -> Iterable[tuple[str, str, Decimal]]:
+    """(question id, letter, points) of every option, in checklist order."""
+    for q in checklist.questions.values():
+        for o in q.options:
+            yield q.id, o.letter, o.points
