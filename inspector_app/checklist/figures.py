@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from inspector_app.checklist.model import FigureSpec, Question, Quotient
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, en, zh
 
 #: ``status`` values of :class:`FigureResult`
 OK, ABOVE_RANGE, ZERO_DENOMINATOR, INCOMPLETE, INVALID = (
@@ -41,7 +41,7 @@ class FigureResult:
     ``option`` is the derived letter (None when ``incomplete``/``invalid``); ``value`` the ratio
     in percent or the relative change in percent (rounded to 4 decimals, display only; the
     band is chosen on the exact value); ``direction`` is ``increase``/``flat``/``decrease`` for a
-    change; ``note`` is the bilingual working (``62 ÷ 120 = 51.67 % → D``).
+    change; ``note`` is the bilingual working (``note_zh``/``note_en`` apart) (``62 ÷ 120 = 51.67 % → D``).
     """
 
     question_id: str
@@ -49,8 +49,14 @@ class FigureResult:
     option: str | None
     value: Decimal | None
     direction: str | None
-    note: str
+    note_zh: str
+    note_en: str
     missing: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str:
+        """The working, Chinese first and English beside it."""
+        return self.note_zh if self.note_zh == self.note_en else f"{self.note_zh} / {self.note_en}"
 
 
 def _dec(value: Fraction, places: int = 4) -> Decimal:
@@ -58,9 +64,13 @@ def _dec(value: Fraction, places: int = 4) -> Decimal:
     return q.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
-def _show(value: Fraction) -> str:
-    text = format(_dec(value, 2), "f")
-    return text[:-3] if text.endswith(".00") else text
+def _show(value: Fraction, places: int = 2) -> str:
+    text = format(_dec(value, places), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _note(msgid: str, **kw: object) -> tuple[str, str]:
+    return zh(msgid, **kw), en(msgid, **kw)
 
 
 def _num(value: object) -> Fraction | None:
@@ -107,7 +117,7 @@ def derive_option(
             None,
             None,
             None,
-            bi("figures incomplete, missing: {keys}", keys=", ".join(missing)),
+            *_note(N_("figures incomplete, missing: {keys}"), keys=", ".join(missing)),
             missing,
         )
     values: dict[str, Fraction] = {}
@@ -120,8 +130,8 @@ def derive_option(
                 None,
                 None,
                 None,
-                bi(
-                    "figure {key} is not a number of 0 or more: {value}",
+                *_note(
+                    N_("figure {key} is not a number of 0 or more: {value}"),
                     key=key,
                     value=figures[key],
                 ),
@@ -140,7 +150,9 @@ def _lowest(question: Question, working: str) -> FigureResult:
         lowest,
         None,
         None,
-        bi("{working}: zero denominator, lowest band {option}", working=working, option=lowest),
+        *_note(
+            N_("{working}: zero denominator, lowest band {option}"), working=working, option=lowest
+        ),
     )
 
 
@@ -159,8 +171,8 @@ def _ratio(question: Question, spec: FigureSpec, values: Mapping[str, Fraction])
                 band.option,
                 _dec(pct),
                 None,
-                bi(
-                    "{working} = {pct}% → {option} {band}",
+                *_note(
+                    N_("{working} = {pct}% → {option} {band}"),
                     working=working,
                     pct=_show(pct),
                     option=band.option,
@@ -174,8 +186,8 @@ def _ratio(question: Question, spec: FigureSpec, values: Mapping[str, Fraction])
         top_band.option,
         _dec(pct),
         None,
-        bi(
-            "{working} = {pct}%, above every band; top band {option}",
+        *_note(
+            N_("{working} = {pct}%, above every band; top band {option}"),
             working=working,
             pct=_show(pct),
             option=top_band.option,
@@ -211,11 +223,11 @@ def _change(
         option,
         _dec(change),
         direction,
-        bi(
-            "{working}: {after} vs {before}, change {change}% (flat within ±{tol}%) → {option}",
+        *_note(
+            N_("{working}: {after} vs {before}, change {change}% (flat within ±{tol}%) → {option}"),
             working=working,
-            after=_show(after),
-            before=_show(before),
+            after=_show(after, 4),
+            before=_show(before, 4),
             change=f"{sign}{_show(change)}",
             tol=_show(tolerance),
             option=option,

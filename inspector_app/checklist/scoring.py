@@ -258,14 +258,14 @@ class ScoreResult:
             lines.append("  " + bi("the highest level is reached"))
         for q in self.contradictions:
             assert q.figures is not None
+            msgid = N_(
+                "{item}: the answer {answer} contradicts the figures ({working}); "
+                "the chosen answer is scored"
+            )
+            kw = {"item": q.question_id, "answer": ",".join(q.letters or ())}
             lines.append(
-                bi(
-                    "{item}: the answer {answer} contradicts the figures ({working}); "
-                    "the chosen answer is scored",
-                    item=q.question_id,
-                    answer=",".join(q.letters or ()),
-                    working=q.figures.note,
-                )
+                f"{zh(msgid, working=q.figures.note_zh, **kw)} / "
+                f"{en(msgid, working=q.figures.note_en, **kw)}"
             )
         for issue in self.issues:
             lines.append(f"{issue.code} {issue.pointer}: {issue.message}")
