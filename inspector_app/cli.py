@@ -30,7 +30,10 @@ log = logging.getLogger("inspector.cli")
 
 #: Modules that register sub-commands, in help order. The composition root may import the
 #: ``sync`` and ``reports`` layers; the core's own modules never do.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "inspector_app.commands.identity",
+    "inspector_app.commands.findings",
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -485,10 +485,8 @@ def validate_payload(
             _conclusion_part(c, payload, data)
     _attachments(c, payload, base_dir, result)
     if c.issues:
-        lines = "; ".join(i.message for i in c.issues)
-        raise InputRefused(
-            bi("The {kind} finding is invalid: {problems}", kind=kind, problems=lines), c.issues
-        )
+        lines = "".join(f"\n  {i.message}" for i in c.issues)
+        raise InputRefused(bi("The {kind} finding is invalid:", kind=kind) + lines, c.issues)
     return result
 
 

@@ -1,0 +1,235 @@
+"""``inspector-app findings add|list|verify|draft|drafts|sign``: the signed findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from inspector_app.errors import InputRefused, UsageError
+from inspector_app.i18n import bi
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "findings", parents=parents, help="record, list and verify signed findings"
+    )
+    sub = parser.add_subparsers(dest="findings_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("add", parents=parents, help="record one signed finding")
+    p.add_argument("case", metavar="CASE", help="case id (package_id) or a unique prefix")
+    p.add_argument(
+        "--json-file", required=True, metavar="FILE", help="the finding's JSON (- for stdin)"
+    )
+    p.add_argument("--json", action="store_true", help='print {"finding_id": …}')
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("list", parents=parents, help="the current findings of a case")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--all", action="store_true", help="include superseded versions")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser(
+        "verify", parents=parents, help="check every signature, chain link and attachment"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("draft", parents=parents, help="save an unsigned draft (replaces KEY)")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("key", metavar="KEY", help="the draft's key, e.g. score:Q5")
+    p.add_argument("--json-file", required=True, metavar="FILE", help="the draft's JSON")
+    p.set_defaults(handler=cmd_draft)
+
+    p = sub.add_parser("drafts", parents=parents, help="list the unsigned drafts")
+    p.add_argument("case", metavar="CASE", nargs="?")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=cmd_drafts)
+
+    p = sub.add_parser("sign", parents=parents, help="sign a case's drafts as findings")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--key", action="append", metavar="KEY", help="only this draft (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the new finding ids")
+    p.set_defaults(handler=cmd_sign)
+
+
+def _read_json(path_text: str) -> tuple[Any, Path | None]:
+    from inspector_app.findings import load_payload
+
+    if path_text == "-":
+        text, base = sys.stdin.read(), None
+    else:
+        path = Path(path_text)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise UsageError(bi("Cannot read {path}: {error}", path=path_text, error=exc)) from exc
+        base = path.resolve().parent
+    try:
+        return load_payload(text), base
+    except ValueError as exc:
+        raise InputRefused(
+            bi("{path} is not valid JSON: {error}", path=path_text, error=exc)
+        ) from exc
+
+
+def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app import identity
+    from inspector_app.findings import open_store
+    from inspector_app.findings.selfassess import expert_self_assessment_flag
+
+    payload, base = _read_json(args.json_file)
+    with open_store(ctx.home) as store:
+        case = store.resolve_case(args.case)
+        identity.load(ctx.home)
+        unlocked = identity.unlock(ctx.home, ctx.passphrase())
+        finding = store.add_finding(unlocked, case.case_id, payload, base_dir=base)
+        flag = None
+        if finding.kind == "score":
+            flag = expert_self_assessment_flag(store, case.case_id, unlocked.fingerprint)
+    if args.json:
+        ctx.print_json(
+            {
+                "finding_id": finding.finding_id,
+                "seq": finding.record.seq,
+                "supersedes": finding.record.supersedes,
+            }
+        )
+    else:
+        ctx.out(
+            bi(
+                "Recorded finding {id} (number {seq}).",
+                id=finding.finding_id,
+                seq=finding.record.seq,
+            )
+        )
+    if flag is not None:
+        ctx.err(f"{flag['id']}: {flag['detail']}")
+    return 0
+
+
+def _summary(f: Any) -> str:
+    data = f.data
+    kind = f.kind
+    if kind == "score":
+        value = data.get("answer", data.get("level"))
+        return f"{data['item']} = {value}"
+    if kind == "flag_review":
+        return f"{data['flag']}: {data['decision']}"
+    if kind == "observation":
+        return str(data["text"])[:60]
+    if kind == "interview":
+        return f"{data['person']} ({len(data['notes'])})"
+    if kind == "conclusion":
+        return f"{data['recommendation']}: {str(data['summary'])[:50]}"
+    return ", ".join(str(v) for k, v in data.items() if k in ("item", "flag", "recommendation"))
+
+
+def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app.findings import open_store
+
+    with open_store(ctx.home) as store:
+        case = store.resolve_case(args.case)
+        found = store.findings(case.case_id, include_superseded=args.all)
+    if args.json:
+        ctx.print_json([f.to_json() for f in found])
+    else:
+        for f in found:
+            mark = " " if f.current else "~"
+            ctx.out(f"{mark} {f.finding_id}  #{f.record.seq:<4} {f.kind:12} {_summary(f)}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app import identity
+    from inspector_app.findings import open_store, verify_store
+
+    own_key = None
+    trusted: set[bytes] | None = None
+    if identity.exists(ctx.home):
+        own_key = identity.load(ctx.home).ed25519_public
+        trusted = {own_key, *(c.ed25519_public for c in identity.trusted_cards(ctx.home))}
+    with open_store(ctx.home) as store:
+        report = verify_store(
+            store, trusted_keys=trusted, own_key=own_key, progress=ctx.progress(), cancel=ctx.cancel
+        )
+    if args.json:
+        ctx.print_json(report.to_json())
+    first = report.first
+    if report.ok:
+        if not args.json:
+            ctx.out(
+                bi(
+                    "All {records} findings and {attachments} attachments verify; every chain matches its signed checkpoint.",
+                    records=report.records,
+                    attachments=report.attachments,
+                )
+            )
+        return 0
+    if first is not None:
+        ctx.err(
+            bi(
+                "Verification failed at finding {id} (number {seq}): {code}: {detail}",
+                id=first.finding_id or "-",
+                seq=first.seq if first.seq is not None else "-",
+                code=first.code,
+                detail=first.detail,
+            )
+        )
+    if report.integrity != "ok":
+        ctx.err(bi("The database's own integrity check failed: {result}", result=report.integrity))
+    return 1
+
+
+def cmd_draft(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app.findings import open_store
+
+    payload, _base = _read_json(args.json_file)
+    if not isinstance(payload, dict):
+        raise InputRefused(bi("A finding must be a JSON object."))
+    with open_store(ctx.home) as store:
+        case = store.resolve_case(args.case)
+        store.save_draft(case.case_id, args.key, payload)
+    ctx.err(bi("Draft {key} saved (not signed).", key=args.key))
+    return 0
+
+
+def cmd_drafts(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app.findings import open_store
+
+    with open_store(ctx.home) as store:
+        case_id = store.resolve_case(args.case).case_id if args.case else None
+        drafts = store.list_drafts(case_id)
+    if args.json:
+        ctx.print_json(
+            [
+                {
+                    "case_id": d.case_id,
+                    "key": d.key,
+                    "updated_at": d.updated_at,
+                    "payload": d.payload,
+                }
+                for d in drafts
+            ]
+        )
+    else:
+        for d in drafts:
+            ctx.out(f"{d.case_id}  {d.key:24} {d.updated_at}")
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app import identity
+    from inspector_app.findings import open_store
+
+    with open_store(ctx.home) as store:
+        case = store.resolve_case(args.case)
+        unlocked = identity.unlock(ctx.home, ctx.passphrase())
+        signed = store.sign_drafts(unlocked, case.case_id, args.key)
+    if args.json:
+        ctx.print_json([{"finding_id": f.finding_id, "seq": f.record.seq} for f in signed])
+    else:
+        ctx.out(bi("Signed {count} drafts as findings.", count=len(signed)))
+    return 0

@@ -1,0 +1,248 @@
+"""``inspector-app identity …``: this device's keys, its card, trusted cards, the passphrase."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from inspector_app import identity
+from inspector_app.errors import InputRefused, UsageError
+from inspector_app.i18n import bi
+from inspector_app.identity.files import environment_problem, fsync_dir
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "identity",
+        parents=parents,
+        help="this device's identity: keys, card, trusted cards",
+        description="This device's signing (Ed25519) and encryption (age X25519) keys, "
+        "kept encrypted under a passphrase.",
+    )
+    sub = parser.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("init", parents=parents, help="create this device's identity")
+    p.add_argument("--name", required=True, help="the person's (or agency's) name")
+    p.add_argument("--role", required=True, choices=identity.ROLES)
+    p.add_argument("--device", metavar="LABEL", help="a label for this device (default: host name)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("show", parents=parents, help="name, role, device, fingerprints")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("export-card", parents=parents, help="write this device's public card")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=cmd_export_card)
+
+    p = sub.add_parser(
+        "export-age-identity",
+        parents=parents,
+        help="write the age secret key (a SECRET file) for the standard age tool",
+    )
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=cmd_export_age_identity)
+
+    p = sub.add_parser("trust", parents=parents, help="trust another side's card")
+    p.add_argument("card", metavar="CARD")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_trust)
+
+    p = sub.add_parser("trusted", parents=parents, help="list the trusted cards")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_trusted)
+
+    p = sub.add_parser(
+        "passwd",
+        parents=parents,
+        help="change the passphrase (the new one from --new-passphrase-file, "
+        "INSPECTOR_NEW_PASSPHRASE or the terminal)",
+    )
+    p.add_argument(
+        "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+    )
+    p.set_defaults(handler=cmd_passwd)
+
+
+def _info_json(info: identity.IdentityInfo) -> dict[str, Any]:
+    out = info.to_json()
+    out["fingerprint_display"] = identity.format_fingerprint(info.fingerprint)
+    return out
+
+
+def _show(ctx: Any, info: identity.IdentityInfo) -> None:
+    ctx.out(f"{bi('Name')}: {info.name}")
+    ctx.out(f"{bi('Role')}: {info.role}")
+    ctx.out(f"{bi('Device')}: {info.device}")
+    ctx.out(f"{bi('Fingerprint')}: {identity.format_fingerprint(info.fingerprint)}")
+    ctx.out(f"{bi('Encryption key (age)')}: {info.age_recipient}")
+    ctx.out(f"{bi('Created')}: {info.created_at}")
+
+
+def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
+    home = ctx.home
+    if identity.exists(home):
+        raise UsageError(
+            bi(
+                "An identity already exists in {path}; use another --home.",
+                path=str(home.identity_dir),
+            )
+        )
+    passphrase = ctx.passphrase(confirm=True, prompt=bi("New passphrase"))
+    info = identity.init_identity(
+        home, name=args.name, role=args.role, passphrase=passphrase, device=args.device
+    )
+    if args.json:
+        ctx.print_json(_info_json(info))
+    else:
+        ctx.err(bi("Identity created; keep the passphrase safe: it cannot be recovered."))
+        _show(ctx, info)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
+    info = identity.load(ctx.home)
+    if args.json:
+        out = _info_json(info)
+        out["trusted"] = [c.to_json() for c in identity.trusted_cards(ctx.home)]
+        ctx.print_json(out)
+    else:
+        _show(ctx, info)
+    return 0
+
+
+def _write_new_file(path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to a new file (never over an existing one), durably, with ``mode``."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    except FileExistsError:
+        raise UsageError(
+            bi("{path} already exists; choose another file.", path=str(path))
+        ) from None
+    except OSError as exc:
+        problem = environment_problem(exc, path)
+        if problem is not None:
+            raise problem from exc
+        raise InputRefused(bi("Cannot write {path}: {error}", path=str(path), error=exc)) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        problem = environment_problem(exc, path)
+        if problem is not None:
+            raise problem from exc
+        raise
+    fsync_dir(path.resolve().parent)
+
+
+def cmd_export_card(args: argparse.Namespace, ctx: Any) -> int:
+    card = identity.own_card(ctx.home)
+    out = Path(args.out)
+    _write_new_file(out, identity.card_json_text(card).encode("utf-8"), 0o644)
+    ctx.err(
+        bi(
+            "Card written to {path}; fingerprint {fingerprint} (compare it by phone when handing it over).",
+            path=str(out),
+            fingerprint=identity.format_fingerprint(card.fingerprint),
+        )
+    )
+    return 0
+
+
+def cmd_export_age_identity(args: argparse.Namespace, ctx: Any) -> int:
+    unlocked = identity.unlock(ctx.home, ctx.passphrase(prompt=bi("Passphrase")))
+    info = unlocked.info
+    text = (
+        f"# created: {info.created_at}\n"
+        f"# inspector identity: {info.name} / {info.device} / {info.fingerprint}\n"
+        f"# public key: {info.age_recipient}\n"
+        f"{unlocked.age_secret_text()}\n"
+    )
+    out = Path(args.out)
+    _write_new_file(out, text.encode("utf-8"), 0o600)
+    ctx.err(
+        bi(
+            "WARNING: {path} holds your SECRET age key in the clear. Anyone with this file can decrypt what is sent to you. Keep it on an encrypted disk and delete it when done.",
+            path=str(out),
+        )
+    )
+    return 0
+
+
+def _card_json(card: identity.Card) -> dict[str, Any]:
+    out = card.to_json()
+    out["fingerprint_display"] = identity.format_fingerprint(card.fingerprint)
+    return out
+
+
+def cmd_trust(args: argparse.Namespace, ctx: Any) -> int:
+    card = identity.trust_card(ctx.home, Path(args.card))
+    if args.json:
+        ctx.print_json(_card_json(card))
+    else:
+        ctx.out(
+            bi(
+                "Trusted {role} card of {name} ({device}).",
+                role=card.role,
+                name=card.name,
+                device=card.device,
+            )
+        )
+        ctx.out(f"{bi('Fingerprint')}: {identity.format_fingerprint(card.fingerprint)}")
+        ctx.err(
+            bi(
+                "Check this fingerprint with the card's owner through another channel (phone, in person)."
+            )
+        )
+    return 0
+
+
+def cmd_trusted(args: argparse.Namespace, ctx: Any) -> int:
+    cards = identity.trusted_cards(ctx.home)
+    if args.json:
+        ctx.print_json([_card_json(c) for c in cards])
+    else:
+        for c in cards:
+            ctx.out(
+                f"{identity.format_fingerprint(c.fingerprint)}  {c.role:7} {c.name} ({c.device})"
+            )
+    return 0
+
+
+def _new_passphrase(args: argparse.Namespace) -> str:
+    if args.new_passphrase_file:
+        try:
+            return Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise UsageError(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
+    env = os.environ.get("INSPECTOR_NEW_PASSPHRASE")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise UsageError(
+            bi(
+                "No new passphrase: use --new-passphrase-file or INSPECTOR_NEW_PASSPHRASE when there is no terminal."
+            )
+        )
+    first = getpass.getpass(bi("New passphrase") + ": ")
+    second = getpass.getpass(bi("Repeat the passphrase") + ": ")
+    if first != second:
+        raise UsageError(bi("The two passphrases differ."))
+    return first
+
+
+def cmd_passwd(args: argparse.Namespace, ctx: Any) -> int:
+    identity.load(ctx.home)
+    old = ctx.passphrase(prompt=bi("Current passphrase"))
+    new = _new_passphrase(args)
+    identity.change_passphrase(ctx.home, old, new)
+    ctx.err(bi("The passphrase was changed."))
+    return 0
