@@ -1,0 +1,678 @@
+"""The agency's side of sync: ``bundle import`` (``docs/sync.md``).
+
+For each file: decrypt with the agency's key, verify the signature against the trusted expert
+cards and every entry's hash, verify the records' chain and the checkpoint
+(:mod:`sync.records`) — all before anything is written. Then, in one ``BEGIN IMMEDIATE``
+transaction, place the bundle against what the agency already holds from that device:
+
+* same bundle id and hash as a merged bundle: a no-op that says so (the receipt is re-issued);
+* same id, other content: refused (``SAME_ID_DIFFERENT_CONTENT``);
+* the next bundle of the device (number, previous bundle hash, first ``seq`` and previous head
+  all continue the device's head): merged — records, checkpoint, attachments, cases, the bundle
+  row and the device's new head — and a signed receipt is written;
+* a later bundle (its predecessor has not arrived): kept as pending, merged in order once the
+  gap is filled;
+* a bundle at a position already taken: ``ROLLBACK`` when it carries other findings under
+  ``seq`` numbers already received, else ``FORK``; a bundle that skips findings: ``CHAIN_GAP``.
+
+A refused file is moved to the quarantine folder with a ``.reason.json`` beside it; the store is
+not touched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from inspector_app import canonjson
+from inspector_app.findings.db import environment_errors, transaction
+from inspector_app.home import Home
+from inspector_app.i18n import bi
+from inspector_app.progress import CancelToken, ProgressFn, check, report
+from inspector_app.values import isoformat, now
+from sync import attachments as attachment_store
+from sync.bundle import SUFFIX, BundleRefused, OpenedBundle, atomic_write_stream, open_bundle
+from sync.keys import LocalIdentity, Peer, b64
+from sync.receipt import make_receipt, receipt_file_name
+from sync.records import VerifiedContent, verify_content
+from sync.schema import open_db, sync_dir
+
+log = logging.getLogger("inspector.sync")
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one file (or to a pending bundle merged after it)."""
+
+    source: str
+    status: str  # merged | pending | duplicate | already_pending | refused
+    message: str
+    bundle_id: str | None = None
+    bundle_hash: str | None = None
+    expert: str | None = None
+    device: str | None = None
+    number: int | None = None
+    code: str | None = None
+    receipt: str | None = None
+    quarantined: str | None = None
+    findings: int = 0
+    then_merged: list[ImportOutcome] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+            "bundle_id": self.bundle_id,
+            "bundle_hash": self.bundle_hash,
+            "expert": self.expert,
+            "device": self.device,
+            "number": self.number,
+            "findings": self.findings,
+            "receipt": self.receipt,
+            "quarantined": self.quarantined,
+            "then_merged": [o.to_json() for o in self.then_merged],
+        }
+
+
+@dataclass(frozen=True)
+class _Head:
+    bundles: int = 0
+    last_bundle: str | None = None
+    head_seq: int = 0
+    head: str | None = None
+
+
+class _Decision(Exception):
+    """Internal: the transaction ends without a merge (no-op, pending or refusal)."""
+
+    def __init__(
+        self, outcome: str, refusal: BundleRefused | None = None, message: str = ""
+    ) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+        self.refusal = refusal
+        self.message = message
+
+
+class AgencyStore:
+    """The agency's merged store: the workspace database plus ``<workspace>/sync/``."""
+
+    def __init__(
+        self,
+        home: Home,
+        identity: LocalIdentity,
+        trusted: Callable[[str], Peer | None],
+        db: sqlite_utils.Database | None = None,
+    ) -> None:
+        self.home = home
+        self.identity = identity
+        self.trusted = trusted
+        self.db = db if db is not None else open_db(home)
+        self.root = sync_dir(home)
+        self.pending_dir = self.root / "pending"
+        self.quarantine_dir = self.root / "quarantine"
+        self.receipts_dir = self.root / "receipts"
+        for folder in (self.pending_dir, self.quarantine_dir, self.receipts_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ public
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[ImportOutcome]:
+        """Import bundle files in the order given; pending ones merge as their gaps fill."""
+        outcomes = []
+        for i, path in enumerate(paths):
+            check(cancel)
+            report(progress, i, len(paths), path.name)
+            outcomes.append(self.import_file(path))
+        report(progress, len(paths), len(paths), "")
+        return outcomes
+
+    def import_file(self, path: Path) -> ImportOutcome:
+        source = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return ImportOutcome(
+                source,
+                "refused",
+                bi("Cannot read {path}: {error}", path=source, error=exc),
+                code="UNREADABLE",
+            )
+        try:
+            opened = open_bundle(
+                data, self.identity, self.trusted, expected_agency=self.identity.fingerprint
+            )
+            content = verify_content(opened)
+        except BundleRefused as exc:
+            return self._refuse(path, exc, None)
+        outcome = self._place(opened, content, data, path)
+        if outcome.status == "merged" and opened.device:
+            outcome.then_merged = self._drain(opened.device)
+        return outcome
+
+    # ------------------------------------------------------------------ internals
+    def _head(self, conn: sqlite3.Connection, device: str) -> _Head:
+        row = conn.execute(
+            "SELECT bundles, last_bundle, head_seq, head FROM sync_devices WHERE fingerprint = ?",
+            (device,),
+        ).fetchone()
+        return _Head(*row) if row else _Head()
+
+    def _outcome(
+        self, opened: OpenedBundle, source: str, status: str, message: str
+    ) -> ImportOutcome:
+        return ImportOutcome(
+            source,
+            status,
+            message,
+            bundle_id=opened.bundle_id,
+            bundle_hash=opened.bundle_hash,
+            expert=opened.signer.name,
+            device=opened.device,
+            number=opened.number,
+        )
+
+    def _place(
+        self,
+        opened: OpenedBundle,
+        content: VerifiedContent,
+        data: bytes,
+        path: Path,
+        *,
+        from_pending: bool = False,
+    ) -> ImportOutcome:
+        source = str(path)
+        receipt_bytes: bytes | None = None
+        try:
+            with environment_errors(self.db_path), transaction(self.db) as conn:
+                if not from_pending:
+                    self._check_identity(conn, opened)
+                head = self._head(conn, opened.device)
+                if opened.number > head.bundles + 1:
+                    if not from_pending:
+                        self._add_pending(conn, opened, data)
+                else:
+                    self._check_chain(conn, opened, head)
+                    if from_pending:
+                        conn.execute(
+                            "DELETE FROM sync_pending WHERE bundle_id = ?", (opened.bundle_id,)
+                        )
+                    receipt_bytes = self._merge(conn, opened, content)
+            if receipt_bytes is None:
+                raise _Decision("pending")
+        except _Decision as decision:
+            if decision.refusal is not None:
+                if from_pending:
+                    self._drop_pending(opened.bundle_id)
+                return self._refuse(path, decision.refusal, opened)
+            if decision.outcome == "duplicate":
+                out = self._outcome(
+                    opened,
+                    source,
+                    "duplicate",
+                    bi(
+                        "Bundle {bundle} (#{number} of {expert}) was already imported; nothing changed.",
+                        bundle=opened.bundle_id,
+                        number=opened.number,
+                        expert=opened.signer.name,
+                    ),
+                )
+                out.receipt = str(self._rewrite_receipt(opened.bundle_id))
+                return out
+            if decision.outcome == "already_pending":
+                return self._outcome(
+                    opened,
+                    source,
+                    "already_pending",
+                    bi(
+                        "Bundle {bundle} is already waiting for its predecessor; nothing changed.",
+                        bundle=opened.bundle_id,
+                    ),
+                )
+            head_bundles = self._head(self.db.conn, opened.device).bundles
+            return self._outcome(
+                opened,
+                source,
+                "pending",
+                bi(
+                    "Bundle #{number} of {expert} waits for bundle #{missing}; it will be merged when that arrives.",
+                    number=opened.number,
+                    expert=opened.signer.name,
+                    missing=head_bundles + 1,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            log.warning("integrity error merging %s: %s", opened.bundle_id, exc)
+            refusal = BundleRefused(
+                "FINDING_CONFLICT",
+                bi(
+                    "The bundle carries a finding id or hash that the agency already holds from another device."
+                ),
+            )
+            if from_pending:
+                self._drop_pending(opened.bundle_id)
+            return self._refuse(path, refusal, opened)
+        assert receipt_bytes is not None
+        receipt_path = self.receipts_dir / receipt_file_name(opened.bundle_id)
+        atomic_write_stream(receipt_path, lambda fh: fh.write(receipt_bytes), mode=0o644)
+        if from_pending:
+            path.unlink(missing_ok=True)
+        out = self._outcome(
+            opened,
+            source,
+            "merged",
+            bi(
+                "Merged bundle #{number} of {expert}: {count} findings (numbers {first}–{last}).",
+                number=opened.number,
+                expert=opened.signer.name,
+                count=len(content.records),
+                first=opened.first_seq,
+                last=opened.last_seq,
+            ),
+        )
+        out.receipt = str(receipt_path)
+        out.findings = len(content.records)
+        return out
+
+    @property
+    def db_path(self) -> Path:
+        from sync.schema import database_path
+
+        return database_path(self.home)
+
+    def _check_identity(self, conn: sqlite3.Connection, opened: OpenedBundle) -> None:
+        row = conn.execute(
+            "SELECT bundle_hash FROM sync_bundles WHERE bundle_id = ?", (opened.bundle_id,)
+        ).fetchone()
+        if row is None:
+            row = conn.execute(
+                "SELECT bundle_hash, 'pending' FROM sync_pending WHERE bundle_id = ?",
+                (opened.bundle_id,),
+            ).fetchone()
+            pending = row is not None
+        else:
+            pending = False
+        if row is None:
+            return
+        if row[0] != opened.bundle_hash:
+            raise _Decision(
+                "refused",
+                BundleRefused(
+                    "SAME_ID_DIFFERENT_CONTENT",
+                    bi(
+                        "A different bundle with the same id {bundle} was already received: this one was altered or forged.",
+                        bundle=opened.bundle_id,
+                    ),
+                ),
+            )
+        raise _Decision("already_pending" if pending else "duplicate")
+
+    def _check_chain(self, conn: sqlite3.Connection, opened: OpenedBundle, head: _Head) -> None:
+        m = opened.manifest
+        first, last = opened.first_seq, opened.last_seq
+        if opened.number <= head.bundles or first <= head.head_seq:
+            lo, hi = first, min(last, head.head_seq)
+            differing = []
+            if lo <= hi:
+                line_hashes = {}
+                for rec_line in opened.findings[: hi - lo + 1]:
+                    from sync.records import parse_line
+
+                    rec = parse_line(rec_line)
+                    line_hashes[rec.seq] = rec.hash
+                stored = dict(
+                    conn.execute(
+                        "SELECT seq, hash FROM findings WHERE signer = ? AND seq BETWEEN ? AND ?",
+                        (opened.device, lo, hi),
+                    ).fetchall()
+                )
+                differing = [s for s in range(lo, hi + 1) if stored.get(s) != line_hashes.get(s)]
+            if differing:
+                raise _Decision(
+                    "refused",
+                    BundleRefused(
+                        "ROLLBACK",
+                        bi(
+                            "{expert} re-exported findings numbered {first}–{last}, which the agency already holds with different content: the store was restored from an older copy or copied to another device. The expert must run `inspector-app bundle recover` with their last bundle before exporting again.",
+                            expert=opened.signer.name,
+                            first=differing[0],
+                            last=differing[-1],
+                        ),
+                    ),
+                )
+            raise _Decision(
+                "refused",
+                BundleRefused(
+                    "FORK",
+                    bi(
+                        "Bundle #{number} of {expert} does not continue the chain the agency holds (it already has {count} bundles up to finding {seq}): the chain forks.",
+                        number=opened.number,
+                        expert=opened.signer.name,
+                        count=head.bundles,
+                        seq=head.head_seq,
+                    ),
+                ),
+            )
+        if m["previous_bundle"] != head.last_bundle:
+            raise _Decision(
+                "refused",
+                BundleRefused(
+                    "FORK",
+                    bi(
+                        "Bundle #{number} of {expert} does not continue from the last bundle the agency holds from that device: the chain forks.",
+                        number=opened.number,
+                        expert=opened.signer.name,
+                    ),
+                ),
+            )
+        if first != head.head_seq + 1 or m["chain"]["previous_head"] != head.head:
+            raise _Decision(
+                "refused",
+                BundleRefused(
+                    "CHAIN_GAP",
+                    bi(
+                        "Bundle #{number} of {expert} starts at finding {first}, but the agency holds findings up to {seq}: findings are missing.",
+                        number=opened.number,
+                        expert=opened.signer.name,
+                        first=first,
+                        seq=head.head_seq,
+                    ),
+                ),
+            )
+
+    def _add_pending(self, conn: sqlite3.Connection, opened: OpenedBundle, data: bytes) -> None:
+        other = conn.execute(
+            "SELECT bundle_id FROM sync_pending WHERE device = ? AND number = ?",
+            (opened.device, opened.number),
+        ).fetchone()
+        if other is not None:
+            raise _Decision(
+                "refused",
+                BundleRefused(
+                    "FORK",
+                    bi(
+                        "Another bundle #{number} of {expert} ({bundle}) is already waiting: the chain forks.",
+                        number=opened.number,
+                        expert=opened.signer.name,
+                        bundle=other[0],
+                    ),
+                ),
+            )
+        target = self.pending_dir / f"{opened.bundle_hash}{SUFFIX}"
+        atomic_write_stream(target, lambda fh: fh.write(data), mode=0o600)
+        conn.execute(
+            "INSERT INTO sync_pending (bundle_id, bundle_hash, device, number, previous_bundle, file, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                opened.bundle_id,
+                opened.bundle_hash,
+                opened.device,
+                opened.number,
+                opened.manifest["previous_bundle"],
+                target.name,
+                isoformat(now()),
+            ),
+        )
+
+    def _merge(
+        self, conn: sqlite3.Connection, opened: OpenedBundle, content: VerifiedContent
+    ) -> bytes:
+        m = opened.manifest
+        device = opened.device
+        signer = opened.signer
+        conn.execute(
+            "INSERT INTO sync_devices (fingerprint, expert, device, card) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (fingerprint) DO NOTHING",
+            (device, signer.name, signer.device, canonjson.dumps(dict(signer.card))),
+        )
+        attachment_store.put_many(self.home, opened.attachments)
+        for digest, view in opened.attachments.items():
+            conn.execute(
+                "INSERT INTO sync_attachments (sha256, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (digest, len(view)),
+            )
+        conn.executemany(
+            "INSERT INTO findings (finding_id, signer, seq, prev, hash, case_id, kind, skey,"
+            " supersedes, created_at, body, signature, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported')",
+            [
+                (
+                    r.finding_id,
+                    r.signer,
+                    r.seq,
+                    r.prev,
+                    r.hash,
+                    r.case_id,
+                    r.kind,
+                    r.skey,
+                    r.supersedes,
+                    r.created_at,
+                    r.body.decode("utf-8"),
+                    b64(r.signature),
+                )
+                for r in content.records
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO sync_finding_attachments (finding_id, sha256) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(fid, sha) for fid, refs in content.references.items() for sha in refs],
+        )
+        cp = content.checkpoint
+        if cp is not None and content.records:
+            conn.execute(
+                "INSERT INTO checkpoints (signer, signer_key, seq, head, head_finding_id, body, signature)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (signer) DO UPDATE SET seq = excluded.seq, head = excluded.head,"
+                " head_finding_id = excluded.head_finding_id, body = excluded.body,"
+                " signature = excluded.signature",
+                (
+                    cp.signer,
+                    b64(cp.signer_key),
+                    cp.seq,
+                    cp.head,
+                    cp.head_finding_id,
+                    cp.body.decode("utf-8"),
+                    b64(cp.signature),
+                ),
+            )
+        for case in m["cases"]:
+            if isinstance(case, dict) and isinstance(case.get("case_id"), str):
+                conn.execute(
+                    "INSERT INTO sync_cases (case_id, uscc, project_id, enterprise, package_sha256)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING",
+                    tuple(
+                        case.get(k) if isinstance(case.get(k), str) else None
+                        for k in ("case_id", "uscc", "project_id", "enterprise", "package_sha256")
+                    ),
+                )
+        merged_at = isoformat(now())
+        receipt = make_receipt(self.identity, m, opened.bundle_hash, merged_at)
+        receipt_bytes = receipt.to_bytes()
+        conn.execute(
+            "INSERT INTO sync_bundles (bundle_id, bundle_hash, device, number, previous_bundle,"
+            " first_seq, last_seq, head, manifest, receipt, merged_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                opened.bundle_id,
+                opened.bundle_hash,
+                device,
+                opened.number,
+                m["previous_bundle"],
+                opened.first_seq,
+                opened.last_seq,
+                m["chain"]["head"],
+                opened.manifest_bytes.decode("utf-8"),
+                receipt_bytes.decode("utf-8"),
+                merged_at,
+            ),
+        )
+        new_head = m["chain"]["head"] if content.records else None
+        conn.execute(
+            "UPDATE sync_devices SET bundles = ?, last_bundle = ?, head_seq = ?,"
+            " head = COALESCE(?, head) WHERE fingerprint = ?",
+            (opened.number, opened.bundle_hash, opened.last_seq, new_head, device),
+        )
+        return receipt_bytes
+
+    def _rewrite_receipt(self, bundle_id: str) -> Path:
+        row = self.db.conn.execute(
+            "SELECT receipt FROM sync_bundles WHERE bundle_id = ?", (bundle_id,)
+        ).fetchone()
+        path = self.receipts_dir / receipt_file_name(bundle_id)
+        if row is not None and not path.exists():
+            data = str(row[0]).encode("utf-8")
+            atomic_write_stream(path, lambda fh: fh.write(data), mode=0o644)
+        return path
+
+    def _drop_pending(self, bundle_id: str) -> None:
+        with transaction(self.db) as conn:
+            conn.execute("DELETE FROM sync_pending WHERE bundle_id = ?", (bundle_id,))
+
+    def _drain(self, device: str) -> list[ImportOutcome]:
+        """Merge pending bundles of ``device`` that now follow on, in order."""
+        merged: list[ImportOutcome] = []
+        while True:
+            head = self._head(self.db.conn, device)
+            row = self.db.conn.execute(
+                "SELECT bundle_id, file FROM sync_pending WHERE device = ? AND number = ?",
+                (device, head.bundles + 1),
+            ).fetchone()
+            if row is None:
+                return merged
+            path = self.pending_dir / str(row[1])
+            try:
+                data = path.read_bytes()
+                opened = open_bundle(
+                    data, self.identity, self.trusted, expected_agency=self.identity.fingerprint
+                )
+                content = verify_content(opened)
+            except (OSError, BundleRefused) as exc:
+                self._drop_pending(str(row[0]))
+                refusal = (
+                    exc
+                    if isinstance(exc, BundleRefused)
+                    else BundleRefused(
+                        "UNREADABLE", bi("Cannot read {path}: {error}", path=str(path), error=exc)
+                    )
+                )
+                merged.append(self._refuse(path, refusal, None))
+                continue
+            outcome = self._place(opened, content, data, path, from_pending=True)
+            merged.append(outcome)
+            if outcome.status != "merged":
+                return merged
+
+    def _refuse(
+        self, path: Path, refusal: BundleRefused, opened: OpenedBundle | None
+    ) -> ImportOutcome:
+        stamp = isoformat(now()).replace(":", "").replace("+", "p")
+        target = self.quarantine_dir / f"{stamp}-{path.name}"
+        counter = 1
+        while target.exists():
+            target = self.quarantine_dir / f"{stamp}-{counter}-{path.name}"
+            counter += 1
+        quarantined: str | None = None
+        try:
+            try:
+                path.replace(target)
+            except OSError:
+                shutil.copyfile(path, target)
+                path.unlink()
+            quarantined = str(target)
+            reason = {
+                "code": refusal.code,
+                "message": refusal.reason,
+                "source": str(path),
+                "at": isoformat(now()),
+                "bundle_id": opened.bundle_id if opened else None,
+                "bundle_hash": opened.bundle_hash if opened else None,
+            }
+            reason_path = target.with_name(target.name + ".reason.json")
+            text = json.dumps(reason, ensure_ascii=False, indent=2) + "\n"
+            reason_path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            log.warning("could not quarantine %s: %s", path, exc)
+        out = ImportOutcome(
+            str(path),
+            "refused",
+            refusal.reason,
+            code=refusal.code,
+            quarantined=quarantined,
+        )
+        if opened is not None:
+            out.bundle_id = opened.bundle_id
+            out.bundle_hash = opened.bundle_hash
+            out.expert = opened.signer.name
+            out.device = opened.device
+            out.number = opened.number
+        log.info("refused bundle %s: %s %s", path, refusal.code, refusal.reason)
+        return out
+
+
+_SNAPSHOT_TABLES = {
+    "findings": "finding_id",
+    "checkpoints": "signer",
+    "cases": "case_id",
+    "sync_devices": "fingerprint",
+    "sync_bundles": "bundle_id",
+    "sync_pending": "bundle_id",
+    "sync_cases": "case_id",
+    "sync_attachments": "sha256",
+    "sync_finding_attachments": "finding_id, sha256",
+}
+_TIME_COLUMNS = {"merged_at", "received_at", "imported_at", "receipt", "id"}
+
+
+def snapshot(home: Home, *, ignore_times: bool = False) -> dict[str, Any]:
+    """Everything the agency store holds, as plain data (for before/after comparisons).
+
+    Rows of every table that holds merged state, ordered by key, and the files of the
+    attachment store and of ``sync/pending`` and ``sync/receipts`` (name → SHA-256). With
+    ``ignore_times`` the moment of merging (and so the receipts, which carry it) is left out:
+    two stores that merged the same bundles in different orders are then equal.
+    """
+    import hashlib
+
+    db = open_db(home)
+    out: dict[str, Any] = {}
+    try:
+        for table, key in _SNAPSHOT_TABLES.items():
+            cur = db.conn.execute(f"SELECT * FROM {table} ORDER BY {key}")
+            cols = [d[0] for d in cur.description]
+            rows = []
+            for row in cur.fetchall():
+                rec = dict(zip(cols, row, strict=True))
+                if ignore_times:
+                    rec = {k: v for k, v in rec.items() if k not in _TIME_COLUMNS}
+                rows.append(rec)
+            out[table] = rows
+    finally:
+        db.conn.close()
+    files: dict[str, str] = {}
+    roots = [home.workspace / "attachments", sync_dir(home) / "pending"]
+    if not ignore_times:
+        roots.append(sync_dir(home) / "receipts")
+    for folder in roots:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "tmp" not in path.relative_to(folder).parts:
+                    rel = path.relative_to(home.root).as_posix()
+                    files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    out["files"] = files
+    return out
