@@ -33,6 +33,7 @@ log = logging.getLogger("inspector.cli")
 COMMAND_MODULES: list[str] = [
     "inspector_app.commands.identity",
     "inspector_app.commands.findings",
+    "inspector_app.commands.sample",
 ]
 
 
