@@ -1,0 +1,103 @@
+"""What every rule reads: the package, the effective settings, and the results of the passes.
+
+The engine (:mod:`inspector_app.analysis.engine`) fills a :class:`Context` once — the usage
+pass per system, the records.csv summaries, the image analysis — and every rule is a plain
+function ``check(ctx) -> list[Flag]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from inspector_app.analysis.flags import Evidence
+from inspector_app.analysis.settings import Settings
+from inspector_app.analysis.usagestats import LogPass, day_number
+from inspector_app.casepkg.model import CasePackage
+from inspector_app.i18n import en, zh
+from inspector_app.imaging import ImageInfo
+from inspector_app.values import local_date
+
+
+@dataclass
+class RecordsSummary:
+    """A system's records.csv: the first date with ``created`` > 0, and daily created counts."""
+
+    path: str
+    first_created: date | None = None
+    first_created_row: int | None = None
+    created_by_date: dict[date, int] = field(default_factory=dict)
+    rows_by_date: dict[date, tuple[int, int]] = field(default_factory=dict)
+
+    def created_between(self, first: date, last: date) -> int:
+        return sum(v for d, v in self.created_by_date.items() if first <= d <= last)
+
+    def rows_between(self, first: date, last: date) -> tuple[int, int] | None:
+        inside = [r for d, r in self.rows_by_date.items() if first <= d <= last]
+        if not inside:
+            return None
+        return min(r[0] for r in inside), max(r[1] for r in inside)
+
+
+@dataclass
+class Context:
+    package: CasePackage
+    settings: Settings
+    usage: Mapping[str, LogPass] = field(default_factory=dict)
+    records: Mapping[str, RecordsSummary] = field(default_factory=dict)
+    images: Mapping[str, ImageInfo] = field(default_factory=dict)
+
+    @property
+    def applied(self) -> date:
+        return self.package.project.acceptance_applied_at
+
+    @property
+    def applied_day(self) -> int:
+        return day_number(self.applied)
+
+    @property
+    def planned(self) -> date | None:
+        return self.package.project.inspection_planned_at
+
+    @property
+    def created(self) -> date:
+        """The package's ``created_at`` as a +08:00 calendar date."""
+        return local_date(self.package.manifest.created_at)
+
+    @property
+    def registered(self) -> date:
+        return self.package.project.registered_at
+
+    def system_index(self, system_id: str) -> int:
+        for i, s in enumerate(self.package.systems):
+            if s.system_id == system_id:
+                return i
+        raise KeyError(system_id)
+
+    def system_pointer(self, system_id: str, key: str | None = None) -> Evidence:
+        i = self.system_index(system_id)
+        return Evidence("systems.json", pointer=f"/{i}" + (f"/{key}" if key else ""))
+
+    def usage_path(self, system_id: str) -> str | None:
+        return self.package.usage_logs.get(system_id)
+
+
+def texts(msgid: str, **kw: object) -> tuple[str, str]:
+    """(Chinese, English) of one message id."""
+    return zh(msgid, **kw), en(msgid, **kw)
+
+
+def join_details(parts: list[tuple[str, str]]) -> str:
+    """A bilingual detail line listing every condition: Chinese first, English beside it."""
+    zh_text = "；".join(p[0] for p in parts)
+    en_text = "; ".join(p[1] for p in parts)
+    return zh_text if zh_text == en_text else f"{zh_text} / {en_text}"
+
+
+def fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def fmt_ratio(value: float) -> str:
+    return "∞" if value == float("inf") else f"{value:.1f}"

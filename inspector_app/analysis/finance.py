@@ -1,0 +1,552 @@
+"""Finance rules: contracts, invoices and payments that disagree; money flowing back; prices
+above the catalogue.
+
+**A contract's invoices and payments** (red-flags.md): those whose ``contract_no`` names it;
+an invoice or an outgoing payment with an empty ``contract_no`` belongs to the only contract
+whose party B is the same party as its seller / payee. Where several contracts share that
+party B, they are checked together as one (their amounts summed). :func:`contract_units`
+builds these checking units once for the three reconciliation rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from inspector_app.analysis.context import Context, join_details, texts
+from inspector_app.analysis.flags import Evidence, Flag
+from inspector_app.casepkg.model import Contract, Invoice, Payment
+from inspector_app.i18n import zh
+from inspector_app.parties import party_key, same_party
+from inspector_app.values import money_str
+
+CONTRACTS = "finance/contracts.csv"
+ITEMS = "finance/contract_items.csv"
+INVOICES = "finance/invoices.csv"
+PAYMENTS = "finance/payments.csv"
+CATALOG = "finance/catalog.csv"
+
+
+@dataclass
+class Unit:
+    """One contract, or several contracts sharing a party B checked together."""
+
+    contracts: list[Contract]
+    invoices: list[Invoice] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    #: invoices / payments that name one contract of the unit explicitly
+    named_invoices: set[int] = field(default_factory=set)
+    named_payments: set[int] = field(default_factory=set)
+
+    @property
+    def subject(self) -> str:
+        return "+".join(sorted(c.contract_no for c in self.contracts))
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((c.amount_yuan for c in self.contracts), Decimal(0))
+
+    def party_b(self) -> Contract:
+        return self.contracts[0]
+
+
+def _shares_party_b(contracts: list[Contract]) -> bool:
+    first = contracts[0]
+    return all(
+        same_party(first.party_b, first.party_b_uscc, c.party_b, c.party_b_uscc)
+        for c in contracts[1:]
+    )
+
+
+def _owner(contracts: tuple[Contract, ...], name: str, uscc: str | None) -> list[Contract] | None:
+    """The contracts an unnumbered invoice / payment belongs to: those whose party B is the
+    same party as ``name``/``uscc``, when they all share that party B; else None."""
+    matches = [c for c in contracts if same_party(name, uscc, c.party_b, c.party_b_uscc)]
+    if not matches or not _shares_party_b(matches):
+        return None
+    return matches
+
+
+def contract_units(ctx: Context) -> list[Unit]:
+    """The checking units of the reconciliation rules, each with its invoices and outgoing
+    payments."""
+    pkg = ctx.package
+    contracts = pkg.contracts
+    by_no = {c.contract_no: c for c in contracts}
+    # contract_no -> index of its unit; start with one unit per contract
+    units: list[Unit] = [Unit([c]) for c in contracts]
+    unit_of: dict[str, int] = {c.contract_no: i for i, c in enumerate(contracts)}
+
+    def merge(group: list[Contract]) -> None:
+        target = unit_of[group[0].contract_no]
+        for c in group[1:]:
+            other = unit_of[c.contract_no]
+            if other == target:
+                continue
+            for moved in units[other].contracts:
+                unit_of[moved.contract_no] = target
+            units[target].contracts.extend(units[other].contracts)
+            units[other].contracts = []
+
+    # first pass: who owns what (merging the contracts an unnumbered entry belongs to)
+    invoice_owner: list[tuple[Invoice, str, bool]] = []
+    for inv in pkg.invoices:
+        no = (inv.contract_no or "").strip()
+        if no:
+            if no in by_no:
+                invoice_owner.append((inv, no, True))
+            continue
+        owner = _owner(contracts, inv.seller, inv.seller_uscc)
+        if owner is not None:
+            merge(owner)
+            invoice_owner.append((inv, owner[0].contract_no, False))
+    payment_owner: list[tuple[Payment, str, bool]] = []
+    for pay in pkg.payments:
+        if pay.direction != "out":
+            continue
+        no = (pay.contract_no or "").strip()
+        if no:
+            if no in by_no:
+                payment_owner.append((pay, no, True))
+            continue
+        owner = _owner(contracts, pay.payee, None)
+        if owner is not None:
+            merge(owner)
+            payment_owner.append((pay, owner[0].contract_no, False))
+    # second pass: attach them to their (final) unit
+    for inv, no, named in invoice_owner:
+        unit = units[unit_of[no]]
+        unit.invoices.append(inv)
+        if named:
+            unit.named_invoices.add(inv.row)
+    for pay, no, named in payment_owner:
+        unit = units[unit_of[no]]
+        unit.payments.append(pay)
+        if named:
+            unit.named_payments.add(pay.row)
+    return [u for u in units if u.contracts]
+
+
+def _contract_of(unit: Unit, no: str | None) -> Contract | None:
+    for c in unit.contracts:
+        if c.contract_no == (no or "").strip():
+            return c
+    return None
+
+
+def _rows(items: list[int]) -> tuple[int, int]:
+    return min(items), max(items)
+
+
+def _contract_evidence(unit: Unit) -> list[Evidence]:
+    return [Evidence(CONTRACTS, rows=(c.row, c.row)) for c in unit.contracts]
+
+
+def _within(actual: Decimal, expected: Decimal, tolerance: float) -> bool:
+    return abs(actual - expected) <= Decimal(str(tolerance)) * abs(expected)
+
+
+def _flag(  # noqa: PLR0917
+    rule: str,
+    subject: str,
+    title: tuple[str, str],
+    parts: list[tuple[str, str]],
+    hint: str,
+    evidence: list[Evidence],
+) -> Flag:
+    seen: list[Evidence] = []
+    for e in evidence:
+        if e not in seen:
+            seen.append(e)
+    return Flag(rule, subject, title[0], title[1], join_details(parts), hint, tuple(seen))
+
+
+# --------------------------------------------------------------------------- rules
+def check_contract_invoices(ctx: Context, unit: Unit) -> Flag | None:
+    """CONTRACT_INVOICE_MISMATCH (合同发票不符): the invoices do not match the contract.
+
+    Fires when the sum of the unit's invoices' ``total_yuan`` differs from its ``amount_yuan``
+    by more than ``tolerance`` (1 %: rounding of tax lines, never a real difference); or an
+    invoice naming the contract was issued by someone other than its party B; or an invoice's
+    buyer is not the enterprise.
+
+    Known false positives: an invoice still to come for the last instalment; a credit note
+    issued after the package was exported; a buyer written with an old company name.
+    """
+    tol = ctx.settings["CONTRACT_INVOICE_MISMATCH"]["tolerance"]
+    ent = ctx.package.enterprise
+    parts: list[tuple[str, str]] = []
+    evidence = _contract_evidence(unit)
+    title: tuple[str, str] | None = None
+    total = sum((i.total_yuan for i in unit.invoices), Decimal(0))
+    amount = unit.amount
+    if not _within(total, amount, tol):
+        diff = total - amount
+        share = abs(diff) / amount * 100 if amount else Decimal(100)
+        title = texts(
+            "Contract and invoices disagree: invoiced {total} yuan against {amount} yuan "
+            "({share}% apart)",
+            total=money_str(total),
+            amount=money_str(amount),
+            share=f"{share:.1f}",
+        )
+        parts.append(
+            texts(
+                "{contract}: invoices total {total} yuan, contract amount {amount} yuan",
+                contract=unit.subject,
+                total=money_str(total),
+                amount=money_str(amount),
+            )
+        )
+        if unit.invoices:
+            evidence.append(Evidence(INVOICES, rows=_rows([i.row for i in unit.invoices])))
+    for inv in unit.invoices:
+        contract = _contract_of(unit, inv.contract_no) or unit.party_b()
+        if inv.row in unit.named_invoices and not same_party(
+            inv.seller, inv.seller_uscc, contract.party_b, contract.party_b_uscc
+        ):
+            t = texts(
+                "Contract and invoices disagree: invoice {invoice} issued by {seller}, "
+                "not by {party_b}",
+                invoice=inv.invoice_no,
+                seller=inv.seller,
+                party_b=contract.party_b,
+            )
+            title = title or t
+            parts.append(t)
+            evidence.append(Evidence(INVOICES, rows=(inv.row, inv.row)))
+        if not same_party(inv.buyer, inv.buyer_uscc, ent.name, ent.uscc):
+            t = texts(
+                "Contract and invoices disagree: invoice {invoice} made out to {buyer}, "
+                "not to the enterprise",
+                invoice=inv.invoice_no,
+                buyer=inv.buyer,
+            )
+            title = title or t
+            parts.append(t)
+            evidence.append(Evidence(INVOICES, rows=(inv.row, inv.row)))
+    if title is None:
+        return None
+    return _flag(
+        "CONTRACT_INVOICE_MISMATCH",
+        unit.subject,
+        title,
+        parts,
+        zh(
+            "Ask for the original contract and the invoices; check each invoice in the national "
+            "tax platform (全国增值税发票查验平台) and compare seller, buyer and amounts with "
+            "the contract."
+        ),
+        evidence,
+    )
+
+
+def check_invoice_dates(ctx: Context, unit: Unit) -> Flag | None:
+    """INVOICE_BEFORE_CONTRACT (先开票后签约): invoiced before the contract was signed.
+
+    Fires when one of the unit's invoices is issued before its contract's ``signed_at`` (for
+    an unnumbered invoice of several contracts checked together: before the earliest). Real
+    projects invoice after signing; an earlier invoice suggests a contract written afterwards.
+
+    Known false positive: an advance invoice (预付款发票) for a framework agreement signed
+    later; a signing date mistyped in the platform.
+    """
+    early: list[tuple[Invoice, date, str]] = []
+    for inv in unit.invoices:
+        contract = _contract_of(unit, inv.contract_no)
+        if contract is not None:
+            signed, no = contract.signed_at, contract.contract_no
+        else:
+            first = min(unit.contracts, key=lambda c: c.signed_at)
+            signed, no = first.signed_at, first.contract_no
+        if inv.issued_at < signed:
+            early.append((inv, signed, no))
+    if not early:
+        return None
+    worst = max(early, key=lambda e: (e[1] - e[0].issued_at).days)
+    title = texts(
+        "Invoiced before signing: invoice issued {days} days before the contract",
+        days=(worst[1] - worst[0].issued_at).days,
+    )
+    parts = [
+        texts(
+            "invoice {invoice} issued {issued}, contract {contract} signed {signed}",
+            invoice=inv.invoice_no,
+            issued=inv.issued_at.isoformat(),
+            contract=no,
+            signed=signed.isoformat(),
+        )
+        for inv, signed, no in early
+    ]
+    evidence = _contract_evidence(unit) + [
+        Evidence(INVOICES, rows=(inv.row, inv.row)) for inv, _, _ in early
+    ]
+    return _flag(
+        "INVOICE_BEFORE_CONTRACT",
+        unit.subject,
+        title,
+        parts,
+        zh(
+            "Ask for the original signed contract and the tender or quotation records; ask why "
+            "the invoice came before the signature."
+        ),
+        evidence,
+    )
+
+
+def check_payments(ctx: Context, unit: Unit) -> Flag | None:
+    """PAYMENT_MISMATCH (付款不符): the money paid does not match the invoices.
+
+    Fires when one of the unit's outgoing payments naming its contract goes to a party other
+    than its party B; or its outgoing payments exceed its invoiced total by more than
+    ``over_tolerance`` (1 %), or fall short of it by more than ``short_tolerance`` (10 %:
+    retention money, 质保金, usually 5–10 %, explains less).
+
+    Known false positives: retention money above 10 %; a payment made through a group company
+    or a factoring bank; the last instalment paid after the export.
+    """
+    cfg = ctx.settings["PAYMENT_MISMATCH"]
+    parts: list[tuple[str, str]] = []
+    evidence = _contract_evidence(unit)
+    title: tuple[str, str] | None = None
+    for pay in unit.payments:
+        contract = _contract_of(unit, pay.contract_no) or unit.party_b()
+        if pay.row in unit.named_payments and not same_party(
+            pay.payee, None, contract.party_b, contract.party_b_uscc
+        ):
+            t = texts(
+                "Payments disagree: {amount} yuan paid to {payee}, not to {party_b}",
+                amount=money_str(pay.amount_yuan),
+                payee=pay.payee,
+                party_b=contract.party_b,
+            )
+            title = title or t
+            parts.append(t)
+            evidence.append(Evidence(PAYMENTS, rows=(pay.row, pay.row)))
+    invoiced = sum((i.total_yuan for i in unit.invoices), Decimal(0))
+    paid = sum((p.amount_yuan for p in unit.payments), Decimal(0))
+    over = paid > invoiced * (1 + Decimal(str(cfg["over_tolerance"])))
+    short = paid < invoiced * (1 - Decimal(str(cfg["short_tolerance"])))
+    if over or short:
+        share = (paid / invoiced * 100) if invoiced else Decimal(0)
+        t = texts(
+            "Payments disagree: paid {paid} yuan against {invoiced} yuan invoiced ({share}%)",
+            paid=money_str(paid),
+            invoiced=money_str(invoiced),
+            share=f"{share:.0f}" if invoiced else "∞",
+        )
+        title = title or t
+        parts.append(
+            texts(
+                "{contract}: outgoing payments {paid} yuan, invoices {invoiced} yuan",
+                contract=unit.subject,
+                paid=money_str(paid),
+                invoiced=money_str(invoiced),
+            )
+        )
+        if unit.payments:
+            evidence.append(Evidence(PAYMENTS, rows=_rows([p.row for p in unit.payments])))
+        if unit.invoices:
+            evidence.append(Evidence(INVOICES, rows=_rows([i.row for i in unit.invoices])))
+    if title is None:
+        return None
+    return _flag(
+        "PAYMENT_MISMATCH",
+        unit.subject,
+        title,
+        parts,
+        zh(
+            "Ask for the bank statements (银行流水) and the payment receipts of this contract; "
+            "check payee names and amounts against the invoices."
+        ),
+        evidence,
+    )
+
+
+@dataclass
+class _Provider:
+    names: list[str]
+    uscc: str | None
+
+    def matches(self, name: str | None, uscc: str | None) -> bool:
+        return any(same_party(name, uscc, n, self.uscc) for n in self.names)
+
+    @property
+    def key(self) -> str:
+        return party_key(self.names[0], self.uscc)
+
+
+def providers(ctx: Context) -> list[_Provider]:
+    """The project's providers, its systems' vendors and its contracts' party B, merged when
+    they are the same party."""
+    pkg = ctx.package
+    raw: list[tuple[str, str | None]] = [(p.name, p.uscc or None) for p in pkg.project.providers]
+    raw += [(s.vendor, s.vendor_uscc or None) for s in pkg.systems if s.vendor]
+    raw += [(c.party_b, c.party_b_uscc or None) for c in pkg.contracts]
+    out: list[_Provider] = []
+    for name, uscc in raw:
+        for p in out:
+            if p.matches(name, uscc):
+                if name not in p.names:
+                    p.names.append(name)
+                p.uscc = p.uscc or uscc
+                break
+        else:
+            out.append(_Provider([name], uscc))
+    return out
+
+
+def check_reflux(ctx: Context) -> list[Flag]:
+    """PAYMENT_REFLUX (资金回流): money flows back from a provider to the enterprise.
+
+    Fires for a provider (project providers, system vendors, contracts' party B — same party
+    merged) when an incoming payment (``direction = in``) of at least ``min_amount_yuan``
+    (1,000 yuan: below that are bank fees and deposit refunds) comes from it after the first
+    outgoing payment to it, whatever its memo says — the classic kickback (约定回扣) pattern.
+
+    Known false positive: a documented refund (退款) of an overpayment or a returned device,
+    which the expert dismisses after seeing the agreement.
+    """
+    threshold = ctx.settings.money("PAYMENT_REFLUX", "min_amount_yuan")
+    pays = ctx.package.payments
+    flags = []
+    for prov in providers(ctx):
+        outgoing = [p for p in pays if p.direction == "out" and prov.matches(p.payee, None)]
+        if not outgoing:
+            continue
+        first_out = min(p.paid_at for p in outgoing)
+        back = [
+            p
+            for p in pays
+            if p.direction == "in"
+            and p.amount_yuan >= threshold
+            and p.paid_at > first_out
+            and prov.matches(p.payer, None)
+        ]
+        if not back:
+            continue
+        total_back = sum((p.amount_yuan for p in back), Decimal(0))
+        total_out = sum((p.amount_yuan for p in outgoing), Decimal(0))
+        title = texts(
+            "Money flows back: {amount} yuan received from provider {provider}",
+            amount=money_str(total_back),
+            provider=prov.names[0],
+        )
+        parts = [
+            texts(
+                "{date}: {amount} yuan in from {payer} (memo: {memo})",
+                date=p.paid_at.isoformat(),
+                amount=money_str(p.amount_yuan),
+                payer=p.payer,
+                memo=p.memo or "—",
+            )
+            for p in back
+        ]
+        parts.append(
+            texts(
+                "{amount} yuan paid out to it since {date}",
+                amount=money_str(total_out),
+                date=first_out.isoformat(),
+            )
+        )
+        evidence = [Evidence(PAYMENTS, rows=(p.row, p.row)) for p in back]
+        evidence.append(Evidence(PAYMENTS, rows=_rows([p.row for p in outgoing])))
+        flags.append(
+            _flag(
+                "PAYMENT_REFLUX",
+                prov.key,
+                title,
+                parts,
+                zh(
+                    "Ask for the bank statement showing the incoming transfer and the agreement "
+                    "behind it (refund, return of goods); ask the finance staff who arranged it."
+                ),
+                evidence,
+            )
+        )
+    return flags
+
+
+def check_prices(ctx: Context) -> list[Flag]:
+    """PRICE_OUTLIER (价格虚高): a contract item priced above the catalogue.
+
+    Fires when an item's ``unit_price_yuan`` is more than ``max_over_listed`` (30 %) above the
+    ``listed_unit_price_yuan`` of its ``catalog_code``. Catalogue prices are list prices
+    (tax included); customisation and installation rarely add 30 % to a unit price, while
+    inflated costs (夸大改造成本) usually show as 1.5–3 ×.
+
+    Known false positives: an item with bundled customisation or on-site service; a catalogue
+    entry priced per module while the contract prices a bundle.
+    """
+    limit = 1 + Decimal(str(ctx.settings["PRICE_OUTLIER"]["max_over_listed"]))
+    pkg = ctx.package
+    by_no = {c.contract_no: c for c in pkg.contracts}
+    flags = []
+    for item in pkg.contract_items:
+        code = (item.catalog_code or "").strip()
+        if not code:
+            continue
+        entries = [e for e in pkg.catalog if e.catalog_code == code]
+        if not entries:
+            continue
+        contract = by_no.get(item.contract_no)
+        entry = entries[0]
+        if contract is not None:
+            for e in entries:
+                if same_party(e.provider, None, contract.party_b, contract.party_b_uscc):
+                    entry = e
+                    break
+        listed = entry.listed_unit_price_yuan
+        if listed <= 0 or item.unit_price_yuan <= listed * limit:
+            continue
+        over = (item.unit_price_yuan / listed - 1) * 100
+        title = texts(
+            "Price above the catalogue: {item} at {over}% above the listed price",
+            item=item.item,
+            over=f"{over:.0f}",
+        )
+        detail = texts(
+            "{contract} line {line}: unit price {price} yuan, catalogue {code} lists {listed} yuan",
+            contract=item.contract_no,
+            line=item.line_no,
+            price=money_str(item.unit_price_yuan),
+            code=code,
+            listed=money_str(listed),
+        )
+        flags.append(
+            _flag(
+                "PRICE_OUTLIER",
+                f"{item.contract_no}/{item.line_no}",
+                title,
+                [detail],
+                zh(
+                    "Ask the provider's quotation and what the price includes (customisation, "
+                    "installation, training); compare with the catalogue entry."
+                ),
+                [
+                    Evidence(ITEMS, rows=(item.row, item.row)),
+                    Evidence(CATALOG, rows=(entry.row, entry.row)),
+                ],
+            )
+        )
+    return flags
+
+
+def check(ctx: Context) -> list[Flag]:
+    flags: list[Flag] = []
+    units = contract_units(ctx)
+    rules: tuple[Callable[[Context, Unit], Flag | None], ...] = (
+        check_contract_invoices,
+        check_invoice_dates,
+        check_payments,
+    )
+    for unit in units:
+        for rule in rules:
+            flag = rule(ctx, unit)
+            if flag is not None:
+                flags.append(flag)
+    flags.extend(check_reflux(ctx))
+    flags.extend(check_prices(ctx))
+    return flags

@@ -1,0 +1,101 @@
+"""What a red flag carries (``red-flags.md`` § What a flag carries).
+
+A :class:`Flag` is a pointer for the expert, never a verdict: a stable ``id`` (rule id, and the
+subject after a colon), a severity, a Chinese ``title`` and its English ``title_en`` that state
+the number, a bilingual ``detail`` line, a Chinese on-site ``hint`` and evidence pointers
+(path plus inclusive data-record ``rows``, or a JSON ``pointer``, or a path alone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+
+#: rule id -> severity (the catalogue's table)
+SEVERITIES: dict[str, str] = {
+    "MATERIALS_MISSING": MEDIUM,
+    "DEADLINE_EXCEEDED": MEDIUM,
+    "DUPLICATE_FUNDING": HIGH,
+    "USAGE_DORMANT": HIGH,
+    "USAGE_BURST": HIGH,
+    "USAGE_FEW_USERS": MEDIUM,
+    "LOG_SYNTHETIC": HIGH,
+    "SYSTEM_PREDATES_PROJECT": HIGH,
+    "PHOTO_PREDATES_PROJECT": MEDIUM,
+    "PHOTO_EDITED": LOW,
+    "DUPLICATE_EVIDENCE": MEDIUM,
+    "CONTRACT_INVOICE_MISMATCH": HIGH,
+    "INVOICE_BEFORE_CONTRACT": MEDIUM,
+    "PAYMENT_MISMATCH": HIGH,
+    "PAYMENT_REFLUX": HIGH,
+    "PRICE_OUTLIER": MEDIUM,
+    "GOAL_UNSUPPORTED": MEDIUM,
+    "SELF_ASSESSMENT_INFLATED": MEDIUM,
+}
+
+#: every per-package rule id, in the catalogue's order
+RULE_IDS: tuple[str, ...] = tuple(SEVERITIES)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where the expert can check: a path, with data-record ``rows`` or a JSON ``pointer``."""
+
+    path: str
+    rows: tuple[int, int] | None = None
+    pointer: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path}
+        if self.rows is not None:
+            out["rows"] = [self.rows[0], self.rows[1]]
+        if self.pointer is not None:
+            out["pointer"] = self.pointer
+        return out
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    subject: str | None
+    title: str
+    title_en: str
+    detail: str
+    hint: str
+    evidence: tuple[Evidence, ...] = ()
+    #: the numbers behind the flag, for the UI and reports (not part of the cli.md shape)
+    facts: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.rule if self.subject is None else f"{self.rule}:{self.subject}"
+
+    @property
+    def severity(self) -> str:
+        return SEVERITIES[self.rule]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "severity": self.severity,
+            "title": self.title,
+            "title_en": self.title_en,
+            "detail": self.detail,
+            "hint": self.hint,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+def sort_flags(flags: list[Flag]) -> list[Flag]:
+    """Severity first, then catalogue order, then subject: a stable, readable order."""
+    order = {rule: i for i, rule in enumerate(RULE_IDS)}
+    return sorted(flags, key=lambda f: (SEVERITY_ORDER[f.severity], order[f.rule], f.subject or ""))
+
+
+def pct(value: float) -> str:
+    """``0.812`` → ``"81%"`` (whole percent, as titles state numbers)."""
+    return f"{round(value * 100):d}%"
