@@ -83,7 +83,7 @@ def _case_checklist(folder: Path | None) -> str | None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.casepkg import import_package
+    from inspector_app.casepkg import import_package  # type: ignore[attr-defined,unused-ignore]
     from inspector_app.findings import open_store
 
     package = Path(args.package)

@@ -56,6 +56,10 @@ _FP = re.compile(r"^[0-9a-f]{40}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+#: data members a kind's supersession key is made of (decision: checked where present)
+_KEY_MEMBERS = {"score": ("item",), "flag_review": ("flag",)}
+
+
 class RecordError(ValueError):
     """A record or checkpoint is malformed (the message says which member)."""
 
@@ -242,6 +246,9 @@ def parse_record(body: bytes, signature: bytes) -> SignedRecord:
         raise RecordError("supersedes is not a finding id")
     if not isinstance(obj["data"], dict):
         raise RecordError("data is not an object")
+    for member in _KEY_MEMBERS.get(obj["kind"], ()):
+        if not isinstance(obj["data"].get(member), str):
+            raise RecordError(f"data.{member} is not a string")
     return SignedRecord(
         body=body,
         signature=signature,

@@ -1,6 +1,7 @@
 """``findings verify``: every signature, every chain link, every attachment, the checkpoints.
 
-Checks, per signer in seq order (this device's signer first), for every stored record:
+First every stored row on its own (in storage order), then every signer's chain (this
+device's first):
 
 1. the body is canonical JSON of the record format, and the row's columns equal its members
    (``finding_id``, ``signer``, ``seq``, ``prev``, ``case_id``, ``kind``, ``skey``,
@@ -15,7 +16,10 @@ Checks, per signer in seq order (this device's signer first), for every stored r
 6. the signer's checkpoint is validly signed and its ``seq``/``head`` equal the last record
    (a truncated tail — records deleted from the end — is named by the checkpoint's head id).
 
-The report names the first broken record by ``finding_id``.
+The report names the first broken record by ``finding_id``: the first row failing its own
+checks (1, 2, 5), else the first break of a chain (3, 4, 6). A checkpoint only proves what it
+covers: someone who deletes the tail **and** puts back an older signed checkpoint (from a
+backup) is caught only by an outside anchor — the agency's receipts of exported bundles.
 """
 
 from __future__ import annotations
@@ -24,7 +28,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspector_app.findings.records import RecordError, parse_checkpoint, parse_record
+from inspector_app.findings.records import (
+    RecordError,
+    SignedRecord,
+    parse_checkpoint,
+    parse_record,
+)
 from inspector_app.findings.store import FindingsStore
 from inspector_app.identity.card import unb64
 from inspector_app.progress import CancelToken, ProgressFn, check
@@ -98,7 +107,7 @@ def verify_store(
         trusted_keys: Ed25519 public keys whose records are accepted (this device's own and
             the trusted cards'); None accepts any validly signed record.
         own_key: this device's key: its chain must be complete, in order, and match its
-            checkpoint strictly.
+            checkpoint strictly. Without it, the signers of ``local`` rows are held to that.
     """
     report = VerifyReport()
     conn = store.db.conn
@@ -107,271 +116,306 @@ def verify_store(
         report.integrity = "; ".join(str(r[0]) for r in rows)
     except sqlite3.DatabaseError as exc:
         report.integrity = str(exc)
-    total = conn.execute("SELECT count(*) FROM findings").fetchone()[0]
     own_fp = None
     if own_key is not None:
         from inspector_app.identity.card import fingerprint
 
         own_fp = fingerprint(own_key)
-    signers = [
-        r[0]
-        for r in conn.execute(
-            "SELECT signer FROM findings UNION SELECT signer FROM checkpoints"
-        ).fetchall()
-    ]
-    signers.sort(key=lambda s: (s != own_fp, s))
-    done = 0
-    seen_ids: dict[str, str] = {}  # finding_id -> case_id, for supersedes checks
-    pending_supersedes: list[tuple[str, str, int, str, str]] = []
 
     def problem(
-        code: str, row_id: str | None, signer: str | None, seq: int | None, detail: str
+        code: str, fid: str | None, signer: str | None, seq: int | None, detail: str
     ) -> None:
-        report.problems.append(Problem(code, row_id, signer, seq, detail))
+        report.problems.append(Problem(code, fid, signer, seq, detail))
 
+    # pass 1: every row on its own -----------------------------------------------------------
+    total = conn.execute("SELECT count(*) FROM findings").fetchone()[0]
+    good: dict[str, list[tuple[int, SignedRecord]]] = {}  # signer -> [(row id, record)]
+    local_signers: set[str] = set()
+    for done, row in enumerate(conn.execute(f"SELECT {_COLUMNS} FROM findings ORDER BY id"), 1):
+        check(cancel)
+        report.records += 1
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress(done, total, "verify")
+        record = _check_row(
+            row, store, problem=problem, trusted_keys=trusted_keys, own_fp=own_fp, report=report
+        )
+        if record is not None:
+            good.setdefault(record.signer, []).append((row[0], record))
+            if row[13] == "local":
+                local_signers.add(record.signer)
+
+    # pass 2: chains and checkpoints -----------------------------------------------------------
+    known_ids = {r.finding_id: r.case_id for recs in good.values() for _, r in recs}
+    cp_signers = [r[0] for r in conn.execute("SELECT signer FROM checkpoints")]
+    signers = sorted(set(good) | set(cp_signers), key=lambda x: (x != own_fp, x))
     for signer in signers:
-        strict = signer == own_fp or (own_fp is None and _is_local(conn, signer))
-        rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM findings WHERE signer = ? ORDER BY seq, id", (signer,)
-        ).fetchall()
-        expected_seq = 1
-        prev_hash: str | None = None
-        last_seq = 0
-        last_hash: str | None = None
-        signer_ok = True
-        for row in rows:
-            check(cancel)
-            (
-                _rid,
-                finding_id,
-                _signer,
-                seq,
-                prev,
-                hsh,
-                case_id,
-                kind,
-                skey,
-                supersedes,
-                created_at,
-                body,
-                sig,
-                origin,
-            ) = row
-            done += 1
-            report.records += 1
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total, "verify")
-            try:
-                record = parse_record(body.encode("utf-8"), unb64(sig, 64))
-            except (RecordError, ValueError, AttributeError) as exc:
-                problem("MALFORMED", finding_id, signer, seq, f"record does not parse: {exc}")
-                signer_ok = False
-                break
-            columns = {
-                "finding_id": (finding_id, record.finding_id),
-                "signer": (signer, record.signer),
-                "seq": (seq, record.seq),
-                "prev": (prev, record.prev),
-                "case_id": (case_id, record.case_id),
-                "kind": (kind, record.kind),
-                "skey": (skey, record.skey),
-                "supersedes": (supersedes, record.supersedes),
-                "created_at": (created_at, record.created_at),
-            }
-            bad = [name for name, (col, val) in columns.items() if col != val]
-            if bad:
-                problem(
-                    "COLUMN_MISMATCH",
-                    record.finding_id,
-                    signer,
-                    record.seq,
-                    f"columns {', '.join(bad)} differ from the signed record",
-                )
-                signer_ok = False
-                break
-            if hsh != record.hash:
-                problem(
-                    "HASH_MISMATCH",
-                    finding_id,
-                    signer,
-                    seq,
-                    "stored hash is not SHA-256 of the record",
-                )
-                signer_ok = False
-                break
-            if not record.signature_ok():
-                problem("BAD_SIGNATURE", finding_id, signer, seq, "the signature does not verify")
-                signer_ok = False
-                break
-            if trusted_keys is not None and record.signer_key not in trusted_keys:
-                problem(
-                    "UNTRUSTED_SIGNER",
-                    finding_id,
-                    signer,
-                    seq,
-                    "signed by a key that is neither this device's nor a trusted card's",
-                )
-                signer_ok = False
-                break
-            if origin == "local" and own_fp is not None and signer != own_fp:
-                problem(
-                    "FOREIGN_LOCAL",
-                    finding_id,
-                    signer,
-                    seq,
-                    "marked local but signed by another device",
-                )
-                signer_ok = False
-                break
-            if seq != expected_seq:
-                if strict or seq < expected_seq:
-                    problem(
-                        "CHAIN_GAP",
-                        finding_id,
-                        signer,
-                        seq,
-                        f"expected seq {expected_seq}: records {expected_seq}..{seq - 1} are missing",
-                    )
-                    signer_ok = False
-                    break
-                report.gaps.append({"signer": signer, "first": expected_seq, "last": seq - 1})
-            elif record.prev != prev_hash:
-                problem(
-                    "CHAIN_BROKEN",
-                    finding_id,
-                    signer,
-                    seq,
-                    "prev is not the hash of the previous record",
-                )
-                signer_ok = False
-                break
-            for i, att in enumerate(record.data.get("attachments", []) or []):
-                report.attachments += 1
-                try:
-                    issue = store.attachments.check(str(att["sha256"]), int(att["size"]))
-                except (KeyError, TypeError, ValueError):
-                    issue = "malformed reference"
-                if issue is not None:
-                    problem(
-                        "ATTACHMENT",
-                        finding_id,
-                        signer,
-                        seq,
-                        f"attachment {i} ({att.get('name') if isinstance(att, dict) else '?'}): {issue}",
-                    )
-                    signer_ok = False
-            if not signer_ok:
-                break
-            if record.supersedes is not None:
-                pending_supersedes.append(
-                    (record.supersedes, record.case_id, record.seq, signer, record.finding_id)
-                )
-            seen_ids[record.finding_id] = record.case_id
-            expected_seq = seq + 1
-            prev_hash = record.hash
-            last_seq, last_hash = seq, record.hash
-        if signer_ok and strict:
-            by_rowid = conn.execute(
-                "SELECT finding_id, seq FROM findings WHERE signer = ? ORDER BY id", (signer,)
-            ).fetchall()
-            for (fid, s), expected in zip(by_rowid, range(1, len(by_rowid) + 1), strict=False):
-                if s != expected:
+        strict = signer == own_fp or (own_fp is None and signer in local_signers)
+        chain = sorted(good.get(signer, []), key=lambda t: (t[1].seq, t[0]))
+        last_seq, last_hash = _check_chain(signer, chain, strict, problem, report)
+        if strict:
+            # this device appends in seq order: storage order must be seq order
+            for position, (_rid, rec) in enumerate(sorted(chain, key=lambda t: t[0]), 1):
+                seq = rec.seq
+                if seq != position:
                     problem(
                         "REORDERED",
-                        fid,
+                        rec.finding_id,
                         signer,
-                        s,
-                        f"stored at position {expected}, but its seq is {s}",
+                        seq,
+                        f"stored at position {position}, but its seq is {seq}",
                     )
-                    signer_ok = False
                     break
-        cp_row = conn.execute(
-            "SELECT seq, head, head_finding_id, body, signature, signer_key FROM checkpoints WHERE signer = ?",
-            (signer,),
-        ).fetchone()
-        info: dict[str, Any] = {
-            "records": len(rows),
-            "last_seq": last_seq,
-            "head": last_hash,
-            "checkpoint_seq": None,
-            "own": signer == own_fp,
-        }
-        report.signers[signer] = info
-        if not signer_ok:
-            continue
-        if cp_row is None:
-            if strict and rows:
-                problem("NO_CHECKPOINT", None, signer, None, "records but no signed checkpoint")
-            continue
-        try:
-            cp = parse_checkpoint(cp_row[3].encode("utf-8"), unb64(cp_row[4], 64))
-        except (RecordError, ValueError) as exc:
-            problem("CHECKPOINT", cp_row[2], signer, cp_row[0], f"checkpoint does not parse: {exc}")
-            continue
-        info["checkpoint_seq"] = cp.seq
-        if (cp.seq, cp.head, cp.head_finding_id, cp.signer) != (
-            cp_row[0],
-            cp_row[1],
-            cp_row[2],
+        _check_checkpoint(
+            conn,
             signer,
-        ) or not cp.signature_ok():
-            problem(
-                "CHECKPOINT",
-                cp.head_finding_id,
-                signer,
-                cp.seq,
-                "the checkpoint's signature or columns do not verify",
-            )
-            continue
-        if trusted_keys is not None and cp.signer_key not in trusted_keys:
-            problem(
-                "UNTRUSTED_SIGNER",
-                cp.head_finding_id,
-                signer,
-                cp.seq,
-                "checkpoint signed by an untrusted key",
-            )
-            continue
-        if cp.seq > last_seq:
-            problem(
-                "TRUNCATED",
-                cp.head_finding_id,
-                signer,
-                cp.seq,
-                f"the signed checkpoint covers seq {cp.seq} (record {cp.head_finding_id}), but the store ends at seq {last_seq}: records were removed",
-            )
-        elif strict and cp.seq < last_seq:
-            problem(
-                "BEYOND_CHECKPOINT",
-                None,
-                signer,
-                last_seq,
-                f"records after the signed checkpoint (seq {cp.seq})",
-            )
-        else:
-            held = conn.execute(
-                "SELECT hash FROM findings WHERE signer = ? AND seq = ?", (signer, cp.seq)
-            ).fetchone()
-            if held is None or held[0] != cp.head:
+            strict=strict,
+            last_seq=last_seq,
+            last_hash=last_hash,
+            trusted_keys=trusted_keys,
+            problem=problem,
+            report=report,
+        )
+        for _rid, rec in chain:
+            target = rec.supersedes
+            if target is None:
+                continue
+            if target in known_ids and known_ids[target] != rec.case_id:
                 problem(
-                    "CHECKPOINT",
-                    cp.head_finding_id,
+                    "SUPERSEDES",
+                    rec.finding_id,
                     signer,
-                    cp.seq,
-                    "the checkpoint's head hash is not the record's hash",
+                    rec.seq,
+                    f"supersedes {target} of another case",
                 )
-    for target, case_id, seq, signer, fid in pending_supersedes:
-        if target in seen_ids and seen_ids[target] != case_id:
-            problem("SUPERSEDES", fid, signer, seq, f"supersedes {target} of another case")
-        elif target not in seen_ids and signer == own_fp:
-            problem(
-                "SUPERSEDES", fid, signer, seq, f"supersedes {target}, which is not in the store"
-            )
+            elif target not in known_ids and strict:
+                problem(
+                    "SUPERSEDES",
+                    rec.finding_id,
+                    signer,
+                    rec.seq,
+                    f"supersedes {target}, which is not in the store",
+                )
     return report
 
 
-def _is_local(conn: sqlite3.Connection, signer: str) -> bool:
+def _check_row(
+    row: Any,
+    store: FindingsStore,
+    *,
+    problem: Any,
+    trusted_keys: set[bytes] | None,
+    own_fp: str | None,
+    report: VerifyReport,
+) -> SignedRecord | None:
+    (
+        _rid,
+        finding_id,
+        signer,
+        seq,
+        prev,
+        hsh,
+        case_id,
+        kind,
+        skey,
+        supersedes,
+        created_at,
+        body,
+        sig,
+        origin,
+    ) = row
+    try:
+        record = parse_record(body.encode("utf-8"), unb64(sig, 64))
+    except (RecordError, ValueError, AttributeError, TypeError) as exc:
+        problem("MALFORMED", finding_id, signer, seq, f"record does not parse: {exc}")
+        return None
+    columns = {
+        "finding_id": (finding_id, record.finding_id),
+        "signer": (signer, record.signer),
+        "seq": (seq, record.seq),
+        "prev": (prev, record.prev),
+        "case_id": (case_id, record.case_id),
+        "kind": (kind, record.kind),
+        "skey": (skey, record.skey),
+        "supersedes": (supersedes, record.supersedes),
+        "created_at": (created_at, record.created_at),
+    }
+    bad = [name for name, (col, val) in columns.items() if col != val]
+    if bad:
+        problem(
+            "COLUMN_MISMATCH",
+            finding_id,
+            signer,
+            seq,
+            f"columns {', '.join(bad)} differ from the signed record",
+        )
+        return None
+    if hsh != record.hash:
+        problem(
+            "HASH_MISMATCH", finding_id, signer, seq, "stored hash is not SHA-256 of the record"
+        )
+        return None
+    if not record.signature_ok():
+        problem("BAD_SIGNATURE", finding_id, signer, seq, "the signature does not verify")
+        return None
+    if trusted_keys is not None and record.signer_key not in trusted_keys:
+        problem(
+            "UNTRUSTED_SIGNER",
+            finding_id,
+            signer,
+            seq,
+            "signed by a key that is neither this device's nor a trusted card's",
+        )
+        return None
+    if origin == "local" and own_fp is not None and signer != own_fp:
+        problem(
+            "FOREIGN_LOCAL", finding_id, signer, seq, "marked local but signed by another device"
+        )
+        return None
+    ok = True
+    for i, att in enumerate(record.data.get("attachments", []) or []):
+        report.attachments += 1
+        try:
+            issue = store.attachments.check(str(att["sha256"]), int(att["size"]))
+        except (KeyError, TypeError, ValueError):
+            issue = "malformed reference"
+        if issue is not None:
+            name = att.get("name") if isinstance(att, dict) else "?"
+            problem("ATTACHMENT", finding_id, signer, seq, f"attachment {i} ({name}): {issue}")
+            ok = False
+    return record if ok else None
+
+
+def _check_chain(
+    signer: str,
+    chain: list[tuple[int, SignedRecord]],
+    strict: bool,
+    problem: Any,
+    report: VerifyReport,
+) -> tuple[int, str | None]:
+    """Walk one signer's records in seq order; returns the (seq, hash) of the last one."""
+    expected_seq, prev_hash = 1, None
+    last_seq, last_hash = 0, None
+    for _rid, rec in chain:
+        if rec.seq < expected_seq:
+            problem(
+                "DUPLICATE_SEQ",
+                rec.finding_id,
+                signer,
+                rec.seq,
+                f"a second record numbered {rec.seq}",
+            )
+            return last_seq, last_hash
+        if rec.seq > expected_seq:
+            if strict:
+                problem(
+                    "CHAIN_GAP",
+                    rec.finding_id,
+                    signer,
+                    rec.seq,
+                    f"records {expected_seq}..{rec.seq - 1} before it are missing",
+                )
+                return last_seq, last_hash
+            report.gaps.append({"signer": signer, "first": expected_seq, "last": rec.seq - 1})
+        elif rec.prev != prev_hash:
+            problem(
+                "CHAIN_BROKEN",
+                rec.finding_id,
+                signer,
+                rec.seq,
+                "prev is not the hash of the previous record",
+            )
+            return last_seq, last_hash
+        expected_seq, prev_hash = rec.seq + 1, rec.hash
+        last_seq, last_hash = rec.seq, rec.hash
+    report.signers[signer] = {
+        "records": len(chain),
+        "last_seq": last_seq,
+        "head": last_hash,
+        "checkpoint_seq": None,
+        "strict": strict,
+    }
+    return last_seq, last_hash
+
+
+def _check_checkpoint(
+    conn: sqlite3.Connection,
+    signer: str,
+    *,
+    strict: bool,
+    last_seq: int,
+    last_hash: str | None,
+    trusted_keys: set[bytes] | None,
+    problem: Any,
+    report: VerifyReport,
+) -> None:
+    info = report.signers.setdefault(
+        signer,
+        {
+            "records": 0,
+            "last_seq": last_seq,
+            "head": last_hash,
+            "checkpoint_seq": None,
+            "strict": strict,
+        },
+    )
     row = conn.execute(
-        "SELECT 1 FROM findings WHERE signer = ? AND origin = 'local' LIMIT 1", (signer,)
+        "SELECT seq, head, head_finding_id, body, signature FROM checkpoints WHERE signer = ?",
+        (signer,),
     ).fetchone()
-    return row is not None
+    if row is None:
+        if strict and last_seq:
+            problem("NO_CHECKPOINT", None, signer, None, "records but no signed checkpoint")
+        return
+    try:
+        cp = parse_checkpoint(row[3].encode("utf-8"), unb64(row[4], 64))
+    except (RecordError, ValueError, AttributeError) as exc:
+        problem("CHECKPOINT", row[2], signer, row[0], f"checkpoint does not parse: {exc}")
+        return
+    info["checkpoint_seq"] = cp.seq
+    if (cp.seq, cp.head, cp.head_finding_id, cp.signer) != (
+        row[0],
+        row[1],
+        row[2],
+        signer,
+    ) or not cp.signature_ok():
+        problem(
+            "CHECKPOINT",
+            cp.head_finding_id,
+            signer,
+            cp.seq,
+            "the checkpoint's signature or columns do not verify",
+        )
+        return
+    if trusted_keys is not None and cp.signer_key not in trusted_keys:
+        problem(
+            "UNTRUSTED_SIGNER",
+            cp.head_finding_id,
+            signer,
+            cp.seq,
+            "checkpoint signed by an untrusted key",
+        )
+        return
+    if cp.seq > last_seq:
+        problem(
+            "TRUNCATED",
+            cp.head_finding_id,
+            signer,
+            cp.seq,
+            f"the signed checkpoint covers seq {cp.seq} (record {cp.head_finding_id}), but the chain ends at seq {last_seq}: records were removed",
+        )
+    elif strict and cp.seq < last_seq:
+        problem(
+            "BEYOND_CHECKPOINT",
+            None,
+            signer,
+            last_seq,
+            f"records after the signed checkpoint (seq {cp.seq})",
+        )
+    elif cp.seq == last_seq and cp.head != last_hash:
+        problem(
+            "CHECKPOINT",
+            cp.head_finding_id,
+            signer,
+            cp.seq,
+            "the checkpoint's head hash is not the last record's hash",
+        )
