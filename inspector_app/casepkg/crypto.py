@@ -1,0 +1,132 @@
+"""age-encrypted packages (``*.case.zip.age``): identities, streaming decryption, encryption.
+
+The plaintext is only ever written to a private temporary file inside the home's ``tmp/``
+folder and deleted on every exit path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyrage
+from pyrage import x25519
+
+from inspector_app.errors import InputRefused, Issue, PackageRefused
+from inspector_app.i18n import bi
+
+AGE_MAGIC = b"age-encryption.org/v1"
+ARMOR_MAGIC = b"-----BEGIN AGE ENCRYPTED FILE-----"
+
+
+def is_age_file(path: Path) -> bool:
+    """Whether ``path`` starts like an age file (binary or ASCII-armored)."""
+    with Path(path).open("rb") as f:
+        head = f.read(64)
+    return head.startswith(AGE_MAGIC) or head.lstrip().startswith(ARMOR_MAGIC)
+
+
+def parse_identities(text: str, *, source: str = "") -> list[Any]:
+    """The X25519 identities of a standard age identity file (``#`` comments allowed)."""
+    found: list[Any] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            found.append(x25519.Identity.from_str(line))
+        except Exception as exc:  # pyrage raises its own IdentityError types
+            raise InputRefused(
+                bi(
+                    "Line {line} of the identity file {path} is not an age identity.",
+                    line=number,
+                    path=source,
+                )
+            ) from exc
+    if not found:
+        raise InputRefused(bi("The identity file {path} holds no age identity.", path=source))
+    return found
+
+
+def load_identity_file(path: str | os.PathLike[str]) -> list[Any]:
+    """Read ``--identity FILE``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputRefused(
+            bi("Cannot read the identity file {path}: {error}", path=str(path), error=exc)
+        ) from exc
+    return parse_identities(text, source=str(path))
+
+
+def parse_recipient(text: str) -> Any:
+    """An age X25519 public key (``age1…``)."""
+    try:
+        return x25519.Recipient.from_str(text.strip())
+    except Exception as exc:
+        raise InputRefused(bi("Not an age recipient (public key): {value}", value=text)) from exc
+
+
+def private_temp(tmp_dir: Path, suffix: str) -> Path:
+    """A new empty file only the user can read, inside ``tmp_dir``."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        tmp_dir.chmod(0o700)
+    fd, name = tempfile.mkstemp(prefix="inspector-", suffix=suffix, dir=tmp_dir)
+    os.close(fd)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[Path]:
+    """Decrypt ``path`` to a private temporary file and yield its path; always deleted.
+
+    ``NOT_FOR_THIS_IDENTITY`` when no recipient stanza opens with the identities, else
+    ``DECRYPT_FAILED`` (tampered, truncated, not age).
+    """
+    out = private_temp(Path(tmp_dir), ".zip")
+    try:
+        if not identities:
+            raise PackageRefused(
+                Issue(
+                    "NOT_FOR_THIS_IDENTITY",
+                    None,
+                    bi(
+                        "The package is encrypted and no identity is available: use --identity FILE or create this device's identity."
+                    ),
+                )
+            )
+        try:
+            pyrage.decrypt_file(str(path), str(out), list(identities))
+        except pyrage.DecryptError as exc:
+            if "no matching keys" in str(exc).lower():
+                raise PackageRefused(
+                    Issue(
+                        "NOT_FOR_THIS_IDENTITY",
+                        None,
+                        bi("The package was not encrypted for this identity."),
+                    )
+                ) from None
+            raise PackageRefused(
+                Issue(
+                    "DECRYPT_FAILED",
+                    None,
+                    bi(
+                        "The package cannot be decrypted (damaged, truncated or tampered): {error}",
+                        error=exc,
+                    ),
+                )
+            ) from None
+        yield out
+    finally:
+        with contextlib.suppress(OSError):
+            out.unlink()
+
+
+def encrypt_file(src: Path, dest: Path, recipients: Sequence[Any]) -> None:
+    """Encrypt ``src`` to ``dest`` (binary age) for ``recipients``."""
+    pyrage.encrypt_file(str(src), str(dest), list(recipients))

@@ -1,0 +1,356 @@
+"""Usage logs and record counts: streaming readers (analysis) and the fast row checker (validate).
+
+``logs/<system_id>/usage.csv`` (or ``usage.csv.gz``) can hold tens of millions of rows, so it is
+never loaded whole: :func:`iter_usage` yields light :class:`~.model.UsageEvent` tuples chunk by
+chunk, and :class:`UsageChecker` checks every row of a stream of raw blocks while the
+validator hashes them. Both take a fast path for the common shape (``YYYY-MM-DDTHH:MM:SS+08:00``
+timestamps, no quoting): timestamps are converted with a per-minute epoch cache, and the
+checker validates whole blocks with one compiled regular expression and checks the order of
+the timestamps by comparing their text (equal-width +08:00 timestamps sort like the instants
+they name). Any block the fast path does not accept is checked row by row, so the result (and
+the line number of the first problem) is the same either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from itertools import repeat
+from typing import Any
+
+from inspector_app.casepkg.csvcore import (
+    CellProblem,
+    Header,
+    cell_date,
+    cell_int,
+    parse_record,
+    split_records,
+)
+from inspector_app.casepkg.model import ACTIONS, EntrySource, RecordCount, UsageEvent
+from inspector_app.casepkg.textio import (
+    Decoder,
+    StreamProblem,
+    gunzip_chunks,
+    read_chunks,
+    split_lines,
+)
+from inspector_app.errors import Issue, PackageRefused
+from inspector_app.i18n import bi
+from inspector_app.values import ValueProblem, parse_timestamp
+
+USAGE_COLUMNS = ("timestamp", "user_id", "action", "object")
+RECORD_COLUMNS = ("date", "object_type", "created", "updated")
+_ACTIONS = frozenset(ACTIONS)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_LOCAL_OFFSET = 8 * 3600
+#: ``":SS+08:00"`` → SS: the tail of a fast-path timestamp after its minute prefix
+_TAIL = {f":{s:02d}+08:00": s for s in range(60)}
+_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):([0-5]\d)")
+_DAYS: dict[str, int] = {}
+
+
+def _day_number(text: str) -> int:
+    """Days from 1970-01-01 to the date ``YYYY-MM-DD`` (cached)."""
+    days = _DAYS.get(text)
+    if days is None:
+        days = date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        _DAYS[text] = days
+    return days
+
+
+def minute_base(prefix: str) -> int | None:
+    """POSIX seconds of ``YYYY-MM-DDTHH:MM`` read as +08:00, or None when it is not that shape."""
+    m = _MINUTE.fullmatch(prefix)
+    if m is None:
+        return None
+    try:
+        days = _day_number(prefix[:10])
+    except ValueError:
+        return None
+    return days * 86400 + int(m.group(4)) * 3600 + int(m.group(5)) * 60 - _LOCAL_OFFSET
+
+
+def timestamp_seconds(text: str) -> tuple[int, bool]:
+    """POSIX seconds of any accepted timestamp, and whether it carried an offset."""
+    value, had_offset = parse_timestamp(text)
+    return int(value.replace(microsecond=0).timestamp()), had_offset
+
+
+def _refused(code: str, path: str, message: str, line: int | None = None) -> PackageRefused:
+    return PackageRefused(Issue(code, path, message, line=line))
+
+
+def _encoding_hint(source: EntrySource, path: str) -> str | None:
+    hint: Callable[[str], str | None] | None = getattr(source, "encoding_of", None)
+    return hint(path) if hint is not None else None
+
+
+class _Lines(list[str]):
+    """The physical lines of one block; ``quoted`` when the block holds a ``"``."""
+
+    quoted = False
+
+
+def _decoded_lines(blocks: Iterator[bytes], decoder: Decoder) -> Iterator[list[str]]:
+    """Line-aligned blocks → lists of physical lines (without line breaks, CRLF or LF)."""
+    for block in blocks:
+        text = decoder.decode(block)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        lines = _Lines(text.split("\n"))
+        lines.quoted = '"' in text
+        if text.endswith("\n"):
+            lines.pop()
+        yield lines
+
+
+def _header(
+    groups: Iterator[list[str]], path: str, required: tuple[str, ...]
+) -> tuple[Header, list[str]]:
+    """The header of the first group and the rest of that group's lines."""
+    for lines in groups:
+        if not lines:
+            continue
+        text = lines[0].rstrip("\r")
+        try:
+            header = Header.parse(text)
+        except CellProblem as exc:
+            raise _refused("CSV_INVALID", path, str(exc), 1) from None
+        missing = header.missing(required)
+        if missing:
+            raise _refused(
+                "SCHEMA_INVALID",
+                path,
+                bi("Missing required column(s): {columns}", columns=", ".join(missing)),
+                1,
+            )
+        rest = _Lines(lines[1:])
+        rest.quoted = any('"' in ln for ln in rest)
+        return header, rest
+    raise _refused("SCHEMA_INVALID", path, bi("The file is empty: no header row."), 1)
+
+
+def _open_blocks(source: EntrySource, path: str) -> Iterator[bytes]:
+    """Line-aligned raw blocks of an entry, gunzipped for ``*.gz`` (BOM removed)."""
+    with source.open(path) as raw:
+        chunks = read_chunks(raw)
+        if path.endswith(".gz"):
+            chunks = gunzip_chunks(chunks)
+        yield from split_lines(chunks)
+
+
+# --------------------------------------------------------------------------- iter_usage
+def iter_usage(source: EntrySource, path: str) -> Iterator[UsageEvent]:
+    """Stream the usage log ``path`` of ``source`` as :class:`UsageEvent` tuples.
+
+    ``row`` is the 1-based data-record number (header not counted; for ``usage.csv.gz`` the
+    decompressed records). Problems raise :class:`~inspector_app.errors.PackageRefused`
+    (validation reports them all beforehand).
+    """
+    decoder = Decoder(_encoding_hint(source, path))
+    groups = _guarded(_decoded_lines(_open_blocks(source, path), decoder), path)
+    header, first = _header(groups, path, USAGE_COLUMNS)
+    idx = header.index
+    its, iu, ia, io = (idx[c] for c in USAGE_COLUMNS)
+    ncols = len(header.names)
+    simple = header.names == USAGE_COLUMNS
+    tails = _TAIL
+    actions = _ACTIONS
+    new = tuple.__new__
+    cls = UsageEvent
+    split = str.split
+    commas = repeat(",")
+    row = 0
+    line = 1  # physical line of the last line handled
+    prev = -(1 << 62)
+    prefix = ""
+    base = 0
+
+    def slow_ts(text: str, line: int) -> int:
+        nonlocal prefix, base
+        if len(text) == 25 and text[16:] in tails:
+            b = minute_base(text[:16])
+            if b is not None:
+                prefix, base = text[:16], b
+                return b + tails[text[16:]]
+        try:
+            return timestamp_seconds(text)[0]
+        except ValueProblem:
+            raise _refused(
+                "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=text), line
+            ) from None
+
+    def careful(ln: str, line: int) -> tuple[int, str, str, str] | None:
+        """One row checked field by field (blank lines give None)."""
+        if ln.endswith("\r"):
+            ln = ln[:-1]
+        if not ln:
+            return None
+        parts = ln.split(",")
+        if len(parts) != ncols:
+            raise _refused(
+                "CSV_INVALID",
+                path,
+                bi("Expected {n} fields, found {m}.", n=ncols, m=len(parts)),
+                line,
+            )
+        t, u, a, o = (parts[its].strip(), parts[iu].strip(), parts[ia].strip(), parts[io].strip())
+        ts = slow_ts(t, line)
+        if a not in actions:
+            raise _refused("CSV_INVALID", path, bi("Unknown action {value!r}.", value=a), line)
+        if not u:
+            raise _refused("CSV_INVALID", path, bi("The user_id is empty."), line)
+        if ts < prev:
+            raise _refused(
+                "CSV_INVALID", path, bi("The row is earlier than the row before it."), line
+            )
+        return ts, u, a, o
+
+    pending: list[list[str]] = [first]
+    while True:
+        lines = pending.pop() if pending else next(groups, None)
+        if lines is None:
+            return
+        if getattr(lines, "quoted", True):
+            # records may span lines from here on: hand the rest to the record splitter
+            rest = _chain_lines(lines, groups)
+            yield from _general_usage(path, rest, line + 1, row=row, prev=prev, header=header)
+            return
+        done = 0
+        if simple:
+            # fast path: exactly four fields per line; anything else leaves the loop
+            row0 = row
+            try:
+                for t, u, a, o in map(split, lines, commas):
+                    s = tails.get(t[16:])
+                    ts = (
+                        base + s
+                        if s is not None and t[:16] == prefix
+                        else slow_ts(t, line + 1 + row - row0)
+                    )
+                    if ts < prev or a not in actions or not u:
+                        break
+                    prev = ts
+                    row += 1
+                    yield new(cls, (ts, u, a, o, row))
+            except ValueError:
+                pass
+            done = row - row0
+        for k in range(done, len(lines)):
+            got = careful(lines[k], line + 1 + k)
+            if got is None:
+                continue
+            prev = got[0]
+            row += 1
+            yield new(cls, (got[0], got[1], got[2], got[3], row))
+        line += len(lines)
+
+
+def _guarded(groups: Iterator[list[str]], path: str) -> Iterator[list[str]]:
+    """Turn stream problems (damaged gzip, bad encoding) into ``PackageRefused``."""
+    try:
+        yield from groups
+    except StreamProblem as exc:
+        code = exc.code if exc.code != "DAMAGED" else "CSV_INVALID"
+        raise _refused(code, path, exc.message) from None
+
+
+def _chain_lines(first: list[str], groups: Iterator[list[str]]) -> Iterator[str]:
+    yield from first
+    for lines in groups:
+        yield from lines
+
+
+def _general_usage(
+    path: str, lines: Iterator[str], first_line: int, *, row: int, prev: int, header: Header
+) -> Iterator[UsageEvent]:
+    """Row-by-row reading with full RFC 4180 quoting (records may span lines)."""
+    idx = header.index
+    its, iu, ia, io = (idx[c] for c in USAGE_COLUMNS)
+    ncols = len(header.names)
+    try:
+        for line, text in split_records(lines, first_line):
+            fields = parse_record(text)
+            if len(fields) != ncols:
+                raise _refused(
+                    "CSV_INVALID",
+                    path,
+                    bi("Expected {n} fields, found {m}.", n=ncols, m=len(fields)),
+                    line,
+                )
+            t, u, a, o = (fields[i].strip() for i in (its, iu, ia, io))
+            try:
+                ts = timestamp_seconds(t)[0]
+            except ValueProblem:
+                raise _refused(
+                    "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=t), line
+                ) from None
+            if a not in _ACTIONS:
+                raise _refused("CSV_INVALID", path, bi("Unknown action {value!r}.", value=a), line)
+            if not u:
+                raise _refused("CSV_INVALID", path, bi("The user_id is empty."), line)
+            if ts < prev:
+                raise _refused(
+                    "CSV_INVALID", path, bi("The row is earlier than the row before it."), line
+                )
+            prev = ts
+            row += 1
+            yield UsageEvent(ts, u, a, o, row)
+    except CellProblem as exc:
+        line_no = exc.args[1] if len(exc.args) > 1 else None
+        raise _refused("CSV_INVALID", path, str(exc.args[0]), line_no) from None
+
+
+# --------------------------------------------------------------------------- iter_records
+def iter_records(source: EntrySource, path: str) -> Iterator[RecordCount]:
+    """Stream ``logs/<id>/records.csv`` as :class:`RecordCount` tuples (``row`` 1-based)."""
+    try:
+        decoder = Decoder(_encoding_hint(source, path))
+        groups = _decoded_lines(_open_blocks(source, path), decoder)
+        header, first = _header(groups, path, RECORD_COLUMNS)
+        rows = _fields(path, _chain_lines(first, groups), len(header.names))
+        for row, (line, fields) in enumerate(rows, 1):
+            rec = record_from_fields(header, fields)
+            if isinstance(rec, str):
+                raise _refused("CSV_INVALID", path, rec, line)
+            yield RecordCount(rec[0], rec[1], rec[2], rec[3], row)
+    except StreamProblem as exc:
+        code = exc.code if exc.code != "DAMAGED" else "CSV_INVALID"
+        raise _refused(code, path, exc.message) from None
+
+
+def _fields(path: str, lines: Iterator[str], ncols: int) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for line, text in split_records(lines, 2):
+            fields = parse_record(text)
+            if len(fields) != ncols:
+                raise _refused(
+                    "CSV_INVALID",
+                    path,
+                    bi("Expected {n} fields, found {m}.", n=ncols, m=len(fields)),
+                    line,
+                )
+            yield line, fields
+    except CellProblem as exc:
+        line_no = exc.args[1] if len(exc.args) > 1 else None
+        raise _refused("CSV_INVALID", path, str(exc.args[0]), line_no) from None
+
+
+def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | str:
+    """``(date, object_type, created, updated)`` of a records.csv row, or a problem message."""
+    idx = header.index
+    try:
+        day = cell_date(fields[idx["date"]])
+        kind = fields[idx["object_type"]].strip()
+        if not kind:
+            return bi("The object_type is empty.")
+        created = cell_int(fields[idx["created"]])
+        updated = cell_int(fields[idx["updated"]])
+    except CellProblem as exc:
+        return str(exc)
+    if created < 0 or updated < 0:
+        return bi("Counts cannot be negative.")
+    return (day, kind, created, updated)
