@@ -31,9 +31,12 @@ log = logging.getLogger("inspector.cli")
 #: Modules that register sub-commands, in help order. The composition root may import the
 #: ``sync`` and ``reports`` layers; the core's own modules never do.
 COMMAND_MODULES: list[str] = [
+    "inspector_app.commands.validate",
+    "inspector_app.commands.pack",
     "inspector_app.commands.identity",
     "inspector_app.commands.findings",
     "inspector_app.commands.sample",
+    "inspector_app.commands.analyze",
 ]
 
 
