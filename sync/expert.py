@@ -352,14 +352,14 @@ class AckResult:
 
 
 def ack_receipts(
-    home: Home, identity: LocalIdentity, agency_lookup: Any, paths: Sequence[Path]
+    home: Home, fingerprint: str, agency_lookup: Any, paths: Sequence[Path]
 ) -> list[AckResult]:
     """Verify receipts against the trusted agency card and record them (all or nothing)."""
     receipts = [read_receipt(p, agency_lookup) for p in paths]
     results: list[AckResult] = []
     with open_expert_store(home) as store, dbm.transaction(store.db) as conn:
         for path, receipt in zip(paths, receipts, strict=True):
-            if receipt.body.get("expert") != identity.fingerprint:
+            if receipt.body.get("expert") != fingerprint:
                 raise InputRefused(
                     bi("The receipt {path} is for another device's bundle.", path=str(path))
                 )

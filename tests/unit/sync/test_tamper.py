@@ -350,7 +350,7 @@ def test_ack_and_recover(bundles: Bundles, agency: Any, tmp_path: Path) -> None:
     zhang: Expert = bundles.zhang
     acks = ack_receipts(
         zhang.home,
-        zhang.me,
+        zhang.me.fingerprint,
         trusted_lookup(zhang.home, role="agency"),
         [Path(o.receipt) for o in outs],
     )
@@ -361,7 +361,9 @@ def test_ack_and_recover(bundles: Bundles, agency: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.receipt.json"
     bad.write_text(forged, encoding="utf-8")
     with pytest.raises(InputRefused, match="bad signature"):
-        ack_receipts(zhang.home, zhang.me, trusted_lookup(zhang.home, role="agency"), [bad])
+        ack_receipts(
+            zhang.home, zhang.me.fingerprint, trusted_lookup(zhang.home, role="agency"), [bad]
+        )
 
 
 def test_restored_backup_recovers_the_chain_head(

@@ -1,0 +1,309 @@
+"""Sub-commands of the sync layer: ``bundle export|import|ack|recover|list``, ``merge
+status|flags`` (see ``docs/sync.md``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from inspector_app.errors import UsageError
+from inspector_app.i18n import bi
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "bundle", parents=parents, help="encrypted, signed bundles between experts and the agency"
+    )
+    sub = parser.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser(
+        "export", parents=parents, help="write a bundle of everything not yet exported (expert)"
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the bundle to")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", parents=parents, help="verify, decrypt and merge bundles (agency)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="bundle files (*.bundle.age)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per run")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("ack", parents=parents, help="record the agency's signed receipts (expert)")
+    p.add_argument("receipts", nargs="+", metavar="RECEIPT", help="receipt files (*.receipt.json)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_ack)
+
+    p = sub.add_parser(
+        "recover",
+        parents=parents,
+        help="after restoring the store from a backup, recover the chain head from your own bundles",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="this device's own bundle files")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_recover)
+
+    p = sub.add_parser("list", parents=parents, help="the bundles this device exported (expert)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=cmd_list)
+
+    parser = subparsers.add_parser(
+        "merge", parents=parents, help="the agency's merged view of every expert's findings"
+    )
+    sub = parser.add_subparsers(dest="merge_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "status", parents=parents, help="per enterprise: experts reported, disagreements"
+    )
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser(
+        "flags", parents=parents, help="run the cross-enterprise red-flag rules over the batch"
+    )
+    p.add_argument("--json", action="store_true", help="print the flags as JSON")
+    p.add_argument("--rules", metavar="FILE", help="a settings file layered over the defaults")
+    p.set_defaults(handler=cmd_flags)
+
+
+def _home(ctx: Any) -> Any:
+    return ctx.home
+
+
+def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
+    from sync.expert import export_bundle
+    from sync.identities import trusted_agency, unlock_local
+
+    home = _home(ctx)
+    agency = trusted_agency(home)
+    me = unlock_local(home, ctx.passphrase(), role="expert")
+    out = Path(args.out)
+    result = export_bundle(home, me, agency, out, progress=ctx.progress(), cancel=ctx.cancel)
+    if args.json:
+        ctx.print_json(result.to_json())
+        return 0
+    for done in result.completed:
+        ctx.out(bi("Completed the interrupted export {path}.", path=str(done.path)))
+    if result.written is None:
+        ctx.out(bi("Nothing new to export: every finding is in an earlier bundle."))
+        return 0
+    m = result.written.manifest
+    ctx.out(
+        bi(
+            "Wrote bundle #{number} ({count} findings, numbers {first}–{last}, {attachments} attachments) to {path}",
+            number=m["number"],
+            count=result.findings,
+            first=m["sequence"]["first"],
+            last=m["sequence"]["last"],
+            attachments=result.attachments,
+            path=str(result.written.path),
+        )
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    from sync.agency import AgencyStore
+    from sync.identities import trusted_lookup, unlock_local
+
+    home = _home(ctx)
+    paths = [Path(f) for f in args.files]
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(bi("No such file: {path}", path=str(p)))
+    me = unlock_local(home, ctx.passphrase(), role="agency")
+    store = AgencyStore(home, me, trusted_lookup(home))
+    outcomes = store.import_files(paths, progress=ctx.progress(), cancel=ctx.cancel)
+    flat = [o for out in outcomes for o in (out, *out.then_merged)]
+    refused = [o for o in flat if o.status == "refused"]
+    if args.json:
+        ctx.print_json(
+            {
+                "results": [o.to_json() for o in outcomes],
+                "merged": sum(o.status == "merged" for o in flat),
+                "pending": sum(o.status == "pending" for o in flat),
+                "duplicate": sum(o.status in ("duplicate", "already_pending") for o in flat),
+                "refused": len(refused),
+            }
+        )
+    else:
+        for out in outcomes:
+            for o in (out, *out.then_merged):
+                line = f"{Path(o.source).name}: {o.message}"
+                if o.receipt and o.status in ("merged", "duplicate"):
+                    line += "\n  " + bi("receipt: {path}", path=o.receipt)
+                if o.quarantined:
+                    line += "\n  " + bi("moved to quarantine: {path}", path=o.quarantined)
+                (ctx.err if o.status == "refused" else ctx.out)(line)
+    return 1 if refused else 0
+
+
+def cmd_ack(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app import identity
+    from sync.expert import ack_receipts, acknowledged_through, exports
+    from sync.identities import trusted_lookup
+
+    home = _home(ctx)
+    info = identity.load(home)
+    results = ack_receipts(
+        home,
+        info.fingerprint,
+        trusted_lookup(home, role="agency"),
+        [Path(r) for r in args.receipts],
+    )
+    through = acknowledged_through(exports(home))
+    if args.json:
+        ctx.print_json(
+            {
+                "acknowledged": [
+                    {
+                        "number": r.number,
+                        "bundle_id": r.receipt.bundle_id,
+                        "sequence": {"first": r.first_seq, "last": r.last_seq},
+                        "already": r.already,
+                    }
+                    for r in results
+                ],
+                "acknowledged_through": through,
+            }
+        )
+        return 0
+    for r in results:
+        if r.already:
+            ctx.out(bi("Bundle #{number} was already acknowledged.", number=r.number))
+        else:
+            ctx.out(
+                bi(
+                    "The agency confirms it holds bundle #{number} (findings {first}–{last}).",
+                    number=r.number,
+                    first=r.first_seq,
+                    last=r.last_seq,
+                )
+            )
+    ctx.out(bi("Every finding up to number {seq} is confirmed by the agency.", seq=through))
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, ctx: Any) -> int:
+    from sync.expert import recover
+    from sync.identities import unlock_local
+
+    home = _home(ctx)
+    me = unlock_local(home, ctx.passphrase(), role="expert")
+    result = recover(home, me, [Path(f) for f in args.files])
+    if args.json:
+        ctx.print_json(
+            {
+                "bundles": result.bundles,
+                "restored_findings": result.restored,
+                "head_seq": result.head_seq,
+                "last_bundle": result.last_number,
+            }
+        )
+        return 0
+    ctx.out(
+        bi(
+            "Recovered from {bundles} bundles: {restored} findings put back; the chain head is number {seq}, the last bundle #{number}.",
+            bundles=result.bundles,
+            restored=result.restored,
+            seq=result.head_seq,
+            number=result.last_number,
+        )
+    )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    from sync.expert import exports
+
+    rows = exports(_home(ctx))
+    if args.json:
+        ctx.print_json(
+            [
+                {
+                    "number": r.number,
+                    "bundle_id": r.bundle_id,
+                    "bundle_hash": r.bundle_hash,
+                    "sequence": {"first": r.first_seq, "last": r.last_seq},
+                    "file": r.file,
+                    "state": r.state,
+                    "acknowledged": r.acked_at is not None,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    if not rows:
+        ctx.out(bi("No bundle exported yet."))
+    for r in rows:
+        ack = bi("acknowledged") if r.acked_at else bi("not yet acknowledged")
+        ctx.out(f"#{r.number}  {r.first_seq}–{r.last_seq}  {ack}  {r.file}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
+    from sync.status import merge_status
+
+    status = merge_status(_home(ctx))
+    if args.json:
+        ctx.print_json(status)
+        return 0
+    if not status["projects"]:
+        ctx.out(bi("No expert findings merged yet."))
+    for proj in status["projects"]:
+        ctx.out(f"{proj['enterprise'] or '-'}  {proj['uscc'] or '-'}  {proj['project_id'] or '-'}")
+        for e in proj["experts"]:
+            level = "-" if e["level"] is None else e["level"]
+            score = "-" if e["score"] is None else e["score"]
+            ctx.out(
+                "  "
+                + bi(
+                    "{name}: {count} findings, score {score}, level {level}, conclusion {conclusion}",
+                    name=e["name"],
+                    count=e["findings"],
+                    score=score,
+                    level=level,
+                    conclusion=e["conclusion"] or "-",
+                )
+            )
+        if not proj["disagreements"]:
+            ctx.out("  " + bi("No disagreement."))
+        for d in proj["disagreements"]:
+            values = "; ".join(f"{k}={_show(v)}" for k, v in d["values"].items())
+            settled = (
+                "  " + bi("settled: {value}", value=_show(d["settled"]["value"]))
+                if d["settled"]
+                else ""
+            )
+            ctx.out(f"  ≠ {d['type']} {d['subject']}: {values}{settled}")
+    for p in status["pending_bundles"]:
+        ctx.out(
+            bi(
+                "Waiting: bundle #{number} of {expert} (its predecessor has not arrived).",
+                number=p["number"],
+                expert=p["expert"] or p["device"],
+            )
+        )
+    return 0
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return str(value)
+
+
+def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
+    from sync.cross.runner import run_cross_rules
+
+    result = run_cross_rules(
+        _home(ctx), rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel
+    )
+    if args.json:
+        ctx.print_json(result)
+        return 0
+    if not result["flags"]:
+        ctx.out(bi("No cross-enterprise flag."))
+    for flag in result["flags"]:
+        ctx.out(f"[{flag['severity']}] {flag['id']}: {flag['title']} / {flag['title_en']}")
+        ctx.out(f"    {flag['detail']}")
+    return 0

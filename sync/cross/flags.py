@@ -1,0 +1,52 @@
+"""A cross-enterprise flag: the same JSON shape as a per-package flag (``red-flags.md``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SEVERITIES = {
+    "CROSS_DUPLICATE_PHOTO": "high",
+    "CROSS_DUPLICATE_DOCUMENT": "medium",
+    "CROSS_LOG_CLONE": "high",
+    "CROSS_PRICE_OUTLIER": "medium",
+}
+RULE_IDS = tuple(SEVERITIES)
+_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class CrossFlag:
+    rule: str
+    subject: str
+    title: str
+    title_en: str
+    detail: str
+    hint: str
+    evidence: tuple[dict[str, Any], ...] = ()
+    usccs: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.subject}"
+
+    @property
+    def severity(self) -> str:
+        return SEVERITIES[self.rule]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "severity": self.severity,
+            "title": self.title,
+            "title_en": self.title_en,
+            "detail": self.detail,
+            "hint": self.hint,
+            "evidence": [dict(e) for e in self.evidence],
+            "usccs": list(self.usccs),
+        }
+
+
+def sort_flags(flags: list[CrossFlag]) -> list[CrossFlag]:
+    return sorted(flags, key=lambda f: (_ORDER[f.severity], RULE_IDS.index(f.rule), f.subject))
