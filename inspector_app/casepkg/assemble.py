@@ -102,8 +102,10 @@ def cross_check(v: Validation) -> None:
     if sa is not None:
         checker = _checklist_validator()
         if checker is not None:
-            for issue in checker(sa):
-                log.add(issue)
+            for issue in checker(sa):  # all warnings (UNKNOWN_ITEM, INVALID_ANSWER…)
+                log.add_warning(
+                    issue.code, issue.path, issue.message, line=issue.line, pointer=issue.pointer
+                )
 
 
 def _contract_refs(v: Validation) -> None:

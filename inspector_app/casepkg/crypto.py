@@ -102,6 +102,19 @@ def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[
             )
         try:
             pyrage.decrypt_file(str(path), str(out), list(identities))
+        except OSError as exc:
+            if exc.errno is not None:  # a real I/O problem (disk full…), not the ciphertext
+                raise
+            raise PackageRefused(
+                Issue(
+                    "DECRYPT_FAILED",
+                    None,
+                    bi(
+                        "The package cannot be decrypted (damaged, truncated or tampered): {error}",
+                        error=exc,
+                    ),
+                )
+            ) from None
         except pyrage.DecryptError as exc:
             if "no matching keys" in str(exc).lower():
                 raise PackageRefused(

@@ -225,7 +225,7 @@ class TableParser:
             self.error("SCHEMA_INVALID", bi("The file is empty: no header row."), 1)
 
     def _record(self, line: int, text: str) -> None:
-        if self.log.stop_file(self.path):
+        if self._dead or self.log.stop_file(self.path):
             return
         try:
             fields = parse_record(text)
