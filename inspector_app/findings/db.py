@@ -175,8 +175,9 @@ def migrate(db: sqlite_utils.Database, sets: Sequence[MigrationSet], path: Path)
     """
     applied_now: list[str] = []
     with environment_errors(path):
-        with transaction(db) as conn:
-            conn.execute(_MIGRATIONS_TABLE)
+        if "schema_migrations" not in db.table_names():
+            with transaction(db) as conn:
+                conn.execute(_MIGRATIONS_TABLE)
         done = applied_migrations(db)
         for mset in sets:
             known = [m.name for m in mset.migrations]
