@@ -37,6 +37,7 @@ COMMAND_MODULES: list[str] = [
     "inspector_app.commands.findings",
     "inspector_app.commands.sample",
     "inspector_app.commands.analyze",
+    "inspector_app.commands.score",
     "sync.commands",
 ]
 

@@ -1,0 +1,99 @@
+"""``inspector-app score PACKAGE --self [--json]`` (``cli.md``).
+
+Scores the enterprise's own self-assessment with the checklist it names, exactly as an expert's
+answers are scored, and sets it beside the score and level the enterprise claimed. Without
+``--json`` it prints the explanation (``docs/scoring.md``); with ``--json`` one JSON object whose
+numbers are exact decimals. Checklist files in ``<home>/settings/checklists/*.json`` (an
+agency's corrected thresholds, a newer version) are loaded over the bundled ones by id.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from inspector_app.checklist.loader import load_checklist_dir
+from inspector_app.checklist.scoring import ScoreResult, score_self_assessment
+from inspector_app.commands.common import add_identity_option, age_identities, existing_file
+from inspector_app.errors import PackageRefused, UsageError
+from inspector_app.i18n import bi
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "score",
+        parents=parents,
+        help="score a package's self-assessment with its checklist (评分)",
+        description="Score the enterprise's own self-assessment (--self) and set it beside "
+        "the score and level it claimed.",
+    )
+    p.add_argument("package", metavar="PACKAGE", help="*.case.zip or *.case.zip.age")
+    p.add_argument(
+        "--self",
+        dest="self_assessment",
+        action="store_true",
+        help="score the enterprise's self-assessment (附件8)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_identity_option(p)
+    p.set_defaults(handler=run)
+
+
+def result_json(result: ScoreResult, package_id: str | None = None) -> dict[str, Any]:
+    """The ``score --json`` object: ``package_id``, then the keys of ``cli.md`` and the detail."""
+    out: dict[str, Any] = {}
+    if package_id is not None:
+        out["package_id"] = package_id
+    out.update(result.to_json())
+    return out
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app.casepkg import open_package
+
+    if not args.self_assessment:
+        raise UsageError(
+            bi(
+                "score needs --self: it scores the enterprise's self-assessment "
+                "(expert scores are findings)"
+            )
+        )
+    path = existing_file(args.package)
+    identities = age_identities(args, ctx)
+    corrected = ctx.home.settings_dir / "checklists"
+    if corrected.is_dir():  # the agency's corrected or newer checklists override bundled ones
+        load_checklist_dir(corrected)
+    try:
+        with open_package(
+            path,
+            identities=identities,
+            tmp_dir=ctx.home.tmp_dir,
+            progress=ctx.progress(),
+            cancel=ctx.cancel,
+        ) as package:
+            result = score_self_assessment(package.self_assessment)
+            package_id = package.package_id
+    except PackageRefused as refused:
+        if args.json:
+            ctx.print_json(
+                {
+                    "valid": False,
+                    "package_id": None,
+                    "errors": [i.to_json() for i in refused.issues],
+                    "warnings": [],
+                }
+            )
+        for issue in refused.issues:
+            where = issue.path or ""
+            if issue.line is not None:
+                where += f":{issue.line}"
+            if issue.pointer:
+                where += f" {issue.pointer}"
+            ctx.err(f"{issue.code} {where}: {issue.message}")
+        return 1
+    if args.json:
+        ctx.print_json(result_json(result, package_id))
+    else:
+        for line in result.explanation():
+            ctx.out(line)
+    return 0
