@@ -36,10 +36,11 @@ def write_package(
 
     write_zip(
         fh,
-        entries(case, enc, photo_size=(1600, 1200) if large else (1024, 768)),
+        entries(case, enc, photo_size=(1600, 1200) if large else (800, 600)),
         created_at=case.created_at,
         variant=variant,
         manifest=lambda files: manifest_bytes(case, files, enc),
         level=1 if large else 6,
+        zip64_streams=large,
         on_entry=on_entry,
     )

@@ -33,7 +33,7 @@ from inspector_app.samples.finance import (
     payment_rows,
 )
 from inspector_app.samples.logs import LogStats, records_text, usage_chunks
-from inspector_app.samples.selfassess import level, score
+from inspector_app.samples.selfassess import engine_score
 from inspector_app.samples.writer import Encoding, Entry, gzip_chunks
 from inspector_app.values import isoformat, money_str, window
 
@@ -120,8 +120,7 @@ def entries(
         )
     finalize_goals(case, stats)
     # --- structured data ---
-    computed = score(case.answers)
-    lv = level(case.answers)
+    computed, lv = engine_score(case.answers)
     yield Entry(
         "enterprise.json",
         data=enc.encode_json(enterprise_json(case)),

@@ -425,7 +425,7 @@ _COS = [[math.cos(math.pi * k * (2 * n + 1) / 64) for n in range(32)] for k in r
 def phash(img: Image.Image) -> int:
     """64-bit DCT perceptual hash, as ``imagehash.phash`` computes it (bit order aside)."""
     g = img.convert("L").resize((32, 32), Image.Resampling.LANCZOS)
-    px = list(g.getdata())
+    px = list(g.tobytes())
     rows = [px[y * 32 : (y + 1) * 32] for y in range(32)]
     tmp = [[sum(r[x] * ck[x] for x in range(32)) for ck in _COS] for r in rows]  # 32 × 8
     coeffs = [sum(_COS[u][y] * tmp[y][v] for y in range(32)) for u in range(8) for v in range(8)]

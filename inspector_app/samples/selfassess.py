@@ -189,3 +189,19 @@ def base_answers(rng: random.Random, systems: list[str]) -> Answers:
     a.figures["Q13"] = {"pass_rate_before": before, "pass_rate_after": after}
     assert level(a) == 2, (score(a), scenes)
     return a
+
+
+def engine_score(a: Answers) -> tuple[Decimal, int]:
+    """Score and level of the answers by the checklist engine (``inspector_app.checklist``)."""
+    from inspector_app.casepkg.model import SelfAssessmentItem
+    from inspector_app.checklist import get_checklist, score_answers
+
+    items: dict[str, SelfAssessmentItem] = {}
+    for qid, ans in a.questions.items():
+        figures = {k: Decimal(str(v)) for k, v in a.figures.get(qid, {}).items()}
+        answer = ans if isinstance(ans, str) else tuple(ans)
+        items[qid] = SelfAssessmentItem(item_id=qid, answer=answer, figures=figures)
+    for sid, lv in a.scenes.items():
+        items[sid] = SelfAssessmentItem(item_id=sid, level=lv)
+    result = score_answers(get_checklist("miit-2024"), items)
+    return result.score, result.level

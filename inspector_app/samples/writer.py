@@ -195,18 +195,23 @@ def write_zip(
     variant: str | None,
     manifest: Callable[[list[dict[str, Any]]], bytes],
     level: int = 6,
+    zip64_streams: bool = False,
     on_entry: Callable[[str], None] | None = None,
 ) -> None:
     """Write ``entries`` and then ``manifest.json`` (built from the entries' hashes)."""
     when = created_at.timetuple()[:6]
     method = zipfile.ZIP_STORED if variant == "stored" else zipfile.ZIP_DEFLATED
     listed: list[dict[str, Any]] = []
-    with zipfile.ZipFile(out, "w", allowZip64=True) as zf:
+    with zipfile.ZipFile(out, "w", allowZip64=True, compresslevel=level) as zf:
         for e in entries:
             info = _info(e.path, when, variant, method if e.compress else zipfile.ZIP_STORED)
+            info._compresslevel = level  # zipfile ignores the archive's level for a ZipInfo  # type: ignore[attr-defined]
             h = hashlib.sha256()
             size = 0
-            with zf.open(info, "w", force_zip64=True) as w:
+            if e.data is not None:
+                info.file_size = len(e.data)
+            force = zip64_streams and e.data is None
+            with zf.open(info, "w", force_zip64=force) as w:
                 for chunk in e.iter_bytes():
                     h.update(chunk)
                     size += len(chunk)
