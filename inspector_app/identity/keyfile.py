@@ -82,10 +82,16 @@ def seal(
     secrets_obj: dict[str, str],
     passphrase: str,
     params: ScryptParams,
+    *,
+    _salt: bytes | None = None,
+    _nonce: bytes | None = None,
 ) -> bytes:
-    """The identity file's bytes: ``public_header`` plus KDF/AEAD parameters and ciphertext."""
-    salt = os.urandom(16)
-    nonce = os.urandom(12)
+    """The identity file's bytes: ``public_header`` plus KDF/AEAD parameters and ciphertext.
+
+    ``_salt`` and ``_nonce`` fix the random values for the documented test vector only.
+    """
+    salt = os.urandom(16) if _salt is None else _salt
+    nonce = os.urandom(12) if _nonce is None else _nonce
     header = {
         **public_header,
         "format": FILE_FORMAT,
