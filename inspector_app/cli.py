@@ -34,6 +34,7 @@ COMMAND_MODULES: list[str] = [
     "inspector_app.commands.validate",
     "inspector_app.commands.pack",
     "inspector_app.commands.identity",
+    "inspector_app.commands.case",
     "inspector_app.commands.findings",
     "inspector_app.commands.sample",
     "inspector_app.commands.analyze",

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused
+from inspector_app.commands.common import add_identity_option, age_identities
 from inspector_app.i18n import bi
 
 
@@ -23,49 +23,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("package", metavar="PACKAGE")
     p.add_argument("--json", action="store_true", help='print {"case_id": …}')
-    p.add_argument(
-        "--identity", metavar="FILE", help="age identity file for a *.case.zip.age package"
-    )
+    add_identity_option(p)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("list", parents=parents, help="the imported cases")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_list)
-
-
-def read_age_identity_file(path: Path) -> list[Any]:
-    """The ``AGE-SECRET-KEY-1…`` identities of a standard age identity file."""
-    import pyrage
-
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputRefused(bi("Cannot read {path}: {error}", path=str(path), error=exc)) from exc
-    identities = []
-    for raw in lines:
-        line = raw.strip()
-        if line.startswith("AGE-SECRET-KEY-"):
-            try:
-                identities.append(pyrage.x25519.Identity.from_str(line))
-            except pyrage.IdentityError as exc:
-                raise InputRefused(
-                    bi("{path} holds a malformed age identity.", path=str(path))
-                ) from exc
-    if not identities:
-        raise InputRefused(bi("{path} holds no age identity.", path=str(path)))
-    return identities
-
-
-def package_identities(args: argparse.Namespace, ctx: Any, package: Path) -> list[Any]:
-    """The age identities to open ``package`` with: none for a plain package; for
-    ``*.age``, those of ``--identity FILE``, else this device's (after the passphrase)."""
-    if not package.name.endswith(".age"):
-        return []
-    if getattr(args, "identity", None):
-        return read_age_identity_file(Path(args.identity))
-    from inspector_app import identity
-
-    return [identity.unlock(ctx.home, ctx.passphrase()).age_identity()]
 
 
 def _case_checklist(folder: Path | None) -> str | None:
@@ -83,44 +46,54 @@ def _case_checklist(folder: Path | None) -> str | None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.casepkg import import_package  # type: ignore[attr-defined,unused-ignore]
+    from inspector_app.casepkg import import_package
     from inspector_app.findings import open_store
 
     package = Path(args.package)
-    identities = package_identities(args, ctx, package)
+    identities = age_identities(args, ctx)
     with open_store(ctx.home) as store:
-        imported = import_package(package, ctx.home.workspace, identities=identities)
-        folder = Path(imported.folder) if imported.folder else None
-        try:
-            case = store.register_case(
-                imported.case_id,
-                package_id=imported.package_id,
-                uscc=imported.uscc,
-                enterprise=imported.enterprise,
-                project_id=imported.project_id,
-                checklist=_case_checklist(folder),
-                folder=str(folder) if folder else None,
-                warnings=[w.to_json() if hasattr(w, "to_json") else w for w in imported.warnings],
-            )
-        except BaseException:
-            # all or nothing: the folder must not outlive a failed registration
-            if folder is not None and folder.is_dir() and store.case(imported.case_id) is None:
-                shutil.rmtree(folder, ignore_errors=True)
-            raise
-    if args.json:
-        ctx.print_json({**case.to_json(), "case_id": case.case_id})
-    else:
-        ctx.out(
-            bi(
-                "Imported case {case}: {enterprise} ({uscc}).",
-                case=case.case_id,
-                enterprise=case.enterprise or "-",
-                uscc=case.uscc or "-",
-            )
+        imported = import_package(
+            package,
+            ctx.home.workspace,
+            identities=identities,
+            progress=ctx.progress(),
+            cancel=ctx.cancel,
         )
+        folder = Path(imported.folder)
+        case = store.case(imported.case_id)
+        again = case is not None
+        if case is None:
+            try:
+                case = store.register_case(
+                    imported.case_id,
+                    package_id=imported.package_id,
+                    uscc=imported.uscc,
+                    enterprise=imported.enterprise,
+                    project_id=imported.project_id,
+                    checklist=_case_checklist(folder),
+                    folder=str(folder),
+                    warnings=[w.to_json() for w in imported.warnings],
+                )
+            except BaseException:
+                # all or nothing: no case folder outlives a failed registration
+                if folder.is_dir() and store.case(imported.case_id) is None:
+                    shutil.rmtree(folder, ignore_errors=True)
+                raise
+    if args.json:
+        ctx.print_json({**case.to_json(), "already_imported": again})
+    else:
+        names = {
+            "case": case.case_id,
+            "enterprise": case.enterprise or "-",
+            "uscc": case.uscc or "-",
+        }
+        if again:
+            ctx.out(bi("The case {case} was already imported: {enterprise} ({uscc}).", **names))
+        else:
+            ctx.out(bi("Imported case {case}: {enterprise} ({uscc}).", **names))
         for warning in case.warnings:
-            message = warning.get("message") if isinstance(warning, dict) else str(warning)
-            ctx.err(f"{bi('warning')}: {message}")
+            text = warning.get("message") if isinstance(warning, dict) else str(warning)
+            ctx.err(f"{bi('warning')}: {text}")
     return 0
 
 
