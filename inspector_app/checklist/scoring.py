@@ -79,6 +79,7 @@ class QuestionScore:
     figures: FigureResult | None = None
     contradiction: bool = False
     problem: str | None = None
+    dimension_id: str = ""
 
     @property
     def answered(self) -> bool:
@@ -226,6 +227,20 @@ class ScoreResult:
         """Points per dimension, keyed by the dimension's (Chinese) name, as ``score`` prints."""
         return {d.name: d.points for d in self.dimensions.values()}
 
+    def _in(self, dimension_key: str) -> list[QuestionScore]:
+        return [q for q in self.questions.values() if q.dimension_id == dimension_key]
+
+    @staticmethod
+    def _question_text(q: QuestionScore) -> str:
+        if q.letters is None:
+            answer = "?"
+        elif not q.letters:
+            answer = "-"
+        else:
+            answer = ",".join(q.letters) + ("(=)" if q.answer_source == "figures" else "")
+        flag = "!" if q.contradiction else ""
+        return f"{q.question_id} {answer}{flag} {show(q.points)}/{show(q.max_score)}"
+
     def explanation(self) -> list[str]:
         """The bilingual explanation lines the ``score`` command prints."""
         lines = [
@@ -236,8 +251,9 @@ class ScoreResult:
             ),
             bi("Score {score} of {max}", score=tidy(self.score), max=show(self.max_score)),
         ]
-        for d in self.dimensions.values():
+        for key, d in self.dimensions.items():
             lines.append(f"  {d.name} {tidy(d.points)} / {show(d.max_score)}")
+            lines.append("    " + "; ".join(self._question_text(q) for q in self._in(key)))
         counts = ", ".join(
             f"≥{n}: {self.scenes_at_or_above[n]} ({self.constrained_at_or_above[n]})"
             for n in sorted(self.scenes_at_or_above)
@@ -247,6 +263,15 @@ class ScoreResult:
                 "Scenes at or above each level (of which constrained): {counts}",
                 counts=counts,
             )
+        )
+        lines.append(
+            "  "
+            + ", ".join(
+                f"{sid} {lvl}{'*' if sid in self.constrained else ''}"
+                for sid, lvl in self.scenes.items()
+            )
+            + "  "
+            + bi("(* constrained)")
         )
         for c in self.level_checks:
             lines.append("  " + c.summary())
@@ -324,13 +349,21 @@ def _question_score(
 ) -> QuestionScore:
     question = checklist.questions[qid]
     zero = Decimal(0)
+    dim = question.dimension_id
     if item is None:
-        return QuestionScore(qid, zero, question.max_score, (), "none")
+        return QuestionScore(qid, zero, question.max_score, (), "none", dimension_id=dim)
     check = check_answer(question, item.answer)
     derived = derive_option(question, item.figures, tolerance)
     if not check.valid:
         return QuestionScore(
-            qid, zero, question.max_score, None, "invalid", derived, problem=check.problem
+            qid,
+            zero,
+            question.max_score,
+            None,
+            "invalid",
+            derived,
+            problem=check.problem,
+            dimension_id=dim,
         )
     letters = check.letters or ()
     source = "answer"
@@ -345,7 +378,9 @@ def _question_score(
         and derived.option is not None
         and letters != (derived.option,)
     )
-    return QuestionScore(qid, points, question.max_score, letters, source, derived, contradiction)
+    return QuestionScore(
+        qid, points, question.max_score, letters, source, derived, contradiction, None, dim
+    )
 
 
 def score_answers(

@@ -278,6 +278,10 @@ def test_top_level_has_nothing_blocking() -> None:
 def test_explanation_lines_are_translated() -> None:
     r = score_answers(get_checklist(), make_answers(CLEAN_ANSWERS))
     for line in r.explanation():
-        assert " / " in line
+        detail = line.startswith("    Q")  # per-question points: ids, letters, numbers only
+        assert detail or " / " in line, line
+    assert "    Q1 B,C 4/8; Q2 C 3/6; Q3 C 3/6; Q4 B,C,D,F,G,H,J,M 5.6/10; Q5 C 5/10; " in (
+        "\n".join(r.explanation())
+    )
     assert "得分 50.6（满分 100） / Score 50.6 of 100" in r.explanation()
     assert "needs {count} more constrained scenes at {level_name}" in catalog("zh_CN")
