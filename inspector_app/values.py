@@ -81,7 +81,10 @@ def parse_timestamp(text: str) -> tuple[datetime, bool]:
     else:
         sign = -1 if off[0] == "-" else 1
         digits = off[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        try:
+            tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        except ValueError as exc:  # an offset of 24 hours or more
+            raise ValueProblem(f"not a valid timestamp: {text!r}") from exc
     try:
         value = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
     except ValueError as exc:

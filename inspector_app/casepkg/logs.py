@@ -37,7 +37,7 @@ from inspector_app.casepkg.textio import (
 )
 from inspector_app.errors import Issue, PackageRefused
 from inspector_app.i18n import bi
-from inspector_app.values import ValueProblem, parse_timestamp
+from inspector_app.values import parse_timestamp
 
 USAGE_COLUMNS = ("timestamp", "user_id", "action", "object")
 RECORD_COLUMNS = ("date", "object_type", "created", "updated")
@@ -178,7 +178,7 @@ def iter_usage(source: EntrySource, path: str) -> Iterator[UsageEvent]:
                 return b + tails[text[16:]]
         try:
             return timestamp_seconds(text)[0]
-        except ValueProblem:
+        except ValueError:
             raise _refused(
                 "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=text), line
             ) from None
@@ -284,7 +284,7 @@ def _general_usage(
             t, u, a, o = (fields[i].strip() for i in (its, iu, ia, io))
             try:
                 ts = timestamp_seconds(t)[0]
-            except ValueProblem:
+            except ValueError:
                 raise _refused(
                     "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=t), line
                 ) from None

@@ -20,7 +20,6 @@ from inspector_app.casepkg.issues import IssueLog
 from inspector_app.casepkg.logs import USAGE_COLUMNS, timestamp_seconds
 from inspector_app.casepkg.model import ACTIONS
 from inspector_app.i18n import bi
-from inspector_app.values import ValueProblem
 
 _D31 = rb"(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
 _D30 = rb"(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
@@ -206,7 +205,7 @@ class UsageChecker:
         t, u, a = fields[its].strip(), fields[iu].strip(), fields[ia].strip()
         try:
             ts, had_offset = timestamp_seconds(t)
-        except ValueProblem as exc:
+        except ValueError as exc:
             if exc.hint:
                 message = bi(
                     "Not a timestamp: {value!r} (written as YYYY/M/D: the cell was probably reformatted by Excel)",

@@ -24,6 +24,7 @@ from inspector_app.casepkg.limits import Limits
 from inspector_app.casepkg.model import CasePackage
 from inspector_app.casepkg.names import fold_key
 from inspector_app.casepkg.sources import SIDECAR, FolderSource
+from inspector_app.casepkg.textio import StreamProblem
 from inspector_app.casepkg.zipfmt import ZipArchive, ZipProblem
 from inspector_app.errors import InputRefused, Issue, PackageRefused
 from inspector_app.i18n import bi
@@ -68,7 +69,7 @@ def _manifest_digest(
             if entry is None or entry.size > limits.max_json_size:
                 return None, None
             data = b"".join(archive.chunks(entry))
-    except (PackageRefused, ZipProblem, OSError, ValueError):
+    except (PackageRefused, ZipProblem, StreamProblem, OSError, ValueError):
         return None, None
     try:
         return package_id_of(loads(data)), hashlib.sha256(data).hexdigest()

@@ -76,7 +76,9 @@ def write_zip(
             c_size = c_csize = c_offset = 0xFFFFFFFF
         else:
             c_size, c_csize, c_offset = size, len(payload), offset
-        local_extra = struct.pack("<HHQQ", 1, 16, size, len(payload)) + e.extra if zip64 else e.extra
+        local_extra = (
+            struct.pack("<HHQQ", 1, 16, size, len(payload)) + e.extra if zip64 else e.extra
+        )
         out += struct.pack(
             "<4sHHHHHIIIHH",
             b"PK\x03\x04",
@@ -131,10 +133,20 @@ def write_zip(
             cd_offset,
         )
         out += struct.pack("<4sIQI", b"PK\x06\x07", 0, eocd64_at, 1)
-        out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+        out += struct.pack(
+            "<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0
+        )
     else:
         out += struct.pack(
-            "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), cd_offset, 0
+            "<4sHHHHIIH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(entries),
+            len(entries),
+            len(central),
+            cd_offset,
+            0,
         )
     Path(path).write_bytes(bytes(out))
     return bytes(out)
@@ -238,14 +250,50 @@ def base_files() -> dict[str, bytes]:
     files = {name: json_bytes(value) for name, value in base_json().items()}
     files["finance/contracts.csv"] = _csv(
         [
-            ["contract_no", "signed_at", "party_a", "party_b", "party_b_uscc", "amount_yuan", "subject"],
-            ["HT-2024-001", "2024-04-22", "昆明测试机械制造有限公司", "昆明智造软件有限公司", VENDOR_USCC, "300000.00", "MES项目"],
+            [
+                "contract_no",
+                "signed_at",
+                "party_a",
+                "party_b",
+                "party_b_uscc",
+                "amount_yuan",
+                "subject",
+            ],
+            [
+                "HT-2024-001",
+                "2024-04-22",
+                "昆明测试机械制造有限公司",
+                "昆明智造软件有限公司",
+                VENDOR_USCC,
+                "300000.00",
+                "MES项目",
+            ],
         ]
     )
     files["finance/contract_items.csv"] = _csv(
         [
-            ["contract_no", "line_no", "item", "category", "quantity", "unit", "unit_price_yuan", "amount_yuan", "catalog_code"],
-            ["HT-2024-001", "1", "MES系统软件许可", "software", "1", "套", "300000.00", "300000.00", "KM-CAT-1"],
+            [
+                "contract_no",
+                "line_no",
+                "item",
+                "category",
+                "quantity",
+                "unit",
+                "unit_price_yuan",
+                "amount_yuan",
+                "catalog_code",
+            ],
+            [
+                "HT-2024-001",
+                "1",
+                "MES系统软件许可",
+                "software",
+                "1",
+                "套",
+                "300000.00",
+                "300000.00",
+                "KM-CAT-1",
+            ],
         ]
     )
     files["finance/catalog.csv"] = _csv(
@@ -256,19 +304,65 @@ def base_files() -> dict[str, bytes]:
     )
     files["finance/invoices.csv"] = _csv(
         [
-            ["invoice_no", "issued_at", "seller", "seller_uscc", "buyer", "buyer_uscc", "amount_excl_tax_yuan", "tax_yuan", "total_yuan", "item", "contract_no"],
-            ["25535769691390726366", "2024-05-07", "昆明智造软件有限公司", VENDOR_USCC, "昆明测试机械制造有限公司", ENTERPRISE_USCC, "283018.87", "16981.13", "300000.00", "*信息技术服务*MES", "HT-2024-001"],
+            [
+                "invoice_no",
+                "issued_at",
+                "seller",
+                "seller_uscc",
+                "buyer",
+                "buyer_uscc",
+                "amount_excl_tax_yuan",
+                "tax_yuan",
+                "total_yuan",
+                "item",
+                "contract_no",
+            ],
+            [
+                "25535769691390726366",
+                "2024-05-07",
+                "昆明智造软件有限公司",
+                VENDOR_USCC,
+                "昆明测试机械制造有限公司",
+                ENTERPRISE_USCC,
+                "283018.87",
+                "16981.13",
+                "300000.00",
+                "*信息技术服务*MES",
+                "HT-2024-001",
+            ],
         ]
     )
     files["finance/payments.csv"] = _csv(
         [
-            ["paid_at", "direction", "payer", "payee", "amount_yuan", "bank_ref", "memo", "contract_no"],
-            ["2024-05-14", "out", "昆明测试机械制造有限公司", "昆明智造软件有限公司", "300000.00", "B1", "合同款", "HT-2024-001"],
+            [
+                "paid_at",
+                "direction",
+                "payer",
+                "payee",
+                "amount_yuan",
+                "bank_ref",
+                "memo",
+                "contract_no",
+            ],
+            [
+                "2024-05-14",
+                "out",
+                "昆明测试机械制造有限公司",
+                "昆明智造软件有限公司",
+                "300000.00",
+                "B1",
+                "合同款",
+                "HT-2024-001",
+            ],
         ]
     )
     files["logs/mes/usage.csv"] = _csv(usage_rows())
     files["logs/mes/records.csv"] = _csv(
-        [["date", "object_type", "created", "updated"], ["2024-07-01", "工单", "11", "1"], ["2024-07-02", "工单", "9", "0"]]
+        [
+            ["date", "object_type", "created", "updated"],
+            ["2024-07-01", "工单", "11", "1"],
+            ["2024-07-02", "工单", "9", "0"],
+        ]
     )
     files["docs/附件4_改造合同/合同HT-2024-001.pdf"] = b"%PDF-1.4\n% test contract\n%%EOF\n"
     files["docs/附件1_验收档案/验收档案.pdf"] = b"%PDF-1.4\n% archive\n%%EOF\n"
@@ -324,7 +418,13 @@ def build_package(
         manifest["package_id"] = package_id
     if edit_manifest is not None:
         edit_manifest(manifest)
-    entries = [RawEntry("manifest.json", manifest_bytes if manifest_bytes is not None else json_bytes(manifest), method=method)]
+    entries = [
+        RawEntry(
+            "manifest.json",
+            manifest_bytes if manifest_bytes is not None else json_bytes(manifest),
+            method=method,
+        )
+    ]
     options = entry_options or {}
     for name, data in [*content.items(), *(unlisted or {}).items()]:
         fields: dict[str, Any] = {"method": method, **dict(options.get(name, {}))}

@@ -66,7 +66,9 @@ def test_gb18030_bom_crlf_extra_columns_and_gzip(tmp_path: Path) -> None:
         text = files["finance/invoices.csv"].decode().replace("\n", "\r\n")
         files["finance/invoices.csv"] = b"\xef\xbb\xbf" + text.encode()
         rows = usage_rows()
-        reordered = [[r[2], "备注" if i == 0 else "扩展", r[0], r[3], r[1]] for i, r in enumerate(rows)]
+        reordered = [
+            [r[2], "备注" if i == 0 else "扩展", r[0], r[3], r[1]] for i, r in enumerate(rows)
+        ]
         files["logs/mes/usage.csv.gz"] = gzip_bytes(
             ("\n".join(",".join(r) for r in reordered) + "\n").encode("gb18030")
         )
@@ -153,7 +155,9 @@ def test_unknown_item_and_invalid_answer(tmp_path: Path) -> None:
 def test_reference_unresolved(tmp_path: Path) -> None:
     def edit(files: dict[str, bytes]) -> None:
         files["logs/wms/usage.csv"] = files["logs/mes/usage.csv"]
-        files["finance/payments.csv"] = files["finance/payments.csv"].replace(b",HT-2024-001\n", b",HT-2099-999\n")
+        files["finance/payments.csv"] = files["finance/payments.csv"].replace(
+            b",HT-2024-001\n", b",HT-2099-999\n"
+        )
         doc = json.loads(files["self_assessment.json"])
         doc["items"]["S6"]["evidence"].append("photos/none.jpg")
         files["self_assessment.json"] = json_bytes(doc)
@@ -189,7 +193,9 @@ def test_validation_result_json_shape(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- shared examples
-@pytest.mark.parametrize("name", ["clean.case.zip", "clean-gbk-names.case.zip", "payment-reflux.case.zip"])
+@pytest.mark.parametrize(
+    "name", ["clean.case.zip", "clean-gbk-names.case.zip", "payment-reflux.case.zip"]
+)
 def test_examples_are_valid(examples: Path, name: str) -> None:
     result = validate_package(examples / name)
     assert result.valid, result.errors

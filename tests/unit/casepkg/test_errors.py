@@ -72,14 +72,20 @@ def test_truncated(tmp_path: Path, keep: float) -> None:
 
 
 def _encrypt(src: Path, dest: Path, recipients: list[Any], *, armor: bool = False) -> Path:
-    data = pyrage.encrypt(src.read_bytes(), recipients, armored=armor) if armor else pyrage.encrypt(src.read_bytes(), recipients)
+    data = (
+        pyrage.encrypt(src.read_bytes(), recipients, armored=armor)
+        if armor
+        else pyrage.encrypt(src.read_bytes(), recipients)
+    )
     dest.write_bytes(data)
     return dest
 
 
 def test_not_for_this_identity(tmp_path: Path) -> None:
     owner, other = x25519.Identity.generate(), x25519.Identity.generate()
-    enc = _encrypt(build_package(tmp_path / "p.case.zip"), tmp_path / "p.case.zip.age", [owner.to_public()])
+    enc = _encrypt(
+        build_package(tmp_path / "p.case.zip"), tmp_path / "p.case.zip.age", [owner.to_public()]
+    )
     refused(enc, "NOT_FOR_THIS_IDENTITY", identities=[other], tmp_dir=tmp_path / "tmp")
     refused(enc, "NOT_FOR_THIS_IDENTITY", identities=[], tmp_dir=tmp_path / "tmp")
     assert validate_package(enc, identities=[owner], tmp_dir=tmp_path / "tmp").valid
@@ -88,7 +94,9 @@ def test_not_for_this_identity(tmp_path: Path) -> None:
 
 def test_armored_age_is_accepted(tmp_path: Path) -> None:
     owner = x25519.Identity.generate()
-    enc = _encrypt(build_package(tmp_path / "p.case.zip"), tmp_path / "p.age", [owner.to_public()], armor=True)
+    enc = _encrypt(
+        build_package(tmp_path / "p.case.zip"), tmp_path / "p.age", [owner.to_public()], armor=True
+    )
     assert enc.read_bytes().startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
     assert validate_package(enc, identities=[owner], tmp_dir=tmp_path / "tmp").valid
 
@@ -96,7 +104,9 @@ def test_armored_age_is_accepted(tmp_path: Path) -> None:
 @pytest.mark.parametrize("damage", ["flip", "truncate"])
 def test_decrypt_failed(tmp_path: Path, damage: str) -> None:
     owner = x25519.Identity.generate()
-    enc = _encrypt(build_package(tmp_path / "p.case.zip"), tmp_path / "p.case.zip.age", [owner.to_public()])
+    enc = _encrypt(
+        build_package(tmp_path / "p.case.zip"), tmp_path / "p.case.zip.age", [owner.to_public()]
+    )
     data = bytearray(enc.read_bytes())
     if damage == "flip":
         data[-40] ^= 0x01
@@ -113,7 +123,9 @@ def test_decrypt_failed(tmp_path: Path, damage: str) -> None:
     ids=["bzip2", "deflate64", "encrypted"],
 )
 def test_unsupported_entry(tmp_path: Path, options: dict[str, Any]) -> None:
-    p = build_package(tmp_path / "p.case.zip", entry_options={"docs/附件1_验收档案/验收档案.pdf": options})
+    p = build_package(
+        tmp_path / "p.case.zip", entry_options={"docs/附件1_验收档案/验收档案.pdf": options}
+    )
     issue = refused(p, "UNSUPPORTED_ENTRY")
     assert issue.path == "docs/附件1_验收档案/验收档案.pdf"
 
@@ -154,7 +166,11 @@ def test_undecodable_flagged_name_is_unsafe(tmp_path: Path) -> None:
 
 def test_symlink(tmp_path: Path) -> None:
     link = {"made_by": (3 << 8) | 20, "external_attr": (stat.S_IFLNK | 0o777) << 16, "method": 0}
-    p = build_package(tmp_path / "p.case.zip", unlisted={"docs/link.pdf": b"/etc/passwd"}, entry_options={"docs/link.pdf": link})
+    p = build_package(
+        tmp_path / "p.case.zip",
+        unlisted={"docs/link.pdf": b"/etc/passwd"},
+        entry_options={"docs/link.pdf": link},
+    )
     issue = refused(p, "SYMLINK")
     assert issue.path == "docs/link.pdf"
 
@@ -275,10 +291,15 @@ def test_manifest_invalid(tmp_path: Path, manifest: Any, pointer: str | None) ->
 
 
 def test_unsupported_version(tmp_path: Path) -> None:
-    p = build_package(tmp_path / "p.case.zip", edit_manifest=lambda m: m.update(format_version="2.0"))
+    p = build_package(
+        tmp_path / "p.case.zip", edit_manifest=lambda m: m.update(format_version="2.0")
+    )
     issue = refused(p, "UNSUPPORTED_VERSION")
     assert issue.pointer == "/format_version"
-    later = build_package(tmp_path / "q.case.zip", edit_manifest=lambda m: m.update(format_version="1.7", future={"x": 1}))
+    later = build_package(
+        tmp_path / "q.case.zip",
+        edit_manifest=lambda m: m.update(format_version="1.7", future={"x": 1}),
+    )
     assert validate_package(later).valid  # 1.x with unknown fields is accepted
 
 
@@ -286,7 +307,9 @@ def test_file_missing(tmp_path: Path) -> None:
     def add_listing(m: dict[str, Any]) -> None:
         m["files"].append({"path": "docs/gone.pdf", "sha256": "0" * 64, "size": 1})
 
-    issue = refused(build_package(tmp_path / "p.case.zip", edit_manifest=add_listing), "FILE_MISSING")
+    issue = refused(
+        build_package(tmp_path / "p.case.zip", edit_manifest=add_listing), "FILE_MISSING"
+    )
     assert issue.path == "docs/gone.pdf"
 
     def drop(files: dict[str, bytes]) -> None:
@@ -297,7 +320,9 @@ def test_file_missing(tmp_path: Path) -> None:
 
 
 def test_file_unlisted(tmp_path: Path) -> None:
-    issue = refused(build_package(tmp_path / "p.case.zip", unlisted={"docs/extra.pdf": b"x"}), "FILE_UNLISTED")
+    issue = refused(
+        build_package(tmp_path / "p.case.zip", unlisted={"docs/extra.pdf": b"x"}), "FILE_UNLISTED"
+    )
     assert issue.path == "docs/extra.pdf"
 
 
@@ -312,13 +337,18 @@ def _set_listing(name: str, **change: Any) -> Any:
 
 def test_size_mismatch(tmp_path: Path) -> None:
     for i, size in enumerate((5, 10_000)):
-        p = build_package(tmp_path / f"p{i}.case.zip", edit_manifest=_set_listing("photos/报工终端.jpg", size=size))
+        p = build_package(
+            tmp_path / f"p{i}.case.zip",
+            edit_manifest=_set_listing("photos/报工终端.jpg", size=size),
+        )
         issue = refused(p, "SIZE_MISMATCH")
         assert issue.path == "photos/报工终端.jpg"
 
 
 def test_hash_mismatch(tmp_path: Path) -> None:
-    p = build_package(tmp_path / "p.case.zip", edit_manifest=_set_listing("finance/invoices.csv", sha256="a" * 64))
+    p = build_package(
+        tmp_path / "p.case.zip", edit_manifest=_set_listing("finance/invoices.csv", sha256="a" * 64)
+    )
     issue = refused(p, "HASH_MISMATCH")
     assert issue.path == "finance/invoices.csv"
 
@@ -329,7 +359,10 @@ def test_damaged_deflate_data_is_a_hash_mismatch(tmp_path: Path) -> None:
     broken = bytearray(c.compress(data) + c.flush())
     broken[len(broken) // 2] ^= 0xFF
     broken[len(broken) // 2 + 1] ^= 0xFF
-    p = build_package(tmp_path / "p.case.zip", entry_options={"photos/报工终端.jpg": {"compressed": bytes(broken)}})
+    p = build_package(
+        tmp_path / "p.case.zip",
+        entry_options={"photos/报工终端.jpg": {"compressed": bytes(broken)}},
+    )
     result = validate_package(p)
     assert not result.valid
     assert {i.code for i in result.errors} <= {"HASH_MISMATCH", "SIZE_MISMATCH"}
@@ -341,16 +374,32 @@ def test_damaged_deflate_data_is_a_hash_mismatch(tmp_path: Path) -> None:
         ("enterprise.json", lambda d: d.pop("name"), "/name"),
         ("enterprise.json", lambda d: d.update(size="huge"), "/size"),
         ("enterprise.json", lambda d: d.update(employees="80"), "/employees"),
-        ("enterprise.json", lambda d: d["prior_support"].pop("pilot_2022"), "/prior_support/pilot_2022"),
+        (
+            "enterprise.json",
+            lambda d: d["prior_support"].pop("pilot_2022"),
+            "/prior_support/pilot_2022",
+        ),
         ("project.json", lambda d: d.update(level_target=5), "/level_target"),
         ("project.json", lambda d: d.update(completed_at="2024/8/28"), "/completed_at"),
-        ("project.json", lambda d: d.update(total_investment_yuan=300000.5), "/total_investment_yuan"),
-        ("project.json", lambda d: d.update(subsidy_requested_yuan="1,000.00"), "/subsidy_requested_yuan"),
+        (
+            "project.json",
+            lambda d: d.update(total_investment_yuan=300000.5),
+            "/total_investment_yuan",
+        ),
+        (
+            "project.json",
+            lambda d: d.update(subsidy_requested_yuan="1,000.00"),
+            "/subsidy_requested_yuan",
+        ),
         ("project.json", lambda d: d["goals"][0].update(target="5"), "/goals/0/target"),
         ("self_assessment.json", lambda d: d["items"]["S6"].update(level=7), "/items/S6/level"),
         ("self_assessment.json", lambda d: d["items"]["S6"].update(level="2"), "/items/S6/level"),
         ("self_assessment.json", lambda d: d.pop("items"), "/items"),
-        ("self_assessment.json", lambda d: d["items"].update({"a/b~c": {"level": 9}}), "/items/a~1b~0c/level"),
+        (
+            "self_assessment.json",
+            lambda d: d["items"].update({"a/b~c": {"level": 9}}),
+            "/items/a~1b~0c/level",
+        ),
         ("systems.json", lambda d: d[0].update(system_id="MES!"), "/0/system_id"),
         ("systems.json", lambda d: d[0].update(deployment="cloud"), "/0/deployment"),
         ("systems.json", lambda d: d.append(dict(d[0])), "/1/system_id"),
@@ -372,7 +421,9 @@ def test_schema_invalid_json_syntax(tmp_path: Path) -> None:
 
 def test_schema_invalid_csv_missing_column(tmp_path: Path) -> None:
     def edit(files: dict[str, bytes]) -> None:
-        files["finance/payments.csv"] = files["finance/payments.csv"].replace(b"amount_yuan", b"amount")
+        files["finance/payments.csv"] = files["finance/payments.csv"].replace(
+            b"amount_yuan", b"amount"
+        )
 
     issue = refused(build_package(tmp_path / "p.case.zip", edit_files=edit), "SCHEMA_INVALID")
     assert (issue.path, issue.line) == ("finance/payments.csv", 1)
@@ -412,13 +463,20 @@ def test_valid_rules_are_kept(tmp_path: Path) -> None:
 
 
 def test_uscc_invalid_json(tmp_path: Path) -> None:
-    bad = base_json()["enterprise.json"]["uscc"][:-1] + ("0" if base_json()["enterprise.json"]["uscc"][-1] != "0" else "1")
-    p = build_package(tmp_path / "p.case.zip", edit_files=edit_json("enterprise.json", lambda d: d.update(uscc=bad)))
+    bad = base_json()["enterprise.json"]["uscc"][:-1] + (
+        "0" if base_json()["enterprise.json"]["uscc"][-1] != "0" else "1"
+    )
+    p = build_package(
+        tmp_path / "p.case.zip",
+        edit_files=edit_json("enterprise.json", lambda d: d.update(uscc=bad)),
+    )
     issue = refused(p, "USCC_INVALID")
     assert (issue.path, issue.pointer) == ("enterprise.json", "/uscc")
     p = build_package(
         tmp_path / "q.case.zip",
-        edit_files=edit_json("project.json", lambda d: d["providers"][0].update(uscc="91530100MA6K0000I1")),
+        edit_files=edit_json(
+            "project.json", lambda d: d["providers"][0].update(uscc="91530100MA6K0000I1")
+        ),
     )
     issue = refused(p, "USCC_INVALID")
     assert (issue.path, issue.pointer) == ("project.json", "/providers/0/uscc")
@@ -426,7 +484,9 @@ def test_uscc_invalid_json(tmp_path: Path) -> None:
 
 def test_uscc_invalid_csv(tmp_path: Path) -> None:
     def edit(files: dict[str, bytes]) -> None:
-        files["finance/invoices.csv"] = files["finance/invoices.csv"].replace(b",91530111", b",91530112", 1)
+        files["finance/invoices.csv"] = files["finance/invoices.csv"].replace(
+            b",91530111", b",91530112", 1
+        )
 
     issue = refused(build_package(tmp_path / "p.case.zip", edit_files=edit), "USCC_INVALID")
     assert (issue.path, issue.line) == ("finance/invoices.csv", 2)
