@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from inspector_app.checklist.scoring import ScoreResult
 from inspector_app.errors import InputRefused
@@ -59,6 +60,20 @@ class Comparison:
     @property
     def differing(self) -> list[ItemDiff]:
         return [i for i in self.items if i.differs]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "labels": [self.a_label, self.b_label],
+            "score": [self.a_score, self.b_score],
+            "score_delta": self.score_delta,
+            "dimension_deltas": dict(self.dimension_deltas),
+            "level": [self.a_level, self.b_level],
+            "level_delta": self.level_delta,
+            "differing": [
+                {"item": i.item_id, "kind": i.kind, "values": [i.a, i.b], "delta": i.delta}
+                for i in self.differing
+            ],
+        }
 
 
 def _answer_text(letters: tuple[str, ...] | None) -> str:
@@ -181,6 +196,20 @@ class ExpertsComparison:
     def dimension_spread(self, name: str) -> Decimal:
         values = self.dimensions[name].values()
         return max(values) - min(values)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "experts": list(self.experts),
+            "scores": dict(self.scores),
+            "score_spread": self.score_spread,
+            "levels": dict(self.levels),
+            "level_spread": self.level_spread,
+            "dimension_spreads": {n: self.dimension_spread(n) for n in self.dimensions},
+            "disagreements": [
+                {"item": i.item_id, "kind": i.kind, "values": dict(i.values), "spread": i.spread}
+                for i in self.disagreements
+            ],
+        }
 
 
 def compare_experts(results: Mapping[str, ScoreResult]) -> ExpertsComparison:

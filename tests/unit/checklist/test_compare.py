@@ -40,6 +40,12 @@ def test_compare_results_per_item_totals_level() -> None:
     assert cmp.dimension_deltas["数字化管理"] == 0
     # S7 down to 1 leaves 5 scenes at level 2: the expert's level is 1
     assert (cmp.a_level, cmp.b_level, cmp.level_delta) == (2, 1, -1)
+    assert cmp.to_json()["differing"][0] == {
+        "item": "Q1",
+        "kind": "question",
+        "values": ["B,C", "B"],
+        "delta": D(-2),
+    }
 
 
 def test_expert_vs_self_claims() -> None:
@@ -73,6 +79,9 @@ def test_several_experts() -> None:
     assert cmp.dimension_spread("数字化基础") == D("7.5")
     assert cmp.levels == {"fp-a": 2, "fp-b": 2, "fp-c": 2}
     assert cmp.levels_agree
+    out = cmp.to_json()
+    assert out["score_spread"] == D("7.5")
+    assert [d["item"] for d in out["disagreements"]] == ["Q5", "S6"]
 
 
 def test_different_checklists_refused() -> None:
