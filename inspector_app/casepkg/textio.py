@@ -29,10 +29,11 @@ class StreamProblem(Exception):
         self.message = message
 
 
-def read_chunks(stream: IO[bytes], size: int = CHUNK) -> Iterator[bytes]:
-    """Yield the stream in chunks of about ``size`` bytes."""
+def read_chunks(stream: IO[bytes], size: int | None = None) -> Iterator[bytes]:
+    """Yield the stream in chunks of about ``size`` bytes (default :data:`CHUNK`)."""
+    step = size or CHUNK
     while True:
-        block = stream.read(size)
+        block = stream.read(step)
         if not block:
             return
         yield block

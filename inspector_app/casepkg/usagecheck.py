@@ -206,7 +206,7 @@ class UsageChecker:
         try:
             ts, had_offset = timestamp_seconds(t)
         except ValueError as exc:
-            if exc.hint:
+            if getattr(exc, "hint", None):
                 message = bi(
                     "Not a timestamp: {value!r} (written as YYYY/M/D: the cell was probably reformatted by Excel)",
                     value=t,

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused
+from inspector_app.errors import InputRefused, PackageRefused
 from inspector_app.i18n import bi
 
 
@@ -51,9 +51,21 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if not folder.is_dir():
         raise InputRefused(bi("{path} is not a folder.", path=str(folder)))
     recipients = [recipient_key(r) for r in args.recipient]
-    result = pack_folder(
-        folder, Path(args.out), recipients=recipients, progress=ctx.progress(), cancel=ctx.cancel
-    )
+    try:
+        result = pack_folder(
+            folder,
+            Path(args.out),
+            recipients=recipients,
+            progress=ctx.progress(),
+            cancel=ctx.cancel,
+        )
+    except PackageRefused as exc:
+        ctx.err(bi("The folder does not make a valid package; nothing was written:"))
+        for issue in exc.issues:
+            where = (issue.path or "") + (f":{issue.line}" if issue.line else "")
+            where += f" {issue.pointer}" if issue.pointer else ""
+            ctx.err(f"  {issue.code} {where}  {issue.message}")
+        return 1
     if args.json:
         ctx.print_json(
             {

@@ -1,0 +1,164 @@
+"""Usage-log reading: the fast paths agree with a plain reference reader on any input shape."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inspector_app.casepkg import open_package, textio, validate_package, zipfmt
+from inspector_app.casepkg.logs import iter_usage, minute_base, timestamp_seconds
+from inspector_app.casepkg.sources import FolderSource
+from inspector_app.values import parse_timestamp
+from tests.unit.casepkg.builders import build_package, gzip_bytes
+
+ACTIONS = ["login", "logout", "view", "create", "update", "delete", "approve", "export"]
+
+
+def reference(data: bytes) -> list[tuple[int, str, str, str]]:
+    """The plain reading: csv module, full timestamp parser."""
+    text = data.decode("utf-8-sig")
+    rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    header = [h.strip() for h in rows[0]]
+    idx = {n: header.index(n) for n in ("timestamp", "user_id", "action", "object")}
+    out = []
+    for r in rows[1:]:
+        value, _ = parse_timestamp(r[idx["timestamp"]].strip())
+        out.append(
+            (
+                int(value.replace(microsecond=0).timestamp()),
+                r[idx["user_id"]].strip(),
+                r[idx["action"]].strip(),
+                r[idx["object"]].strip(),
+            )
+        )
+    return out
+
+
+@st.composite
+def usage_logs(draw: st.DrawFn) -> bytes:
+    n = draw(st.integers(1, 80))
+    base = 1_719_795_600 + draw(st.integers(0, 10**6))
+    shape = draw(st.sampled_from(["fast", "mixed"]))
+    crlf = draw(st.booleans())
+    extra = draw(st.booleans())
+    order = draw(st.permutations(["timestamp", "user_id", "action", "object"]))
+    header = list(order) + (["note"] if extra else [])
+    lines = [",".join(header)]
+    t = base
+    from datetime import UTC, datetime, timedelta, timezone
+
+    for _ in range(n):
+        t += draw(st.integers(0, 4000))
+        kind = (
+            "fast"
+            if shape == "fast"
+            else draw(st.sampled_from(["fast", "z", "space", "noff", "frac"]))
+        )
+        local = datetime.fromtimestamp(t, timezone(timedelta(hours=8)))
+        ts = {
+            "fast": local.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
+            "z": datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "space": local.strftime("%Y-%m-%d %H:%M:%S+08:00"),
+            "noff": local.strftime("%Y-%m-%dT%H:%M:%S"),
+            "frac": local.strftime("%Y-%m-%dT%H:%M:%S.250+08:00"),
+        }[kind]
+        obj = draw(st.sampled_from(["WO-1", "", "工单", '"a, b"', '"line\nbreak"', "x y"]))
+        values = {
+            "timestamp": ts,
+            "user_id": draw(st.sampled_from(["u1", "u002", "张三"])),
+            "action": draw(st.sampled_from(ACTIONS)),
+            "object": obj,
+        }
+        row = [values[c] for c in order] + (["n"] if extra else [])
+        lines.append(",".join(row))
+        if draw(st.integers(0, 20)) == 0:
+            lines.append("")
+    nl = "\r\n" if crlf else "\n"
+    return (nl.join(lines) + nl).encode("utf-8")
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=usage_logs(), block=st.sampled_from([7, 64, 1 << 20]))
+def test_fast_and_slow_paths_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gz: bool, data: bytes, block: int
+) -> None:
+    monkeypatch.setattr(textio, "CHUNK", block)
+    monkeypatch.setattr(zipfmt, "READ_SIZE", block)
+    expected = reference(data)
+    name = "logs/mes/usage.csv.gz" if gz else "logs/mes/usage.csv"
+
+    def edit(files: dict[str, bytes]) -> None:
+        del files["logs/mes/usage.csv"]
+        files[name] = gzip_bytes(data) if gz else data
+
+    p = build_package(tmp_path / f"p{block}{gz}.case.zip", edit_files=edit, method=0)
+    result = validate_package(p)
+    assert result.valid, result.errors
+    stats = result.usage["mes"]
+    assert stats.rows == len(expected)
+    assert (stats.first_ts, stats.last_ts) == (expected[0][0], expected[-1][0])
+    with open_package(p) as pkg:
+        got = [(e.ts, e.user_id, e.action, e.object) for e in pkg.iter_usage("mes")]
+        rows = [e.row for e in pkg.iter_usage("mes")]
+    assert got == expected
+    assert rows == list(range(1, len(expected) + 1))
+
+
+def test_minute_base_and_timestamps() -> None:
+    assert minute_base("2024-07-01T09:00") == 1_719_795_600
+    assert minute_base("2024-02-30T09:00") is None
+    assert minute_base("2024-07-01T24:00") is None
+    assert timestamp_seconds("2024-07-01T01:00:00Z") == (1_719_795_600, True)
+    assert timestamp_seconds("2024-07-01 09:00:00") == (1_719_795_600, False)
+
+
+class _Bytes:
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+
+    def open(self, path: str) -> io.BytesIO:
+        return io.BytesIO(self.files[path])
+
+    def names(self) -> list[str]:
+        return list(self.files)
+
+
+def _events(data: bytes) -> Iterator[object]:
+    return iter_usage(_Bytes({"u.csv": data}), "u.csv")  # type: ignore[arg-type]
+
+
+def test_iter_usage_gb18030_without_hint() -> None:
+    data = "timestamp,user_id,action,object\n2024-07-01T09:00:00+08:00,张三,view,工单\n".encode(
+        "gb18030"
+    )
+    events = list(_events(data))
+    assert events[0].user_id == "张三"  # type: ignore[attr-defined]
+
+
+def test_iter_usage_refuses_bad_rows() -> None:
+    from inspector_app.errors import PackageRefused
+
+    data = b"timestamp,user_id,action,object\n2024-07-01T09:00:00+08:00,u,view,x\n2024-07-01T08:00:00+08:00,u,view,x\n"
+    with pytest.raises(PackageRefused) as info:
+        list(_events(data))
+    assert (info.value.code, info.value.issue.line) == ("CSV_INVALID", 3)
+
+
+def test_folder_source_encoding_hint(tmp_path: Path) -> None:
+    (tmp_path / "u.csv").write_bytes(
+        "timestamp,user_id,action,object\n2024-07-01T09:00:00+08:00,é,view,x\n".encode()
+    )
+    source = FolderSource(tmp_path, {"u.csv": "gb18030"})
+    events = list(iter_usage(source, "u.csv"))
+    assert events[0].user_id == "é".encode().decode("gb18030")
