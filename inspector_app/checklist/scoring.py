@@ -10,6 +10,8 @@ Everything is ``Decimal`` (0.7 × 3 is 2.1, never 2.0999999999999996). The rules
   ``ScoreResult.contradictions`` and in the explanation): the expert decides, the app shows.
   When no answer is given, the derived option scores (``answer_source == "figures"``).
 * Scenes: levels 0–4; an unrated or malformed scene counts as 0.
+* An item that draws ``INVALID_ANSWER`` scores 0, whatever the field at fault (a question
+  with a ``level``, a scene with an ``answer``).
 * Level: the highest *n* whose score, count of scenes at level ≥ *n* and count of constrained
   scenes at level ≥ *n* all reach the checklist's thresholds for *n* (``≥``); 0 when none does.
   The thresholds are data of the checklist file, never constants here.
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from inspector_app.casepkg.model import SelfAssessment, SelfAssessmentItem
-from inspector_app.checklist.answers import check_answer, check_items, check_level
+from inspector_app.checklist.answers import AnswerCheck, check_answer, check_items, check_level
 from inspector_app.checklist.figures import FigureResult, derive_option
 from inspector_app.checklist.loader import get_checklist
 from inspector_app.checklist.model import Checklist, LevelThreshold
@@ -353,6 +355,8 @@ def _question_score(
     if item is None:
         return QuestionScore(qid, zero, question.max_score, (), "none", dimension_id=dim)
     check = check_answer(question, item.answer)
+    if check.valid and item.level is not None:  # INVALID_ANSWER at /items/<id>/level
+        check = AnswerCheck(None, bi("a question has an answer, not a level"))
     derived = derive_option(question, item.figures, tolerance)
     if not check.valid:
         return QuestionScore(
@@ -417,7 +421,9 @@ def score_answers(
     scenes: dict[str, int] = {}
     for sid, scene in checklist.scenes.items():
         item = answers.get(sid)
-        level = check_level(scene, item.level, checklist.max_scene_level) if item else None
+        level = None
+        if item is not None and item.answer is None:  # an answer on a scene is malformed
+            level = check_level(scene, item.level, checklist.max_scene_level)
         scenes[sid] = level or 0
     constrained = frozenset(s for s, sc in checklist.scenes.items() if sc.constrained)
     top = checklist.max_scene_level

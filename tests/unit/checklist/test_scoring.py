@@ -285,3 +285,19 @@ def test_explanation_lines_are_translated() -> None:
     )
     assert "得分 50.6（满分 100） / Score 50.6 of 100" in r.explanation()
     assert "needs {count} more constrained scenes at {level_name}" in catalog("zh_CN")
+
+
+def test_misplaced_fields_score_zero() -> None:
+    answers = {
+        "Q5": SelfAssessmentItem("Q5", answer="E", level=2),
+        "S1": SelfAssessmentItem("S1", answer="B", level=3),
+        "S2": SelfAssessmentItem("S2", level=3),
+    }
+    r = score_answers(get_checklist(), answers)
+    assert r.questions["Q5"].points == 0
+    assert r.questions["Q5"].answer_source == "invalid"
+    assert (r.scenes["S1"], r.scenes["S2"]) == (0, 3)
+    assert [(i.code, i.pointer) for i in r.issues] == [
+        ("INVALID_ANSWER", "/items/Q5/level"),
+        ("INVALID_ANSWER", "/items/S1/answer"),
+    ]
