@@ -356,7 +356,13 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
             n_users = rng.randint(8, 22) if size_class != "micro" else rng.randint(4, 8)
         ids = logins[used : used + n_users]
         used += n_users
-        users = make_users(rng, ids, list(kind.roles), saturday_shop=rng.random() < 0.5)
+        users = make_users(
+            rng,
+            ids,
+            list(kind.roles),
+            saturday_shop=rng.random() < 0.5,
+            pace_scale=LARGE_PACE if large else 1.0,
+        )
         licensed = int(n_users * rng.uniform(1.15, 1.7))
         licensed = max(n_users, (licensed + 4) // 5 * 5)
         specs.append(
@@ -507,6 +513,8 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
     )
     case.phone = names.phone(rng)
     case.photos = plan_photos(case)
+    if large:
+        case.photos += plan_inspection_photos(case, LARGE_PHOTOS)
     link_evidence(case)
     return case
 
@@ -797,6 +805,39 @@ _CAMERAS = (
     ("vivo", "X90"),
     ("Apple", "iPhone 13"),
 )
+
+
+#: The large package: one MES with 420 users at this share of the normal pace between actions
+#: gives about 10 million usage rows over its year of operation; and this many photos.
+LARGE_PACE = 0.3
+LARGE_PHOTOS = 4600
+
+
+def plan_inspection_photos(case: Case, n: int) -> list[PhotoSpec]:
+    """Routine shop-floor photos (巡检照片) spread over the working days since go-live."""
+    rng = random.Random(f"inspection-photos:{case.seed}")
+    first = min(s.go_live for s in case.systems if s.go_live) + D(days=1)
+    days = [first + D(days=i) for i in range((case.applied - first).days + 1)]
+    days = [d for d in days if d.weekday() < 5]
+    make, model = "HUAWEI", "nova 11"
+    out = []
+    for k in range(n):
+        d = days[k * len(days) // n]
+        scene = PHOTO_SCENES[rng.randrange(len(PHOTO_SCENES))]
+        short, title = _PHOTO_TITLES[scene]
+        taken = _at(d, rng.randint(8, 17), rng.randint(0, 59)) + D(seconds=rng.randint(0, 59))
+        out.append(
+            PhotoSpec(
+                f"photos/巡检/{d:%Y-%m}/{d:%Y%m%d}_{short}_{k:04d}.jpg",
+                f"{title}（{d.month}月{d.day}日巡检 {k + 1}）",
+                scene,
+                taken,
+                taken,
+                make=make,
+                model=model,
+            )
+        )
+    return out
 
 
 def plan_photos(case: Case, count: int | None = None) -> list[PhotoSpec]:

@@ -4,6 +4,7 @@ the project summary report, the evidence of results and the self-assessment, as 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -291,3 +292,21 @@ def self_assessment_pdf(case: Case, score: Decimal, level: int) -> bytes:
         signature_block(case.ent.name, "（本页无乙方）", case.assessed, case.assessed),
     ]
     return build(s, title="改造后自评测", author=case.ent.name)
+
+
+def daily_report_pdf(case: Case, day: date, rows: list[tuple[str, int, int]]) -> bytes:
+    """A one-page 生产日报 exported from the main system."""
+    main = case.systems[0]
+    s: list[Any] = [
+        P(f"{case.ent.name}", "subtitle"),
+        P(f"{main.kind.name.split('(')[0]}生产日报", "title"),
+        P(f"日期：{cn_date(day)}　　导出人：系统管理员", "plain"),
+        Spacer(1, 6),
+    ]
+    table_rows = [["单据类型", "当日新建", "当日更新", "备注"]]
+    for kind, created, updated in rows:
+        table_rows.append([kind, str(created), str(updated), ""])
+    table_rows.append(["合计", str(sum(r[1] for r in rows)), str(sum(r[2] for r in rows)), ""])
+    s.append(table(table_rows, [45 * mm, 35 * mm, 35 * mm, 55 * mm]))
+    s += [Spacer(1, 8), P("本日报由系统自动生成，数据截至当日24时。", "small")]
+    return build(s, title=f"生产日报{day.isoformat()}", author=case.ent.name)

@@ -109,7 +109,12 @@ class LogPlan:
 
 
 def make_users(
-    rng: random.Random, ids: list[str], roles: list[tuple[Role, float]], *, saturday_shop: bool
+    rng: random.Random,
+    ids: list[str],
+    roles: list[tuple[Role, float]],
+    *,
+    saturday_shop: bool,
+    pace_scale: float = 1.0,
 ) -> list[User]:
     """Users with individual habits, their roles drawn by weight."""
     users = []
@@ -130,7 +135,7 @@ def make_users(
                 arrive=arrive,
                 arrive_sd=rng.randint(180, 900),
                 leave=rng.randint(17 * 3600 + 15 * 60, 18 * 3600 + 10 * 60),
-                pace=rng.uniform(*role.pace),
+                pace=rng.uniform(*role.pace) * pace_scale,
                 lunch_logout=rng.random() < 0.45,
                 evening_logout=rng.random() < 0.7,
                 saturday=(rng.uniform(0.3, 0.6) if saturday_shop else rng.uniform(0.0, 0.08)),

@@ -17,9 +17,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from PIL import Image
+
 from inspector_app.samples import documents, forms, photos
 from inspector_app.samples.calendar import calendar_between
-from inspector_app.samples.case import Case, Goal
+from inspector_app.samples.case import Case, Goal, PhotoSpec
 from inspector_app.samples.finance import (
     CATALOG_COLUMNS,
     CONTRACT_COLUMNS,
@@ -364,6 +366,8 @@ def document_entries(
             kind="report",
             title="改造成效佐证材料",
         )
+    if case.size == "large" and 7 not in skip:
+        yield from daily_reports(case, stats)
     if 8 not in skip:
         yield Entry(
             _doc(8, "自评测表.pdf"),
@@ -374,24 +378,75 @@ def document_entries(
         )
 
 
+def daily_reports(case: Case, stats: dict[str, LogStats]) -> Iterator[Entry]:
+    """生产日报: one PDF per day of the main system's records (the large package)."""
+    main = case.systems[0]
+    st = stats.get(main.system_id)
+    if st is None:
+        return
+    by_day: dict[date, list[tuple[str, int, int]]] = {}
+    for (d, kind), (created, updated) in st.records.items():
+        by_day.setdefault(d, []).append((kind, created, updated))
+    for d in sorted(by_day):
+        yield Entry(
+            _doc(7, f"生产日报/{d:%Y-%m}/生产日报_{d:%Y%m%d}.pdf"),
+            data=forms.daily_report_pdf(case, d, sorted(by_day[d])),
+            attachment=7,
+            kind="report",
+            title=f"{main.kind.name.split('(')[0]}生产日报 {d.isoformat()}",
+        )
+
+
 def photo_entries(case: Case, size: tuple[int, int]) -> Iterator[Entry]:
+    """The photos, guaranteed far apart in pHash except for a planted copy.
+
+    The large package draws its photos small (enlarged with grain afterwards) in worker
+    processes, a batch at a time so that memory stays bounded.
+    """
+    large = case.size == "large"
+    drawn = (400, 300) if large else size
+    guard = photos.MIN_DISTANCE if not large else 8
     hashes: list[int] = []
-    images: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    copied = {p.copy_of for p in case.photos if p.copy_of}
+
+    def job(ph: PhotoSpec, attempt: int) -> photos.PhotoJob:
+        seed = f"{case.seed}:{ph.path}:{attempt}"
+        return (ph.scene, seed, size, drawn, ph.taken, ph.modified, ph.make, ph.model, ph.software)
+
+    def accept(ph: PhotoSpec, data: bytes, h: int) -> bytes:
+        attempt = 0
+        while any(photos.distance(h, o) <= guard for o in hashes):
+            attempt += 1
+            data, h = photos.photo_job(job(ph, attempt))
+        hashes.append(h)
+        return data
+
+    plain = [p for p in case.photos if p.copy_of is None]
+    batch = 96
+    pool = _pool() if large else None
+    try:
+        for start in range(0, len(plain), batch):
+            part = plain[start : start + batch]
+            jobs = [job(p, 0) for p in part]
+            results = (
+                list(pool.map(photos.photo_job, jobs))
+                if pool
+                else [photos.photo_job(j) for j in jobs]
+            )
+            for ph, (raw, h) in zip(part, results, strict=True):
+                data = accept(ph, raw, h)
+                if ph.path in copied:
+                    kept[ph.path] = data
+                yield _photo_entry(ph, data)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     for ph in case.photos:
-        if ph.copy_of is not None:
-            img = photos.near_copy(images[ph.copy_of], f"{case.seed}:{ph.path}")
-        else:
-            attempt = 0
-            while True:
-                img = photos.render(ph.scene, f"{case.seed}:{ph.path}:{attempt}", size)
-                h = photos.phash(img)
-                if all(photos.distance(h, o) > photos.MIN_DISTANCE for o in hashes):
-                    break
-                attempt += 1
-            hashes.append(h)
-            if any(p.copy_of == ph.path for p in case.photos):
-                images[ph.path] = img
-        buf = io.BytesIO()
+        if ph.copy_of is None:
+            continue
+        with Image.open(io.BytesIO(kept[ph.copy_of])) as original:
+            img = photos.near_copy(original.convert("RGB"), f"{case.seed}:{ph.path}")
         data = photos.jpeg(
             img,
             taken=ph.taken,
@@ -400,15 +455,24 @@ def photo_entries(case: Case, size: tuple[int, int]) -> Iterator[Entry]:
             model=ph.model,
             software=ph.software,
         )
-        buf.write(data)
-        yield Entry(
-            ph.path,
-            data=buf.getvalue(),
-            attachment=ph.attachment,
-            kind="photo",
-            title=ph.title,
-            phase=ph.phase,
-        )
+        yield _photo_entry(ph, data)
+
+
+def _photo_entry(ph: PhotoSpec, data: bytes) -> Entry:
+    return Entry(
+        ph.path, data=data, attachment=ph.attachment, kind="photo", title=ph.title, phase=ph.phase
+    )
+
+
+def _pool() -> Any:
+    """Worker processes for the large package's photos, or None where they cannot start."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        return ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    except (OSError, NotImplementedError, ImportError):  # pragma: no cover - restricted platforms
+        return None
 
 
 __all__ = ["entries", "json", "manifest_bytes"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import zlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -365,21 +366,31 @@ SCENES: dict[str, Callable[[Image.Image, random.Random], None]] = {
 
 
 def render(scene: str, seed: str, size: tuple[int, int], *, noise: float = 6.0) -> Image.Image:
-    """Draw ``scene`` and "photograph" it: tilt, crop, blur, sensor noise."""
+    """Draw ``scene`` and "photograph" it: framing, tilt, uneven light, blur, sensor noise."""
     rng = random.Random(seed)
     w, h = size
-    big = Image.new("RGB", (int(w * 1.15), int(h * 1.15)), (128, 128, 128))
+    big = Image.new("RGB", (int(w * 1.3), int(h * 1.3)), (128, 128, 128))
     SCENES[scene](big, rng)
-    angle = rng.uniform(-4, 4)
+    angle = rng.uniform(-6, 6)
     big = big.rotate(
         angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=(90, 90, 90)
     )
-    x = rng.randint(0, big.width - w)
-    y = rng.randint(0, big.height - h)
-    img = big.crop((x, y, x + w, y + h)).filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.4)))
+    zoom = rng.uniform(0.62, 0.8)
+    cw, ch = int(big.width * zoom), int(big.height * zoom)
+    x = rng.randint(0, big.width - cw)
+    y = rng.randint(0, big.height - ch)
+    img = big.crop((x, y, x + cw, y + ch)).resize((w, h), Image.Resampling.BILINEAR)
+    img = ImageChops.multiply(img, _light(rng, (w, h)))
+    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.2)))
     if noise > 0:
         img = ImageChops.add(img, _grain(rng, (w, h), noise), 1.0, -128)
     return img
+
+
+def _light(rng: random.Random, size: tuple[int, int]) -> Image.Image:
+    """Uneven lighting: a smooth random brightness field (windows, lamps, shadows)."""
+    cells = Image.frombytes("L", (4, 3), bytes(rng.randint(165, 255) for _ in range(12)))
+    return cells.resize(size, Image.Resampling.BICUBIC).convert("RGB")
 
 
 def _grain(rng: random.Random, size: tuple[int, int], sigma: float) -> Image.Image:
@@ -455,3 +466,31 @@ def near_copy(img: Image.Image, seed: str) -> Image.Image:
         (w * 9 // 10, h * 9 // 10), Image.Resampling.BICUBIC
     )
     return out.point(lambda v: min(255, int(v * 1.04) + 3))
+
+
+#: (scene, seed, final size, drawn size, taken, modified, make, model, software)
+PhotoJob = tuple[
+    str, str, tuple[int, int], tuple[int, int], datetime, datetime, str, str, str | None
+]
+
+
+@cache
+def _pool_grain(size: tuple[int, int], k: int) -> Image.Image:
+    return _grain(random.Random(f"grain:{k}"), size, 7.0)
+
+
+def photo_job(job: PhotoJob) -> tuple[bytes, int]:
+    """A photo's JPEG bytes and pHash; drawn small and enlarged when ``drawn`` < ``size``.
+
+    A plain function of its arguments, so that the large package can make its thousands of
+    photos in worker processes and still be deterministic.
+    """
+    scene, seed, size, drawn, taken, modified, make, model, software = job
+    cheap = drawn != size
+    img = render(scene, seed, drawn, noise=0.0 if cheap else 6.0)
+    h = phash(img)
+    if cheap:
+        img = img.resize(size, Image.Resampling.BILINEAR)
+        img = ImageChops.add(img, _pool_grain(size, zlib.crc32(seed.encode()) % 4), 1.0, -128)
+    data = jpeg(img, taken=taken, modified=modified, make=make, model=model, software=software)
+    return data, h

@@ -205,7 +205,8 @@ def write_zip(
     with zipfile.ZipFile(out, "w", allowZip64=True, compresslevel=level) as zf:
         for e in entries:
             info = _info(e.path, when, variant, method if e.compress else zipfile.ZIP_STORED)
-            info._compresslevel = level  # zipfile ignores the archive's level for a ZipInfo  # type: ignore[attr-defined]
+            # zipfile ignores the archive's level for an entry given as a ZipInfo
+            info._compresslevel = level  # type: ignore[attr-defined]
             h = hashlib.sha256()
             size = 0
             if e.data is not None:
