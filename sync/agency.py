@@ -268,8 +268,7 @@ class AgencyStore:
                 self._drop_pending(opened.bundle_id)
             return self._refuse(path, refusal, opened)
         assert receipt_bytes is not None
-        receipt_path = self.receipts_dir / receipt_file_name(opened.bundle_id)
-        atomic_write_stream(receipt_path, lambda fh: fh.write(receipt_bytes), mode=0o644)
+        receipt_path = self._write_receipt(opened.bundle_id, receipt_bytes)
         if from_pending:
             path.unlink(missing_ok=True)
         out = self._outcome(
@@ -530,14 +529,31 @@ class AgencyStore:
         )
         return receipt_bytes
 
+    def _write_receipt(self, bundle_id: str, data: bytes) -> Path:
+        """Write a receipt file (a copy of what the committed ``sync_bundles`` row holds).
+
+        Not fsync'ed: the database is the record; a file lost in a crash is written again by
+        importing the bundle again (a no-op that re-issues its receipt).
+        """
+        path = self.receipts_dir / receipt_file_name(bundle_id)
+        tmp = path.with_name(f".{path.name}.partial")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        return path
+
     def _rewrite_receipt(self, bundle_id: str) -> Path:
         row = self.db.conn.execute(
             "SELECT receipt FROM sync_bundles WHERE bundle_id = ?", (bundle_id,)
         ).fetchone()
         path = self.receipts_dir / receipt_file_name(bundle_id)
-        if row is not None and not path.exists():
+        if row is not None:
             data = str(row[0]).encode("utf-8")
-            atomic_write_stream(path, lambda fh: fh.write(data), mode=0o644)
+            try:
+                same = path.read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                self._write_receipt(bundle_id, data)
         return path
 
     def _drop_pending(self, bundle_id: str) -> None:

@@ -62,39 +62,51 @@ def open_index(home: Home) -> sqlite3.Connection:
     return conn
 
 
-def _hash_one(data: bytes) -> int | None:
-    return phash_bytes(data)
+def _hash_one(item: bytes | str) -> int | None:
+    """pHash of image bytes, or of the file at a path (read in the worker)."""
+    if isinstance(item, str):
+        try:
+            with open(item, "rb") as fh:  # noqa: PTH123 - runs in a worker process
+                item = fh.read()
+        except OSError:
+            return None
+    return phash_bytes(item)
 
 
 def hash_photos(
-    blobs: Sequence[tuple[str, Callable[[], bytes]]],
+    items: Sequence[tuple[str, bytes | str | Callable[[], bytes]]],
     *,
     workers: int = 2,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> dict[str, int | None]:
-    """pHash of each ``(sha256, read)``; decoding runs in ``workers`` processes."""
+    """pHash of each ``(sha256, source)``: bytes, a file path (str) or a reader.
+
+    Decoding dominates (even with JPEG draft decoding at 1/8 scale, every coefficient is
+    entropy-decoded), so it runs in ``workers`` processes; files are read by the workers.
+    """
     out: dict[str, int | None] = {}
-    if not blobs:
+    if not items:
         return out
-    if workers <= 1 or len(blobs) < 4:
-        for i, (sha, read) in enumerate(blobs):
+
+    def payload(src: bytes | str | Callable[[], bytes]) -> bytes | str:
+        return src() if callable(src) else src
+
+    if workers <= 1 or len(items) < 4:
+        for i, (sha, src) in enumerate(items):
             check(cancel)
-            out[sha] = phash_bytes(read())
-            report(progress, i + 1, len(blobs), sha[:12])
+            out[sha] = _hash_one(payload(src))
+            report(progress, i + 1, len(items), sha[:12])
         return out
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = []
-        for sha, read in blobs:
-            pending.append((sha, pool.submit(_hash_one, read())))
-            if len(pending) >= workers * 4:
-                sha0, fut = pending.pop(0)
-                out[sha0] = fut.result()
-                report(progress, len(out), len(blobs), sha0[:12])
-                check(cancel)
-        for sha, fut in pending:
-            out[sha] = fut.result()
-            report(progress, len(out), len(blobs), sha[:12])
+        batch = 64
+        for start in range(0, len(items), batch):
+            check(cancel)
+            chunk = items[start : start + batch]
+            results = pool.map(_hash_one, [payload(src) for _sha, src in chunk], chunksize=4)
+            for (sha, _src), value in zip(chunk, results, strict=True):
+                out[sha] = value
+            report(progress, len(out), len(items), "")
     return out
 
 

@@ -1,0 +1,151 @@
+"""Regenerate the bundle test vectors of ``docs/formats/bundle.md`` (run by hand).
+
+Everything but the age encryption is deterministic: fixed keys, records, ids and times give
+the same manifest bytes, bundle hash and Ed25519 signature every time. The age layer uses
+fresh randomness, so ``vector-1.bundle.age`` is generated once and kept.
+
+    .venv/bin/python tests/unit/sync/vectors/make_vectors.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pyrage import x25519
+
+from inspector_app import canonjson
+from inspector_app.findings.records import (
+    checkpoint_body,
+    parse_checkpoint,
+    parse_record,
+    record_body,
+)
+from inspector_app.identity.card import b64, fingerprint
+from sync.bundle import BundleContent, prepare_bundle
+from sync.keys import LocalIdentity, Peer
+
+HERE = Path(__file__).resolve().parent
+EXPERT_SEED = bytes(range(32))
+AGENCY_SEED = bytes(range(32, 64))
+CREATED = "2026-11-28T09:00:00+08:00"
+CASE = "5f1c2a9e-0d1e-4c55-9a7b-2f1e7f0c9b11"
+
+
+def keys() -> tuple[LocalIdentity, Peer, x25519.Identity]:
+    expert_sign = Ed25519PrivateKey.from_private_bytes(EXPERT_SEED)
+    agency_sign = Ed25519PrivateKey.from_private_bytes(AGENCY_SEED)
+    expert_age = x25519.Identity.from_str((HERE / "expert.agekey").read_text().strip())
+    agency_age = x25519.Identity.from_str((HERE / "agency.agekey").read_text().strip())
+    epub = expert_sign.public_key().public_bytes_raw()
+    apub = agency_sign.public_key().public_bytes_raw()
+    expert = LocalIdentity(fingerprint(epub), "张三", "expert", expert_sign, expert_age, "laptop-1")
+    agency = Peer(
+        fingerprint(apub),
+        "某第三方机构",
+        "agency",
+        agency_sign.public_key(),
+        agency_age.to_public(),
+    )
+    return expert, agency, agency_age
+
+
+def content(expert: LocalIdentity, agency: Peer) -> BundleContent:
+    key = expert.signing_key.public_key().public_bytes_raw()
+    payloads = [
+        (
+            "0b8c2f0e-6a43-4b0f-9d55-7c1e2a3b4c01",
+            "score",
+            {"item": "S6", "level": 2, "comment": "报工终端在用"},
+        ),
+        (
+            "0b8c2f0e-6a43-4b0f-9d55-7c1e2a3b4c02",
+            "flag_review",
+            {"flag": "USAGE_BURST:mes", "decision": "confirmed", "reason": "申请前一月日志激增"},
+        ),
+        (
+            "0b8c2f0e-6a43-4b0f-9d55-7c1e2a3b4c03",
+            "conclusion",
+            {
+                "recommendation": "improve",
+                "summary": "部分场景仍用表格",
+                "requirements": ["三个月内完成质检模块上线"],
+            },
+        ),
+    ]
+    prev = None
+    records = []
+    for seq, (fid, kind, data) in enumerate(payloads, start=1):
+        body = record_body(
+            finding_id=fid,
+            case_id=CASE,
+            signer_key=key,
+            seq=seq,
+            prev=prev,
+            created_at=CREATED,
+            kind=kind,
+            supersedes=None,
+            data=data,
+        )
+        rec = parse_record(body, expert.sign(body))
+        records.append(rec)
+        prev = rec.hash
+    cp_body = checkpoint_body(
+        signer_key=key,
+        seq=3,
+        head=records[-1].hash,
+        head_finding_id=records[-1].finding_id,
+        created_at=CREATED,
+    )
+    cp = parse_checkpoint(cp_body, expert.sign(cp_body))
+    return BundleContent(
+        number=1,
+        previous_bundle=None,
+        first_seq=1,
+        last_seq=3,
+        previous_head=None,
+        head=records[-1].hash,
+        checkpoint=cp.to_wire(),
+        cases=[
+            {
+                "case_id": CASE,
+                "uscc": "91530100MA6K0X1234",
+                "project_id": "KM-2025-0042",
+                "enterprise": "昆明某某机械制造有限公司",
+                "package_sha256": None,
+            }
+        ],
+        findings=[canonjson.dumpb(r.to_wire()) for r in records],
+        attachments={},
+        agency=agency,
+        created_at=CREATED,
+        app_version="vectors",
+        bundle_id="6d1f7c0a-3b2e-4f9a-8c7d-1e2f3a4b5c6d",
+    )
+
+
+def main() -> None:
+    for name in ("expert.agekey", "agency.agekey"):
+        path = HERE / name
+        if not path.exists():
+            path.write_text(str(x25519.Identity.generate()) + "\n")
+    expert, agency, _agency_age = keys()
+    prepared = prepare_bundle(content(expert, agency), expert)
+    written = prepared.write(HERE, [agency.recipient, expert.recipient])
+    written.path.replace(HERE / "vector-1.bundle.age")
+    facts = {
+        "expert_fingerprint": expert.fingerprint,
+        "expert_ed25519_public": b64(expert.signing_key.public_key().public_bytes_raw()),
+        "agency_fingerprint": agency.fingerprint,
+        "agency_age_recipient": str(agency.recipient),
+        "bundle_hash": prepared.bundle_hash,
+        "signature": json.loads(prepared.signature_bytes)["signature"],
+    }
+    (HERE / "vector-1.json").write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n")
+    (HERE / "vector-1.manifest.json").write_bytes(prepared.manifest_bytes)
+    print(json.dumps(facts, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
