@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from inspector_app.casepkg.model import SelfAssessment, SelfAssessmentItem
 from inspector_app.checklist.answers import AnswerCheck, check_answer, check_items, check_level
@@ -399,6 +399,17 @@ def score_answers(
     Unknown ids and malformed answers become warnings in ``ScoreResult.issues`` (with
     ``issues_path`` as their path) and score 0.
     """
+    # exact sums whatever decimal context the caller has set
+    with localcontext(Context(prec=60, rounding=ROUND_HALF_EVEN)):
+        return _score(checklist, answers, flat_tolerance_pct, issues_path)
+
+
+def _score(
+    checklist: Checklist,
+    answers: Mapping[str, SelfAssessmentItem],
+    flat_tolerance_pct: Decimal | None,
+    issues_path: str | None,
+) -> ScoreResult:
     tolerance = checklist.flat_tolerance_pct if flat_tolerance_pct is None else flat_tolerance_pct
     questions = {
         qid: _question_score(checklist, qid, answers.get(qid), tolerance)

@@ -301,3 +301,13 @@ def test_misplaced_fields_score_zero() -> None:
         ("INVALID_ANSWER", "/items/Q5/level"),
         ("INVALID_ANSWER", "/items/S1/answer"),
     ]
+
+
+def test_exact_whatever_the_callers_decimal_context() -> None:
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = 2
+        r = score_answers(get_checklist(), make_answers(CLEAN_ANSWERS))
+    assert r.score == D("50.6")
+    assert r.dimensions["D1"].points == D("25.6")
