@@ -30,11 +30,11 @@ USCC_A = "91530100MA6K0X1234"
 USCC_B = "91530100MA6K0X5678"
 
 
-def make_home(root: Path, name: str, role: str) -> Home:
+def make_home(root: Path, name: str, role: str, *, person: str | None = None) -> Home:
     home = Home(root / name).ensure()
     identity.init_identity(
         home,
-        name=name,
+        name=person or name,
         role=role,
         passphrase=PASSPHRASE,
         device=f"{name}-laptop",
@@ -109,9 +109,14 @@ class World:
         return home, AgencyStore(home, self.agency_me, trusted_lookup(home))
 
     def expert(
-        self, name: str, *, trusted_by_agency: bool = True, agency: Home | None = None
+        self,
+        name: str,
+        *,
+        trusted_by_agency: bool = True,
+        agency: Home | None = None,
+        person: str | None = None,
     ) -> Expert:
-        home = make_home(self.root, name, "expert")
+        home = make_home(self.root, name, "expert", person=person)
         agency_home = agency or self.agency_template
         identity.trust_card(home, agency_home.identity_dir / "card.json")
         if trusted_by_agency:
