@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from inspector_app.i18n import bi
 
@@ -170,6 +170,58 @@ def split_lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield data[: cut + 1]
     if pending:
         yield pending
+
+
+_END = object()
+
+
+def prefetch(chunks: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
+    """Produce ``chunks`` on a helper thread, ``depth`` blocks ahead of the consumer.
+
+    Reading, inflating and hashing (which release the GIL) then overlap with the consumer's
+    parsing on another core. Exceptions of the producer are re-raised in the consumer; closing
+    the returned generator stops the producer.
+    """
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for block in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(block, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: Any = _END
+        except BaseException as exc:  # handed to the consumer
+            item = exc
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    worker = threading.Thread(target=produce, name="casepkg-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 class Decoder:

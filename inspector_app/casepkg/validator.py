@@ -32,7 +32,7 @@ from inspector_app.casepkg.issues import IssueLog, pointer
 from inspector_app.casepkg.limits import Limits, SizeBudget
 from inspector_app.casepkg.model import Document, ManifestFile
 from inspector_app.casepkg.names import fold_key, name_problem
-from inspector_app.casepkg.textio import StreamProblem, gunzip_chunks, split_lines
+from inspector_app.casepkg.textio import StreamProblem, gunzip_chunks, prefetch, split_lines
 from inspector_app.casepkg.usagecheck import UsageChecker
 from inspector_app.casepkg.zipfmt import (
     DEFLATED,
@@ -347,20 +347,24 @@ class Validation:
             self.log.add_error("DUPLICATE_ENTRY", entry.name, bi("The entry is written twice."))
             return
         gen = self._hashed(state)
+        # the big logs: read, inflate and hash on a helper thread while this one checks rows
+        stream = prefetch(gen) if kind in ("usage", "usage_gz") else gen
         try:
             try:
-                self._consume(kind, entry.name, gen, "utf-8")
-                _drain(gen)
+                self._consume(kind, entry.name, stream, "utf-8")
+                _drain(stream)
             except NeedRestart:
-                _drain(gen)
+                _drain(stream)
                 if not state.failed:
                     self._consume(kind, entry.name, self._fresh(entry), "gb18030")
         except (StreamProblem, ZipProblem) as exc:
             state.failed = True
             self.log.add_error(exc.code, entry.name, exc.message)
             with contextlib.suppress(StreamProblem, ZipProblem):
-                _drain(gen)
+                _drain(stream)
         finally:
+            if stream is not gen:
+                stream.close()  # type: ignore[attr-defined]
             gen.close()
             if state.out is not None:
                 state.out.close()
