@@ -115,6 +115,8 @@ def _summary(f: Any) -> str:
     kind = f.kind
     if kind == "score":
         value = data.get("answer", data.get("level"))
+        if isinstance(value, list):
+            value = ", ".join(value)
         return f"{data['item']} = {value}"
     if kind == "flag_review":
         return f"{data['flag']}: {data['decision']}"

@@ -334,6 +334,7 @@ def validate_payload(
     checklist_id: str | None = None,
     role: str = "expert",
     base_dir: Path | None = None,
+    package_paths: frozenset[str] | None = None,
 ) -> ValidatedFinding:
     """Validate a finding's JSON; collect every problem before refusing.
 
@@ -342,6 +343,8 @@ def validate_payload(
         checklist_id: the case's checklist, for ``score`` and item ``decision`` findings.
         role: the signer's role: ``decision`` is the agency's only, the other kinds experts'.
         base_dir: relative ``attachments`` paths are read from here.
+        package_paths: the case package's entry paths; when given, every ``evidence`` path
+            must be one of them.
 
     Raises:
         InputRefused: with one ``FINDING_INVALID`` issue per problem (pointer and message).
@@ -385,6 +388,16 @@ def validate_payload(
             data["comment"] = comment
         if (evidence := c.strings(payload, "evidence")) is not None:
             data["evidence"] = evidence
+            for i, path in enumerate(evidence):
+                if package_paths is not None and path not in package_paths:
+                    c.fail(
+                        f"/evidence/{i}",
+                        bi(
+                            "{pointer}: the case package has no file {path}",
+                            pointer=f"/evidence/{i}",
+                            path=path,
+                        ),
+                    )
     elif kind == "flag_review":
         flag = payload.get("flag")
         if not isinstance(flag, str) or not _FLAG_ID.match(flag) or len(flag) > 500:

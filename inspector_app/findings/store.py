@@ -156,6 +156,15 @@ def _payload_json(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, default=default, sort_keys=True)
 
 
+def package_paths(folder: Path) -> frozenset[str] | None:
+    """The entry paths listed in an imported case's ``manifest.json`` (None if unreadable)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8-sig"))
+        return frozenset(str(f["path"]) for f in manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def load_payload(text: str) -> Any:
     """Parse a finding's JSON text with exact decimals (never ``float``)."""
     return json.loads(text, parse_float=Decimal)
@@ -400,7 +409,11 @@ class FindingsStore:
         if case is None:
             raise UsageError(bi("No imported case matches {case}.", case=case_id))
         return validate_payload(
-            payload, checklist_id=case.checklist, role=identity.info.role, base_dir=base_dir
+            payload,
+            checklist_id=case.checklist,
+            role=identity.info.role,
+            base_dir=base_dir,
+            package_paths=package_paths(Path(case.folder)) if case.folder else None,
         )
 
     def _store_attachments(self, validated: ValidatedFinding) -> None:

@@ -322,6 +322,31 @@ def test_findings_workflow(
         home=home,
     )
     assert code == 1 and "/answer" in err
+    manifest = json.loads(
+        (home / "workspace" / "cases" / case_id / "manifest.json").read_text(encoding="utf-8")
+    )
+    real = next(f["path"] for f in manifest["files"] if f["path"].startswith("docs/"))
+    ok(
+        "findings",
+        "add",
+        prefix,
+        "--json-file",
+        write(tmp_path, "i.json", {"kind": "score", "item": "S6", "level": 2, "evidence": [real]}),
+        home=home,
+    )
+    code, _, err = cli(
+        "findings",
+        "add",
+        prefix,
+        "--json-file",
+        write(
+            tmp_path,
+            "j.json",
+            {"kind": "score", "item": "S7", "level": 1, "evidence": ["docs/none.pdf"]},
+        ),
+        home=home,
+    )
+    assert code == 1 and "/evidence/0" in err
     current = json.loads(ok("findings", "list", prefix, "--json", home=home, passphrase=None))
     assert [f["kind"] for f in current] == [
         "score",
@@ -329,18 +354,19 @@ def test_findings_workflow(
         "flag_review",
         "interview",
         "conclusion",
+        "score",
     ]
     assert all(f["current"] for f in current)
     everything = json.loads(
         ok("findings", "list", prefix, "--all", "--json", home=home, passphrase=None)
     )
-    assert len(everything) == 6
+    assert len(everything) == 7
     assert (
         json.loads(ok("case", "list", "--json", home=home, passphrase=None))[0]["status"]
         == "concluded"
     )
     report = json.loads(ok("findings", "verify", "--json", home=home, passphrase=None))
-    assert report["ok"] and report["records"] == 6 and report["attachments"] == 1
+    assert report["ok"] and report["records"] == 7 and report["attachments"] == 1
     # drafts: saved unsigned, signed on request
     ok(
         "findings",
@@ -353,7 +379,7 @@ def test_findings_workflow(
         passphrase=None,
     )
     assert (
-        len(json.loads(ok("findings", "list", prefix, "--json", home=home, passphrase=None))) == 5
+        len(json.loads(ok("findings", "list", prefix, "--json", home=home, passphrase=None))) == 6
     )
     assert (
         json.loads(ok("findings", "drafts", "--json", home=home, passphrase=None))[0]["key"]
