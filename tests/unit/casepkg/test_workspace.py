@@ -170,3 +170,19 @@ def test_pack_refuses_an_invalid_folder(tmp_path: Path) -> None:
         pack_folder(root, out)
     assert info.value.code == "SCHEMA_INVALID"
     assert list(tmp_path.iterdir()) == [root]
+
+
+def test_progress_and_cancel(tmp_path: Path) -> None:
+    from inspector_app.errors import Cancelled
+    from inspector_app.progress import CancelToken
+
+    calls: list[tuple[int, int | None]] = []
+    p = build_package(tmp_path / "p.case.zip")
+    assert validate_package(p, progress=lambda d, t, _s: calls.append((d, t))).valid
+    assert calls and calls[-1][0] == calls[-1][1]
+    token = CancelToken()
+    token.cancel()
+    ws = tmp_path / "workspace"
+    with pytest.raises(Cancelled):
+        import_package(p, ws, cancel=token, tmp_dir=tmp_path / "tmp")
+    assert _tree(ws) == {"cases"}
