@@ -186,11 +186,25 @@ def init_identity(
     secrets_obj = {"ed25519_seed": b64(signing.private_bytes_raw()), "age_secret": age_secret}
     data = keyfile.seal(header, secrets_obj, passphrase, _kdf)
     folder.mkdir(parents=True, exist_ok=True)
+    info = IdentityInfo(
+        name=name,
+        role=role,
+        device=device,
+        created_at=created_at,
+        ed25519_public=public,
+        age_recipient=age_public,
+        fingerprint=fingerprint(public),
+        path=folder / IDENTITY_FILE,
+        kdf=_kdf,
+    )
+    # the card first: an identity file never exists without its card (a crash in between
+    # leaves only a card, which the next `init` replaces)
+    card = make_card(UnlockedIdentity(info, signing, age_secret))
+    atomic_write(folder / CARD_FILE, card.to_bytes(), mode=0o644)
     atomic_write(folder / IDENTITY_FILE, data)
-    info = load(home)
-    unlocked = UnlockedIdentity(info, signing, age_secret)
-    atomic_write(folder / CARD_FILE, make_card(unlocked).to_bytes(), mode=0o644)
-    return info
+    loaded = load(home)
+    assert loaded == info
+    return loaded
 
 
 def load(home: Home | Path) -> IdentityInfo:
