@@ -314,5 +314,5 @@ def load_rules_file(path: str | Path) -> dict[str, Any]:
     problems = validate_layer(data)
     if problems:
         lines = "; ".join(f"{pr.pointer}: {pr.message}" for pr in problems)
-        raise UsageError(bi("Invalid rules file {path}: {problems}", path=p, problems=lines))
+        raise UsageError(f"{bi('Invalid rules file {path}', path=p)}: {lines}")
     return data

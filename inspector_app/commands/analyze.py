@@ -1,0 +1,126 @@
+"""``inspector-app analyze PACKAGE [--json] [--rules FILE] [--identity FILE]`` (``cli.md``).
+
+Validates the package, then runs every per-package rule of ``red-flags.md``. With ``--json``
+it prints exactly one JSON object (package, enterprise, ``settings_sha256``, ``flags``,
+``usage``). An invalid package exits 1 and prints the ``validate`` object instead. A ``--rules``
+file with an unknown table or key, or a value of the wrong type, is a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from inspector_app.errors import InputRefused, PackageRefused
+from inspector_app.i18n import bi
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "analyze",
+        parents=parents,
+        help="red-flag analysis of a case package (疑点分析)",
+        description="Validate a case package, then run every per-package red-flag rule and "
+        "compute the usage statistics.",
+    )
+    p.add_argument("package", metavar="PACKAGE", help="*.case.zip or *.case.zip.age")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="red-flag thresholds (TOML, red-flags.md § Settings), over the package's own",
+    )
+    p.add_argument(
+        "--identity",
+        action="append",
+        metavar="FILE",
+        help="age identity file for an encrypted package (repeatable)",
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app.analysis.engine import analyze
+    from inspector_app.analysis.settings import load_rules_file
+    from inspector_app.casepkg import open_package, validate_package
+    from inspector_app.commands.common import age_identities
+
+    rules_layer = load_rules_file(args.rules) if args.rules else None
+    path = Path(args.package)
+    if not path.is_file():
+        raise InputRefused(bi("No such file: {path}", path=path))
+    identities = list(age_identities(args, ctx))
+    progress = ctx.progress()
+    try:
+        with open_package(
+            path,
+            identities=identities,
+            tmp_dir=ctx.home.tmp_dir,
+            progress=progress,
+            cancel=ctx.cancel,
+        ) as package:
+            result = analyze(
+                package, rules_file_layer=rules_layer, progress=progress, cancel=ctx.cancel
+            )
+    except PackageRefused as refused:
+        # print exactly what `validate` prints for this package (the refused path only)
+        validation = validate_package(path, identities=identities, tmp_dir=ctx.home.tmp_dir)
+        if validation.valid:  # pragma: no cover - open_package and validate_package agree
+            obj: dict[str, Any] = {
+                "valid": False,
+                "package_id": None,
+                "errors": [i.to_json() for i in refused.issues],
+                "warnings": [],
+            }
+            issues = refused.issues
+        else:
+            obj = validation.to_json()
+            issues = validation.errors
+        if args.json:
+            ctx.print_json(obj)
+        else:
+            for issue in issues:
+                where = issue.path or ""
+                if issue.line is not None:
+                    where += f":{issue.line}"
+                if issue.pointer:
+                    where += f" {issue.pointer}"
+                ctx.err(f"{issue.code} {where}: {issue.message}")
+        return 1
+    if args.json:
+        ctx.print_json(result.to_json())
+        return 0
+    ctx.out(f"{result.enterprise} ({result.uscc}) — {result.package_id}")
+    ctx.out(bi("Settings: {sha}", sha=result.settings_sha256))
+    if not result.flags:
+        ctx.out(bi("No red flag."))
+    for flag in result.flags:
+        ctx.out(f"[{flag.severity}] {flag.id}")
+        ctx.out(f"  {flag.title} / {flag.title_en}")
+        ctx.out(f"  {flag.detail}")
+        ctx.out(f"  {bi('On site')}: {flag.hint}")
+        for ev in flag.evidence:
+            extra = ""
+            if ev.rows is not None:
+                extra = f" rows {ev.rows[0]}–{ev.rows[1]}"
+            elif ev.pointer is not None:
+                extra = f" {ev.pointer}"
+            ctx.out(f"  → {ev.path}{extra}")
+    for sid, stats in result.usage.items():
+        ctx.out(
+            bi(
+                "Usage of {system}: {events} events, {first} … {last}; last 90 days: {days} "
+                "active days, {users} users; share of the last 30 days {share}",
+                system=sid,
+                events=stats["events"],
+                first=stats["first_event"] or "—",
+                last=stats["last_event"] or "—",
+                days=stats["active_days_last_90"],
+                users=stats["distinct_users_last_90"],
+                share=stats["share_last_30"],
+            )
+        )
+    for photo in result.photos_without_exif:
+        ctx.out(bi("Photo without EXIF (not flagged): {path}", path=photo))
+    return 0
