@@ -37,6 +37,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_verify)
 
+    p = sub.add_parser(
+        "flags",
+        parents=parents,
+        help="SELF_ASSESSMENT_INFLATED of each expert who has answered every item",
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--json", action="store_true", help="print a JSON list of flags")
+    p.set_defaults(handler=cmd_flags)
+
     p = sub.add_parser("draft", parents=parents, help="save an unsigned draft (replaces KEY)")
     p.add_argument("case", metavar="CASE")
     p.add_argument("key", metavar="KEY", help="the draft's key, e.g. score:Q5")
@@ -183,6 +192,27 @@ def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
     if report.integrity != "ok":
         ctx.err(bi("The database's own integrity check failed: {result}", result=report.integrity))
     return 1
+
+
+def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
+    from inspector_app.findings import open_store
+    from inspector_app.findings.selfassess import expert_self_assessment_flag
+
+    with open_store(ctx.home) as store:
+        case = store.resolve_case(args.case)
+        signers = sorted({f.record.signer for f in store.findings(case.case_id, kind="score")})
+        flags = [
+            flag
+            for signer in signers
+            if (flag := expert_self_assessment_flag(store, case.case_id, signer)) is not None
+        ]
+    if args.json:
+        ctx.print_json(flags)
+    else:
+        for flag in flags:
+            ctx.out(f"{flag['id']}  {flag['title']} / {flag['title_en']}")
+            ctx.out(f"    {flag['detail']}")
+    return 0
 
 
 def cmd_draft(args: argparse.Namespace, ctx: Any) -> int:

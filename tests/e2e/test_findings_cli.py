@@ -497,3 +497,26 @@ def test_no_private_key_material_in_the_clear(tmp_path: Path, examples: Path) ->
     assert scanned > 10
     # the exported key, outside the home, is the only place the age secret is in the clear
     assert secrets[5] in key_file.read_bytes()
+
+
+def test_expert_vs_self_assessment_flag(expert_with_case: tuple[Path, str], tmp_path: Path) -> None:
+    from inspector_app.checklist import get_checklist
+
+    home, case_id = expert_with_case
+    checklist = get_checklist("miit-2024")
+    assert json.loads(ok("findings", "flags", case_id, "--json", home=home, passphrase=None)) == []
+    for qid, question in checklist.questions.items():
+        payload = {"kind": "score", "item": qid, "answer": question.lowest_option().letter}
+        ok("findings", "add", case_id, "--json-file", write(tmp_path, "q.json", payload), home=home)
+    for sid in checklist.scenes:
+        payload = {"kind": "score", "item": sid, "level": 0}
+        code, _out, err = cli(
+            "findings", "add", case_id, "--json-file", write(tmp_path, "s.json", payload), home=home
+        )
+        assert code == 0
+    # the last add completed the expert's answers: the flag is shown then, and listed on demand
+    assert "SELF_ASSESSMENT_INFLATED:" in err
+    flags = json.loads(ok("findings", "flags", case_id, "--json", home=home, passphrase=None))
+    me = identity.load(home)
+    assert [f["id"] for f in flags] == [f"SELF_ASSESSMENT_INFLATED:{me.fingerprint}"]
+    assert flags[0]["claimed_score"] == 50.6 and flags[0]["expert_level"] == 0
