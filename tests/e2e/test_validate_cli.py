@@ -136,3 +136,32 @@ def test_subprocess_no_traceback_on_garbage(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert json.loads(proc.stdout)["errors"][0]["code"] == "TRUNCATED"
+
+
+def test_encrypted_with_the_device_identity(tmp_path: Path) -> None:
+    from inspector_app import identity
+    from inspector_app.home import Home
+
+    home = tmp_path / "home"
+    info = identity.init_identity(
+        Home(home),
+        name="专家甲",
+        role="expert",
+        passphrase="correct horse battery",
+        _kdf=identity.TEST_KDF,
+    )
+    enc = tmp_path / "p.case.zip.age"
+    recipient = x25519.Recipient.from_str(info.age_recipient)
+    enc.write_bytes(
+        pyrage.encrypt(build_package(tmp_path / "p.case.zip").read_bytes(), [recipient])
+    )
+    secret = tmp_path / "pass.txt"
+    secret.write_text("correct horse battery\n", encoding="utf-8")
+    code, out, err = cli(
+        "validate", str(enc), "--json", "--home", str(home), "--passphrase-file", str(secret)
+    )
+    assert code == 0, err
+    assert json.loads(out)["valid"] is True
+    # a plain package never asks for the passphrase
+    code, out, err = cli("validate", str(tmp_path / "p.case.zip"), "--json", "--home", str(home))
+    assert code == 0, err
