@@ -389,7 +389,7 @@ def check_synthetic(ctx: Context, system: System) -> Flag | None:
     cv = log.gap_cv()
     if cv is not None and log.gap_n >= cfg["min_gaps"]:
         facts["gap_cv"] = cv
-        if cv < cfg["max_gap_cv"]:
+        if log.gap_cv_below(cfg["max_gap_cv"]):
             titles.append(texts("Log looks machine-made: gap variation only {cv}", cv=f"{cv:.3f}"))
             parts.append(
                 texts(

@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from inspector_app.casepkg.model import UsageEvent
@@ -249,6 +250,19 @@ class LogPass:
             return 0.0
         var = self.gap_sumsq / self.gap_n - mean * mean
         return math.sqrt(max(var, 0.0)) / mean
+
+    def gap_cv_below(self, threshold: float) -> bool:
+        """Exactly (integer arithmetic): is the gaps' coefficient of variation < threshold?
+
+        CV² = (n·Σg² − (Σg)²) / (Σg)²; a mean of 0 (all gaps 0) counts as CV 0.
+        """
+        if not self.gap_n:
+            return False
+        if self.gap_sum == 0:
+            return True
+        t = Fraction(str(threshold))
+        spread = self.gap_n * self.gap_sumsq - self.gap_sum * self.gap_sum
+        return Fraction(spread) < t * t * self.gap_sum * self.gap_sum
 
     def stats_json(self) -> dict[str, Any]:
         """The ``usage`` object of ``analyze --json`` for this system (and the charts' data)."""

@@ -295,3 +295,38 @@ def build(**overrides: Any) -> TestPackage:
 
 def rules_of(result: Any) -> list[str]:
     return sorted(f.id for f in result.flags)
+
+
+def context(pkg: CasePackage, *layers: Any) -> Any:
+    """The analysis context of ``pkg`` (all passes run), settings layered over the defaults."""
+    from inspector_app.analysis.context import Context
+    from inspector_app.analysis.engine import run_image_pass, run_records_pass, run_usage_pass
+    from inspector_app.analysis.settings import layer
+
+    settings = layer(pkg.rules, *layers)
+    return Context(
+        pkg,
+        settings,
+        run_usage_pass(pkg, settings),
+        run_records_pass(pkg),
+        run_image_pass(pkg),
+    )
+
+
+def every_day(
+    first: date, last: date, per_day: int = 3, skip: Iterable[date] = ()
+) -> list[tuple[int, str, str, str]]:
+    """``per_day`` events on every date first … last except ``skip`` (irregular gaps)."""
+    skipped = set(skip)
+    out = []
+    d = first
+    k = 0
+    while d <= last:
+        if d not in skipped:
+            for j in range(per_day):
+                k += 1
+                out.append(
+                    (ts(d, 9 + j, (k * 7) % 60, (k * 13) % 60), f"u{k % 7}", "view", f"o{k}")
+                )
+        d += timedelta(days=1)
+    return out
