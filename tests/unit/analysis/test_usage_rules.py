@@ -142,11 +142,10 @@ def burst_events(before_per_day: int, window_events: int, history_days: int):
     w_first = APPLIED - 29 * D
     events = every_day(go_live, w_first - D, per_day=before_per_day)
     # window_events spread over the 30 window dates
-    k = 0
     out = []
     for i in range(window_events):
         d = w_first + (i % 30) * D
-        k += 1
+        k = i + 1
         out.append(
             (ts(d, 8 + (i // 30) % 10, k % 60, (k * 7) % 60), f"u{k % 5}", "create", f"o{k}")
         )
