@@ -1,0 +1,125 @@
+"""Plain data of the workspace store: cases, stored findings, drafts, merge results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from inspector_app.findings.records import SignedRecord
+
+CASE_STATUSES = ("imported", "in_progress", "concluded", "decided")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case_id: str
+    package_id: str
+    uscc: str | None
+    enterprise: str | None
+    project_id: str | None
+    checklist: str | None
+    folder: str | None
+    status: str
+    imported_at: str
+    warnings: list[Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "package_id": self.package_id,
+            "uscc": self.uscc,
+            "enterprise": self.enterprise,
+            "project_id": self.project_id,
+            "checklist": self.checklist,
+            "status": self.status,
+            "imported_at": self.imported_at,
+            "folder": self.folder,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A stored finding: its signed record, where it came from, and what replaced it."""
+
+    record: SignedRecord
+    origin: str
+    superseded_by: str | None = None
+
+    @property
+    def finding_id(self) -> str:
+        return self.record.finding_id
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.record.data
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's shape: the kind's fields at the top level, beside the record's metadata."""
+        r = self.record
+        return {
+            "finding_id": r.finding_id,
+            "case_id": r.case_id,
+            "kind": r.kind,
+            **r.data,
+            "supersedes": r.supersedes,
+            "superseded_by": self.superseded_by,
+            "current": self.current,
+            "signer": r.signer,
+            "seq": r.seq,
+            "created_at": r.created_at,
+            "hash": r.hash,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    case_id: str
+    key: str
+    payload: dict[str, Any]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :meth:`FindingsStore.import_records` did."""
+
+    signer: str
+    added: int
+    already_present: int
+    checkpoint_seq: int | None
+
+
+def payload_json(payload: Any) -> str:
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(payload, ensure_ascii=False, default=default, sort_keys=True)
+
+
+def package_paths(folder: Path) -> frozenset[str] | None:
+    """The entry paths listed in an imported case's ``manifest.json`` (None if unreadable)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8-sig"))
+        return frozenset(str(f["path"]) for f in manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def load_payload(text: str) -> Any:
+    """Parse a finding's JSON text with exact decimals (never ``float``)."""
+    return json.loads(text, parse_float=Decimal)
