@@ -2,7 +2,7 @@
 
 Text is extracted (PDF with pypdf, DOCX from its XML, plain text), then **names, numbers and
 dates are removed** — the enterprise's, its providers' and its contacts' names, anything that
-looks like a company name, dates in the usual Chinese and ISO forms, and every run of digits —
+looks like a company name, dates in the usual Chinese and ISO forms, USCCs, and every run of digits —
 and so are whitespace and punctuation. What is left is cut into character n-grams (default 5);
 the similarity of two documents is the Jaccard index of their n-gram sets.
 
@@ -30,6 +30,7 @@ _DATE = re.compile(
     r"\d{2,4}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*[日号]?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年(\s*\d{1,2}\s*月)?"
 )
+_USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])")
 _NUMBER = re.compile(r"[0-9０-９]+([.,，．][0-9０-９]+)*\s*%?")
 _COMPANY = re.compile(
     r"[\u4e00-\u9fff（）()]{2,30}?(股份有限公司|有限责任公司|有限公司|分公司|公司|厂)"
@@ -68,6 +69,7 @@ def normalise(text: str, names: Iterable[str] = ()) -> str:
     s = unicodedata.normalize("NFKC", text)
     for name in sorted({n for n in names if n and len(n) >= 2}, key=len, reverse=True):
         s = s.replace(unicodedata.normalize("NFKC", name), " ")
+    s = _USCC.sub(" ", s)
     s = _COMPANY.sub(" ", s)
     s = _DATE.sub(" ", s)
     s = _NUMBER.sub(" ", s)

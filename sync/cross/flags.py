@@ -38,6 +38,7 @@ class CrossFlag:
         return {
             "id": self.id,
             "rule": self.rule,
+            "subject": self.subject,
             "severity": self.severity,
             "title": self.title,
             "title_en": self.title_en,
