@@ -111,12 +111,25 @@ def phash(image: Image.Image) -> int:
     return _phash_pixels(grey.tobytes())
 
 
+def _decode(raw: bytes) -> str:
+    """EXIF ASCII fields often hold UTF-8 (phones) or GBK (Chinese Windows tools)."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    text = str(value).replace("\x00", "").strip()
+        value = _decode(value)
+    text = str(value)
+    if any(ord(ch) > 0x7F for ch in text) and all(ord(ch) < 0x100 for ch in text):
+        text = _decode(text.encode("latin-1"))  # Pillow reads ASCII fields as Latin-1
+    text = text.replace("\x00", "").strip()
     return text or None
 
 

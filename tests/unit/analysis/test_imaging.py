@@ -127,3 +127,12 @@ def test_photo_without_exif_or_unreadable() -> None:
 def test_malformed_exif_date_is_ignored() -> None:
     info = read_exif(jpeg(make(1), _exif(original="0000:00:00 00:00:00", software="  ")))
     assert info.datetime_original is None and info.software is None
+
+
+def test_non_ascii_software_is_decoded() -> None:
+    for encoding in ("utf-8", "gb18030"):
+        encoded = "美图秀秀".encode(encoding)
+        data = jpeg(make(1), _exif(software="X" * len(encoded))).replace(
+            b"X" * len(encoded), encoded, 1
+        )
+        assert read_exif(data).software == "美图秀秀"
