@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from inspector_app.identity.device import UnlockedIdentity
 
 
+#: the case itself and every case of the same enterprise project (same USCC and project_id)
+_PROJECT_CASES_SQL = (
+    "SELECT c.case_id FROM cases c, cases me WHERE me.case_id = ? AND (c.case_id = me.case_id"
+    " OR (me.uscc IS NOT NULL AND me.project_id IS NOT NULL AND c.uscc = me.uscc"
+    " AND c.project_id = me.project_id)) UNION SELECT ?"
+)
+
+
 class StoreCore:
     """The workspace database and its attachment folder. Not thread-safe: one per thread."""
 
@@ -319,13 +327,18 @@ class StoreCore:
     ) -> str | None:
         skey = supersession_key(validated.kind, validated.data)
         explicit = validated.supersedes
+        # a decision is per enterprise project: the cases of the same USCC and project_id
+        scope = [case_id]
+        if validated.kind == "decision":
+            scope = [r[0] for r in conn.execute(_PROJECT_CASES_SQL, (case_id, case_id))]
+        marks = ", ".join("?" * len(scope))
         current_sql = (
-            "SELECT finding_id FROM findings f WHERE signer = ? AND case_id = ? AND skey = ?"
-            " AND NOT EXISTS (SELECT 1 FROM findings g WHERE g.supersedes = f.finding_id"
-            " AND g.signer = f.signer) ORDER BY seq DESC LIMIT 1"
+            f"SELECT finding_id FROM findings f WHERE signer = ? AND case_id IN ({marks})"
+            " AND skey = ? AND NOT EXISTS (SELECT 1 FROM findings g WHERE g.supersedes ="
+            " f.finding_id AND g.signer = f.signer) ORDER BY seq DESC LIMIT 1"
         )
         if skey is not None:
-            row = conn.execute(current_sql, (signer, case_id, skey)).fetchone()
+            row = conn.execute(current_sql, (signer, *scope, skey)).fetchone()
             current = row[0] if row else None
             if explicit is not None and explicit != current:
                 raise InputRefused(

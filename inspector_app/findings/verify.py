@@ -149,6 +149,11 @@ def verify_store(
 
     # pass 2: chains and checkpoints -----------------------------------------------------------
     known_ids = {r.finding_id: r.case_id for recs in good.values() for _, r in recs}
+    projects = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute("SELECT case_id, uscc, project_id FROM cases")
+        if r[1] is not None and r[2] is not None
+    }
     cp_signers = [r[0] for r in conn.execute("SELECT signer FROM checkpoints")]
     signers = sorted(set(good) | set(cp_signers), key=lambda x: (x != own_fp, x))
     for signer in signers:
@@ -182,7 +187,7 @@ def verify_store(
             target = rec.supersedes
             if target is None:
                 continue
-            if target in known_ids and known_ids[target] != rec.case_id:
+            if target in known_ids and not _same_project(projects, known_ids[target], rec.case_id):
                 problem(
                     "SUPERSEDES",
                     rec.finding_id,
@@ -199,6 +204,11 @@ def verify_store(
                     f"supersedes {target}, which is not in the store",
                 )
     return report
+
+
+def _same_project(projects: dict[str, tuple[str, str]], case_a: str, case_b: str) -> bool:
+    """The same case, or two cases of one enterprise project (a decision spans them)."""
+    return case_a == case_b or (case_a in projects and projects.get(case_a) == projects.get(case_b))
 
 
 def _check_row(

@@ -313,3 +313,35 @@ def test_import_records_at_the_agency(tmp_path: Path) -> None:
     forged = parse_record(forged_body, expert_id.sign(forged_body))
     with open_store(a_home) as ag, pytest.raises(InputRefused, match="fork"):
         ag.import_records([forged], None, signer_key=expert_id.public_key)
+
+
+def test_decisions_are_per_enterprise_project(tmp_path: Path) -> None:
+    e_home, expert_id = make_expert(tmp_path / "e")
+    a_home, agency_id = make_expert(tmp_path / "a", role="agency", name="机构")
+    other = "0b6f4bbf-3c4e-4a43-9d52-0d7a3f3b8e09"  # a second package of the same project
+    with open_store(e_home) as es:
+        es.register_case(CASE, uscc="U", enterprise="E", project_id="P", checklist="miit-2024")
+        fid = es.add_finding(expert_id, CASE, score("Q1", "B")).finding_id
+        records = es.records(expert_id.fingerprint)
+        cp = es.checkpoint(expert_id.fingerprint)
+    with open_store(a_home) as ag:
+        ag.register_case(CASE, uscc="U", enterprise="E", project_id="P", checklist="miit-2024")
+        ag.register_case(other, uscc="U", enterprise="E", project_id="P", checklist="miit-2024")
+        ag.register_case(
+            "unrelated", uscc="V", enterprise="F", project_id="Q", checklist="miit-2024"
+        )
+        ag.import_records(records, cp, signer_key=expert_id.public_key)
+        decision = {
+            "kind": "decision",
+            "settles": [fid],
+            "item": "Q1",
+            "answer": "C",
+            "reason": "r",
+        }
+        first = ag.add_finding(agency_id, CASE, decision)
+        second = ag.add_finding(agency_id, other, {**decision, "answer": "D"})
+        assert second.record.supersedes == first.finding_id
+        with pytest.raises(InputRefused, match="another enterprise project"):
+            ag.add_finding(agency_id, "unrelated", decision)
+        keys = {agency_id.public_key, expert_id.public_key}
+        assert verify_store(ag, own_key=agency_id.public_key, trusted_keys=keys).ok
