@@ -95,6 +95,11 @@ class UnlockedIdentity:
         """Ed25519 signature (64 bytes) of ``message``."""
         return self._signing_key.sign(message)
 
+    def signing_key(self) -> Ed25519PrivateKey:
+        """The Ed25519 private key object, for layers that sign their own formats (bundle
+        manifests, receipts). In memory only: never serialise it."""
+        return self._signing_key
+
     def age_identity(self) -> pyrage.x25519.Identity:
         """The age X25519 identity, for ``pyrage.decrypt(data, [identity])``."""
         return pyrage.x25519.Identity.from_str(self._age_secret)
