@@ -180,12 +180,13 @@ class StoreCore:
     # -- reading findings -----------------------------------------------------------------
     _F_COLUMNS = (
         "f.body, f.signature, f.origin,"
-        " (SELECT g.finding_id FROM findings g WHERE g.supersedes = f.finding_id"
+        " (SELECT g.finding_id FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes = f.finding_id"
         "  AND g.signer = f.signer ORDER BY g.seq LIMIT 1)"
     )
 
     def _finding(self, row: Sequence[Any]) -> Finding:
-        record = parse_record(row[0].encode("utf-8"), unb64(row[1], 64))
+        # rows were canonical when signed; `verify` re-checks that, listing need not
+        record = parse_record(row[0].encode("utf-8"), unb64(row[1], 64), check_canonical=False)
         return Finding(record=record, origin=row[2], superseded_by=row[3])
 
     def findings(
@@ -207,14 +208,18 @@ class StoreCore:
         if kind is not None:
             where.append("f.kind = ?")
             params.append(kind)
+        if not include_superseded:
+            where.append(
+                "NOT EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes = f.finding_id"
+                " AND g.signer = f.signer)"
+            )
         sql = f"SELECT {self._F_COLUMNS} FROM findings f"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY f.signer, f.seq"
         with self._errors():
             rows = self.db.execute(sql, params).fetchall()
-        found = [self._finding(r) for r in rows]
-        return found if include_superseded else [f for f in found if f.current]
+        return [self._finding(r) for r in rows]
 
     def get(self, finding_id: str) -> Finding | None:
         with self._errors():
@@ -334,7 +339,7 @@ class StoreCore:
         marks = ", ".join("?" * len(scope))
         current_sql = (
             f"SELECT finding_id FROM findings f WHERE signer = ? AND case_id IN ({marks})"
-            " AND skey = ? AND NOT EXISTS (SELECT 1 FROM findings g WHERE g.supersedes ="
+            " AND skey = ? AND NOT EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes ="
             " f.finding_id AND g.signer = f.signer) ORDER BY seq DESC LIMIT 1"
         )
         if skey is not None:
@@ -353,7 +358,7 @@ class StoreCore:
         if explicit is None:
             return None
         row = conn.execute(
-            "SELECT case_id, kind, signer, EXISTS (SELECT 1 FROM findings g WHERE g.supersedes ="
+            "SELECT case_id, kind, signer, EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes ="
             " f.finding_id AND g.signer = f.signer) FROM findings f WHERE finding_id = ?",
             (explicit,),
         ).fetchone()
@@ -480,24 +485,26 @@ class StoreCore:
             )
 
     def _update_status(self, conn: Any, case_id: str) -> None:
-        status = conn.execute("SELECT status FROM cases WHERE case_id = ?", (case_id,)).fetchone()
-        if status is None:
+        row = conn.execute("SELECT status FROM cases WHERE case_id = ?", (case_id,)).fetchone()
+        if row is None:
             return
-        kinds = {
-            r[0]
-            for r in conn.execute(
-                "SELECT DISTINCT kind FROM findings WHERE case_id = ? AND origin = 'local'",
-                (case_id,),
-            )
-        }
-        new = status[0]
-        if "decision" in kinds:
+
+        def has(kind: str | None) -> bool:
+            sql = "SELECT 1 FROM findings WHERE case_id = ? AND origin = 'local'"
+            params: tuple[str, ...] = (case_id,)
+            if kind is not None:
+                sql += " AND kind = ?"
+                params = (case_id, kind)
+            return conn.execute(sql + " LIMIT 1", params).fetchone() is not None
+
+        new = row[0]
+        if has("decision"):
             new = "decided"
-        elif "conclusion" in kinds:
+        elif has("conclusion"):
             new = "concluded"
-        elif kinds:
+        elif has(None):
             new = "in_progress"
-        if new != status[0]:
+        if new != row[0]:
             conn.execute("UPDATE cases SET status = ? WHERE case_id = ?", (new, case_id))
 
     def add_finding(
