@@ -1,0 +1,204 @@
+"""Benchmark: the usage-log pass of ``analyze`` against a minimal polars baseline; photos/s.
+
+One command::
+
+    .venv/bin/python benchmarks/bench_analysis.py                 # the large sample (10 M rows)
+    .venv/bin/python benchmarks/bench_analysis.py --package FILE  # any valid package
+
+The large sample is built once with ``inspector-app sample --scenario clean --size large`` and
+cached in ``benchmarks/.cache/`` (shared with ``bench_validate.py``).
+
+Measured, each side in its own process (peak memory is that process's ``ru_maxrss``):
+
+* **ours** — the package is opened with ``open_package`` (validation, not timed), then the
+  timed part: the single streaming pass over the largest usage log, read from the package
+  (statistics and the state of every usage rule), and the four usage rules;
+* **polars** — reads the same entry out of the ZIP, parses the timestamps and computes daily
+  event counts and distinct users per day (a minimal baseline that does much less);
+* **photos** — EXIF and pHash of every image of the package (``run_image_pass``), photos/s.
+
+Prints the wall times, the ratio ours / polars (goal ≤ 1.5) and the peak RSS (goal ≤ 1 GB).
+polars is not a dependency of the app: install it into the venv for the benchmark
+(``pip install polars``); without it the baseline is skipped with a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / ".cache"
+
+OURS = r"""
+import json, resource, sys, time
+from inspector_app.casepkg import open_package
+from inspector_app.analysis.context import Context
+from inspector_app.analysis.engine import run_image_pass, run_usage_pass
+from inspector_app.analysis.settings import layer
+from inspector_app.analysis import usage
+
+path, tmp, photos = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+t0 = time.perf_counter()
+with open_package(path, tmp_dir=tmp) as pkg:
+    opened = time.perf_counter() - t0
+    sizes = {f.path: f.size for f in pkg.manifest.files}
+    system = max(pkg.usage_logs, key=lambda s: sizes.get(pkg.usage_logs[s], 0))
+    keep = [s for s in pkg.systems if s.system_id == system]
+    pkg.systems = tuple(keep)
+    settings = layer(pkg.rules)
+    t1 = time.perf_counter()
+    logs = run_usage_pass(pkg, settings)
+    ctx = Context(pkg, settings, logs)
+    flags = usage.check(ctx)
+    stats = logs[system].stats_json()
+    t2 = time.perf_counter()
+    out = {"opened_s": opened, "pass_s": t2 - t1, "system": system,
+           "entry": pkg.usage_logs[system], "events": stats["events"],
+           "days": len(stats["daily"]), "flags": [f.id for f in flags]}
+    if photos:
+        images = [d for d in pkg.documents if d.is_image]
+        t3 = time.perf_counter()
+        run_image_pass(pkg)
+        out["photos"] = len(images)
+        out["photos_s"] = time.perf_counter() - t3
+out["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+POLARS = r"""
+import gzip, io, json, resource, sys, time, zipfile
+import polars as pl
+
+path, entry = sys.argv[1], sys.argv[2]
+t0 = time.perf_counter()
+with zipfile.ZipFile(path) as zf:
+    data = zf.read(entry)
+if entry.endswith(".gz"):
+    data = gzip.decompress(data)
+df = pl.read_csv(io.BytesIO(data), columns=["timestamp", "user_id"], schema_overrides={"timestamp": pl.String, "user_id": pl.String})
+del data
+daily = (
+    df.lazy()
+    .with_columns(
+        pl.col("timestamp").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False)
+        .dt.convert_time_zone("Asia/Shanghai").dt.date().alias("day")
+    )
+    .group_by("day")
+    .agg(pl.len().alias("events"), pl.col("user_id").n_unique().alias("users"))
+    .sort("day")
+    .collect()
+)
+t1 = time.perf_counter()
+print(json.dumps({"pass_s": t1 - t0, "events": int(daily["events"].sum()), "days": daily.height,
+                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(code: str, *args: str) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "INSPECTOR_HOME": str(CACHE / "home")},
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def large_sample(seed: int) -> Path:
+    target = CACHE / f"large-clean-{seed}.case.zip"
+    if target.is_file():
+        return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = CACHE / f".building-{os.getpid()}.case.zip"
+    print(f"building the large sample (once) → {target}", flush=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspector_app",
+            "sample",
+            "--scenario",
+            "clean",
+            "--size",
+            "large",
+            "--seed",
+            str(seed),
+            "--out",
+            str(tmp),
+        ],
+        check=True,
+        env={**os.environ, "INSPECTOR_HOME": str(CACHE / "home")},
+    )
+    tmp.replace(target)
+    print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--package", type=Path, help="a valid case package (default: large)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-photos", action="store_true", help="skip the photo timing")
+    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    args = parser.parse_args()
+    package = args.package or large_sample(args.seed)
+    tmp = CACHE / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    size = package.stat().st_size / 2**20
+    print(f"package {package} ({size:,.0f} MiB)", flush=True)
+
+    ours = run(OURS, str(package), str(tmp), "0" if args.no_photos else "1")
+    events = int(ours["events"])  # type: ignore[call-overload]
+    pass_s = float(ours["pass_s"])  # type: ignore[arg-type]
+    print(
+        f"ours:   {pass_s:8.2f} s  usage pass over {ours['entry']} "
+        f"({events:,} events, {ours['days']} days; {events / pass_s:,.0f} events/s), "
+        f"peak RSS {float(ours['rss_mib']):,.0f} MiB "  # type: ignore[arg-type]
+        f"(opening and validating the package first took {float(ours['opened_s']):.1f} s, "  # type: ignore[arg-type]
+        "not timed)"
+    )
+    print(f"        flags from the usage rules: {ours['flags'] or 'none'}")
+    summary: dict[str, object] = {"ours": ours}
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        print("polars: skipped — polars is not installed (pip install polars; benchmark only)")
+    else:
+        base = run(POLARS, str(package), str(ours["entry"]))
+        base_s = float(base["pass_s"])  # type: ignore[arg-type]
+        ratio = pass_s / base_s
+        print(
+            f"polars: {base_s:8.2f} s  read + daily events and distinct users "
+            f"({int(base['events']):,} events, {base['days']} days), "  # type: ignore[call-overload]
+            f"peak RSS {float(base['rss_mib']):,.0f} MiB"  # type: ignore[arg-type]
+        )
+        goal = "meets" if ratio <= 1.5 else "misses"
+        print(f"ratio ours / polars: {ratio:.2f} ({goal} the goal ≤ 1.5)")
+        summary["polars"] = base
+        summary["ratio"] = ratio
+    rss = float(ours["rss_mib"])  # type: ignore[arg-type]
+    print(f"peak RSS ours: {rss:,.0f} MiB ({'meets' if rss <= 1024 else 'misses'} the goal ≤ 1 GB)")
+    if "photos" in ours:
+        n = int(ours["photos"])  # type: ignore[call-overload]
+        seconds = float(ours["photos_s"])  # type: ignore[arg-type]
+        rate = n / seconds if seconds else 0.0
+        print(f"photos: {n:,} images in {seconds:.1f} s = {rate:,.1f} photos/s (EXIF + pHash)")
+        summary["photos_per_s"] = rate
+    if args.json:
+        print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
