@@ -58,7 +58,7 @@ def writer(log_path, round_no):
             payload = {"kind": "interview", "person": f"人员{n}", "notes": [{"q": "用了吗", "a": "用了"}]}
         else:
             payload = {"kind": "score", "item": f"Q{n % 15 + 1}", "answer": "A", "comment": str(n)}
-        note(f"begin {n}")
+        note(f"begin {round_no} {n}")
         finding = store.add_finding(me, case, payload)
         note(f"finding {finding.finding_id}")
         if i % 3 == 0:
@@ -100,6 +100,20 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     errors = tmp_path / "zygote.err"
     rng = random.Random(20261128)
     killed_inside_add = 0
+    offset = 0
+    tail = ""
+
+    def read_new() -> str:
+        nonlocal offset
+        if not log.exists():
+            return ""
+        with log.open("rb") as fh:
+            fh.seek(offset)
+            data = fh.read()
+        complete = data[: data.rfind(b"\n") + 1]
+        offset += len(complete)
+        return complete.decode("utf-8")
+
     with (
         errors.open("wb") as err,
         subprocess.Popen(
@@ -117,7 +131,15 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
                 zygote.stdin.write(f"fork {log} {round_no}\n")
                 zygote.stdin.flush()
                 pid = int(zygote.stdout.readline())
-                time.sleep(rng.uniform(0.005, 0.2))
+                # kill at a random point relative to the writer's own progress, so that the
+                # kills land inside writes whatever the machine's speed: after 0-6 started
+                # findings, plus up to 8 ms
+                target = rng.randint(0, 6)
+                deadline = time.monotonic() + 20
+                while tail.count(f"begin {round_no} ") < target and time.monotonic() < deadline:
+                    time.sleep(0.0005)
+                    tail += read_new()
+                time.sleep(rng.uniform(0.0, 0.008))
                 os.kill(pid, signal.SIGKILL)
                 zygote.stdin.write(f"reap {pid}\n")
                 zygote.stdin.flush()
@@ -126,9 +148,11 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
                     f"round {round_no}: the writer ended by itself (status {status}): "
                     + errors.read_text(encoding="utf-8", errors="replace")[-2000:]
                 )
-                lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+                tail += read_new()
+                lines = tail.splitlines()
                 if lines and lines[-1].startswith("begin"):
                     killed_inside_add += 1
+                tail = tail[tail.rfind("\n") + 1 :] if "\n" in tail else tail
                 if round_no % 55 == 0:  # check along the way too
                     with open_store(home) as store:
                         assert verify_store(store).ok
