@@ -84,3 +84,32 @@ def test_status_groups_devices_and_reports_disagreements(
     q1 = next(d for d in status["projects"][0]["disagreements"] if d["subject"] == "Q1")
     assert q1["settled"] == {"finding_id": decision.finding_id, "value": ["C"]}
     assert status["projects"][0]["decisions"][0]["settles"] == [q1_alice, q1_bob]
+
+
+def test_level_disagreement_between_complete_scorings(
+    make_world: Callable[[], World], tmp_path: Path
+) -> None:
+    from inspector_app.checklist import get_checklist
+
+    checklist = get_checklist("miit-2024")
+    world = make_world()
+    experts = {
+        "甲专家": world.expert("x-laptop", person="甲专家"),
+        "乙专家": world.expert("y-laptop", person="乙专家"),
+    }
+    for (_name, ex), scene_level in zip(experts.items(), (2, 3), strict=True):
+        for qid, q in checklist.questions.items():
+            letters = [o.letter for o in q.options if o.letter != q.zero_option]
+            ex.add({"kind": "score", "item": qid, "answer": letters if q.is_multi else letters[-1]})
+        for sid in checklist.scenes:
+            ex.add({"kind": "score", "item": sid, "level": scene_level})
+    home, store = world.new_agency(tmp_path)
+    for ex in experts.values():
+        assert store.import_file(copy_in(ex.export(), tmp_path)).status == "merged"
+    (project,) = merge_status(home)["projects"]
+    levels = {e["name"]: (e["level"], e["complete"]) for e in project["experts"]}
+    assert levels == {"甲专家": (2, True), "乙专家": (3, True)}
+    kinds = {(d["type"], d["subject"]) for d in project["disagreements"]}
+    assert ("level", "level") in kinds
+    assert {s for t, s in kinds if t == "scene"} == set(checklist.scenes)
+    assert not {s for t, s in kinds if t == "item"}
