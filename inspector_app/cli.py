@@ -9,6 +9,7 @@ file). No sub-command ever prints a Python traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import importlib
 import logging
@@ -44,6 +45,12 @@ COMMAND_MODULES: list[str] = [
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No abbreviated options: ``--passphrase SECRET`` must be refused as an unknown
+        # option, not taken for ``--passphrase-file`` (a passphrase is never an argument).
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: {bi('usage error')}: {message}\n")
@@ -126,18 +133,31 @@ Handler = Callable[[argparse.Namespace, CommandContext], int]
 
 
 def common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    """``--home``, ``--passphrase-file``, ``--lang``: the parent of every sub-parser.
+
+    Their default is ``SUPPRESS`` so that a nested sub-parser does not overwrite a value given
+    before its action (``identity --home DIR show``); read them with ``getattr(args, name,
+    None)``.
+    """
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument(
         "--home",
         metavar="DIR",
+        default=argparse.SUPPRESS,
         help="home folder (identities, workspace, settings, log); also INSPECTOR_HOME",
     )
     common.add_argument(
         "--passphrase-file",
         metavar="FILE",
+        default=argparse.SUPPRESS,
         help="read the passphrase from FILE (or INSPECTOR_PASSPHRASE)",
     )
-    common.add_argument("--lang", choices=("zh_CN", "en"), help="language of messages")
+    common.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        default=argparse.SUPPRESS,
+        help="language of messages",
+    )
     return common
 
 
@@ -178,11 +198,15 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     err = stderr or sys.stderr
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        # argparse writes --help, --version and usage errors to sys.stdout/sys.stderr:
+        # send them to the caller's streams too.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.lang:
-        set_language(args.lang)
+    lang = getattr(args, "lang", None)
+    if lang:
+        set_language(lang)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(out)
