@@ -25,7 +25,10 @@ import json
 import logging
 import shutil
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +107,18 @@ class _Decision(Exception):
         self.message = message
 
 
+@dataclass
+class _Prepared:
+    """A file read, decrypted and verified (or the reason it was not)."""
+
+    path: Path
+    data: bytes = b""
+    opened: OpenedBundle | None = None
+    content: VerifiedContent | None = None
+    refusal: BundleRefused | None = None
+    outcome: ImportOutcome | None = None
+
+
 class AgencyStore:
     """The agency's merged store: the workspace database plus ``<workspace>/sync/``."""
 
@@ -118,6 +133,7 @@ class AgencyStore:
         self.identity = identity
         self.trusted = trusted
         self.db = db if db is not None else open_db(home)
+        self._local = threading.local()
         self.root = sync_dir(home)
         self.pending_dir = self.root / "pending"
         self.quarantine_dir = self.root / "quarantine"
@@ -133,25 +149,61 @@ class AgencyStore:
         progress: ProgressFn | None = None,
         cancel: CancelToken | None = None,
     ) -> list[ImportOutcome]:
-        """Import bundle files in the order given; pending ones merge as their gaps fill."""
-        outcomes = []
-        for i, path in enumerate(paths):
-            check(cancel)
-            report(progress, i, len(paths), path.name)
-            outcomes.append(self.import_file(path))
+        """Import bundle files in the order given; pending ones merge as their gaps fill.
+
+        Decrypting and verifying bundle *k + 1* (this thread) overlaps with storing bundle *k*
+        (one serial writer thread with its own connection: attachment files written and
+        fsync'ed, then the transaction). The outcomes are those of importing the files one by
+        one, in order.
+        """
+        outcomes: list[ImportOutcome] = []
+        with ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="sync-writer", initializer=self._open_writer
+        ) as writer:
+            inflight: deque[Future[ImportOutcome]] = deque()
+            try:
+                for i, path in enumerate(paths):
+                    check(cancel)
+                    report(progress, i, len(paths), path.name)
+                    prepared = self._prepare(path)
+                    inflight.append(writer.submit(self._store_prepared, prepared))
+                    while len(inflight) > 1:
+                        outcomes.append(inflight.popleft().result())
+                while inflight:
+                    outcomes.append(inflight.popleft().result())
+            finally:
+                for fut in inflight:
+                    fut.cancel()
+                writer.submit(self._close_writer).result()
         report(progress, len(paths), len(paths), "")
         return outcomes
 
-    def import_file(self, path: Path) -> ImportOutcome:
-        source = str(path)
+    def _db(self) -> sqlite_utils.Database:
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        return db if db is not None else self.db
+
+    def _open_writer(self) -> None:
+        self._local.db = open_db(self.home)
+
+    def _close_writer(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    def _prepare(self, path: Path) -> _Prepared:
+        """Read, decrypt and verify a file (no store access)."""
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return ImportOutcome(
-                source,
-                "refused",
-                bi("Cannot read {path}: {error}", path=source, error=exc),
-                code="UNREADABLE",
+            return _Prepared(
+                path,
+                outcome=ImportOutcome(
+                    str(path),
+                    "refused",
+                    bi("Cannot read {path}: {error}", path=str(path), error=exc),
+                    code="UNREADABLE",
+                ),
             )
         try:
             opened = open_bundle(
@@ -159,11 +211,24 @@ class AgencyStore:
             )
             content = verify_content(opened)
         except BundleRefused as exc:
-            return self._refuse(path, exc, None)
-        outcome = self._place(opened, content, data, path)
-        if outcome.status == "merged" and opened.device:
+            return _Prepared(path, refusal=exc)
+        return _Prepared(path, data=data, opened=opened, content=content)
+
+    def _store_prepared(self, prepared: _Prepared) -> ImportOutcome:
+        if prepared.outcome is not None:
+            return prepared.outcome
+        if prepared.refusal is not None:
+            return self._refuse(prepared.path, prepared.refusal, None)
+        assert prepared.opened is not None and prepared.content is not None
+        opened = prepared.opened
+        outcome = self._place(opened, prepared.content, prepared.data, prepared.path)
+        if outcome.status == "merged":
             outcome.then_merged = self._drain(opened.device)
         return outcome
+
+    def import_file(self, path: Path) -> ImportOutcome:
+        """Import one bundle file (in this thread)."""
+        return self._store_prepared(self._prepare(path))
 
     # ------------------------------------------------------------------ internals
     def _head(self, conn: sqlite3.Connection, device: str) -> _Head:
@@ -199,7 +264,7 @@ class AgencyStore:
         source = str(path)
         receipt_bytes: bytes | None = None
         try:
-            with environment_errors(self.db_path), transaction(self.db) as conn:
+            with environment_errors(self.db_path), transaction(self._db()) as conn:
                 if not from_pending:
                     self._check_identity(conn, opened)
                 head = self._head(conn, opened.device)
@@ -244,7 +309,7 @@ class AgencyStore:
                         bundle=opened.bundle_id,
                     ),
                 )
-            head_bundles = self._head(self.db.conn, opened.device).bundles
+            head_bundles = self._head(self._db().conn, opened.device).bundles
             return self._outcome(
                 opened,
                 source,
@@ -542,9 +607,11 @@ class AgencyStore:
         return path
 
     def _rewrite_receipt(self, bundle_id: str) -> Path:
-        row = self.db.conn.execute(
-            "SELECT receipt FROM sync_bundles WHERE bundle_id = ?", (bundle_id,)
-        ).fetchone()
+        row = (
+            self._db()
+            .conn.execute("SELECT receipt FROM sync_bundles WHERE bundle_id = ?", (bundle_id,))
+            .fetchone()
+        )
         path = self.receipts_dir / receipt_file_name(bundle_id)
         if row is not None:
             data = str(row[0]).encode("utf-8")
@@ -557,18 +624,22 @@ class AgencyStore:
         return path
 
     def _drop_pending(self, bundle_id: str) -> None:
-        with transaction(self.db) as conn:
+        with transaction(self._db()) as conn:
             conn.execute("DELETE FROM sync_pending WHERE bundle_id = ?", (bundle_id,))
 
     def _drain(self, device: str) -> list[ImportOutcome]:
         """Merge pending bundles of ``device`` that now follow on, in order."""
         merged: list[ImportOutcome] = []
         while True:
-            head = self._head(self.db.conn, device)
-            row = self.db.conn.execute(
-                "SELECT bundle_id, file FROM sync_pending WHERE device = ? AND number = ?",
-                (device, head.bundles + 1),
-            ).fetchone()
+            head = self._head(self._db().conn, device)
+            row = (
+                self._db()
+                .conn.execute(
+                    "SELECT bundle_id, file FROM sync_pending WHERE device = ? AND number = ?",
+                    (device, head.bundles + 1),
+                )
+                .fetchone()
+            )
             if row is None:
                 return merged
             path = self.pending_dir / str(row[1])

@@ -259,6 +259,8 @@ def _logs(conn: Any, min_run: int) -> list[CrossFlag]:
         if meta[la][0] == meta[lb][0]:
             continue
         first_a, first_b, events = logmod.run_events(log(la), pa, log(lb), pb)
+        if (meta[la][0], la[1]) > (meta[lb][0], lb[1]):  # subjects in USCC order
+            la, lb, first_a, first_b = lb, la, first_b, first_a
         if events >= min_run and ((la, lb) not in best or best[(la, lb)][2] < events):
             best[(la, lb)] = (first_a, first_b, events)
     out = []
