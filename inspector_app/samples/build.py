@@ -36,11 +36,12 @@ def write_package(
 
     write_zip(
         fh,
-        entries(case, enc, photo_size=(1600, 1200) if large else (800, 600)),
+        entries(case, enc, photo_size=(1280, 960) if large else (800, 600)),
         created_at=case.created_at,
         variant=variant,
         manifest=lambda files: manifest_bytes(case, files, enc),
         level=1 if large else 6,
         zip64_streams=large,
         on_entry=on_entry,
+        on_chunk=lambda: check(cancel),
     )

@@ -438,7 +438,7 @@ def photo_entries(case: Case, size: tuple[int, int]) -> Iterator[Entry]:
                 data = accept(ph, raw, h)
                 if ph.path in copied:
                     kept[ph.path] = data
-                yield _photo_entry(ph, data)
+                yield _photo_entry(ph, data, compress=not large)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -458,9 +458,16 @@ def photo_entries(case: Case, size: tuple[int, int]) -> Iterator[Entry]:
         yield _photo_entry(ph, data)
 
 
-def _photo_entry(ph: PhotoSpec, data: bytes) -> Entry:
+def _photo_entry(ph: PhotoSpec, data: bytes, *, compress: bool = True) -> Entry:
+    """A photo entry; the large package stores JPEGs uncompressed, as ``zip -n .jpg`` does."""
     return Entry(
-        ph.path, data=data, attachment=ph.attachment, kind="photo", title=ph.title, phase=ph.phase
+        ph.path,
+        data=data,
+        attachment=ph.attachment,
+        kind="photo",
+        title=ph.title,
+        phase=ph.phase,
+        compress=compress,
     )
 
 

@@ -476,7 +476,7 @@ PhotoJob = tuple[
 
 @cache
 def _pool_grain(size: tuple[int, int], k: int) -> Image.Image:
-    return _grain(random.Random(f"grain:{k}"), size, 7.0)
+    return _grain(random.Random(f"grain:{k}"), size, 9.0)
 
 
 def photo_job(job: PhotoJob) -> tuple[bytes, int]:
@@ -492,5 +492,13 @@ def photo_job(job: PhotoJob) -> tuple[bytes, int]:
     if cheap:
         img = img.resize(size, Image.Resampling.BILINEAR)
         img = ImageChops.add(img, _pool_grain(size, zlib.crc32(seed.encode()) % 4), 1.0, -128)
-    data = jpeg(img, taken=taken, modified=modified, make=make, model=model, software=software)
+    data = jpeg(
+        img,
+        taken=taken,
+        modified=modified,
+        make=make,
+        model=model,
+        software=software,
+        quality=91 if cheap else 88,
+    )
     return data, h

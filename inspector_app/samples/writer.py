@@ -99,6 +99,8 @@ class Encoding:
         rng = random.Random(f"{self.seed}:{name}")
         order = list(range(len(columns)))
         rng.shuffle(order)
+        if order == sorted(order):
+            order = order[1:] + order[:1]
         extra = _EXTRA["usage" if name.endswith("usage.csv") else "default"]
         out = [columns[i] for i in order]
         idx = list(order)
@@ -126,11 +128,13 @@ class Encoding:
         for chunk in chunks:
             text = chunk
             if first:
-                columns = text.rstrip("\n").split(",")
-                header, idx, _ = self.columns(name, columns)
-                text = ",".join(header) + "\n"
+                head, _, text = text.partition("\n")
+                header, idx, _ = self.columns(name, head.split(","))
+                prefix = ",".join(header) + "\n"
                 first = False
-            elif reorder:
+            else:
+                prefix = ""
+            if reorder and text:
                 lines = text.split("\n")
                 out = []
                 for line in lines[:-1]:
@@ -139,6 +143,7 @@ class Encoding:
                         ",".join(cells[i] if i >= 0 else _extra_value(i, cells) for i in idx)
                     )
                 text = "\n".join(out) + "\n"
+            text = prefix + text
             if self.newline != "\n":
                 text = text.replace("\n", self.newline)
             data = text.encode("gb18030" if self.variant == "gb18030-csv" else "utf-8")
@@ -197,6 +202,7 @@ def write_zip(
     level: int = 6,
     zip64_streams: bool = False,
     on_entry: Callable[[str], None] | None = None,
+    on_chunk: Callable[[], None] | None = None,
 ) -> None:
     """Write ``entries`` and then ``manifest.json`` (built from the entries' hashes)."""
     when = created_at.timetuple()[:6]
@@ -214,6 +220,8 @@ def write_zip(
             force = zip64_streams and e.data is None
             with zf.open(info, "w", force_zip64=force) as w:
                 for chunk in e.iter_bytes():
+                    if on_chunk is not None:
+                        on_chunk()
                     h.update(chunk)
                     size += len(chunk)
                     w.write(chunk)
