@@ -31,6 +31,7 @@ def put_many(home: Home, files: Mapping[str, bytes | memoryview]) -> int:
     store = store_of(home)
     tmp_dir = store.root / "tmp"
     written: list[tuple[int, Path, Path]] = []
+    open_fds: set[int] = set()
     try:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         for digest, data in files.items():
@@ -41,25 +42,28 @@ def put_many(home: Home, files: Mapping[str, bytes | memoryview]) -> int:
             fd = os.open(
                 tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
             )
+            open_fds.add(fd)
             written.append((fd, tmp, final))
             view = memoryview(data)
             while view:
                 n = os.write(fd, view)
                 view = view[n:]
-        for fd, _tmp, _final in written:
+        for fd, _tmp, _final in written:  # flush them all, then rename them all
             os.fsync(fd)
         folders = set()
         for fd, tmp, final in written:
             os.close(fd)
+            open_fds.discard(fd)
             final.parent.mkdir(parents=True, exist_ok=True)
             tmp.replace(final)
             folders.add(final.parent)
         for folder in folders:
             fsync_dir(folder)
     except OSError as exc:
-        for fd, tmp, _final in written:
+        for fd in open_fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
+        for _fd, tmp, _final in written:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         problem = environment_problem(exc, store.root)

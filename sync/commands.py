@@ -71,9 +71,10 @@ def _home(ctx: Any) -> Any:
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     from sync.expert import export_bundle
-    from sync.identities import trusted_agency, unlock_local
+    from sync.identities import require_role, trusted_agency, unlock_local
 
     home = _home(ctx)
+    require_role(home, "expert")
     agency = trusted_agency(home)
     me = unlock_local(home, ctx.passphrase(), role="expert")
     out = Path(args.out)
@@ -103,13 +104,14 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     from sync.agency import AgencyStore
-    from sync.identities import trusted_lookup, unlock_local
+    from sync.identities import require_role, trusted_lookup, unlock_local
 
     home = _home(ctx)
     paths = [Path(f) for f in args.files]
     for p in paths:
         if not p.is_file():
             raise UsageError(bi("No such file: {path}", path=str(p)))
+    require_role(home, "agency")
     me = unlock_local(home, ctx.passphrase(), role="agency")
     store = AgencyStore(home, me, trusted_lookup(home))
     outcomes = store.import_files(paths, progress=ctx.progress(), cancel=ctx.cancel)

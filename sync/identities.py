@@ -45,18 +45,23 @@ def local_from_unlocked(unlocked: identity.UnlockedIdentity) -> LocalIdentity:
     )
 
 
+def require_role(home: Home | Path, role: str) -> None:
+    """Refuse (before asking for the passphrase) when this device's identity is not ``role``."""
+    info = identity.load(home)
+    if info.role != role:
+        raise InputRefused(
+            bi(
+                "This command needs an identity of role {role}; this device's identity is {got}.",
+                role=role,
+                got=info.role,
+            )
+        )
+
+
 def unlock_local(home: Home | Path, passphrase: str, *, role: str | None = None) -> LocalIdentity:
     """Unlock this device's identity; refuse when it does not have ``role``."""
     if role is not None:
-        info = identity.load(home)
-        if info.role != role:
-            raise InputRefused(
-                bi(
-                    "This command needs an identity of role {role}; this device's identity is {got}.",
-                    role=role,
-                    got=info.role,
-                )
-            )
+        require_role(home, role)
     return local_from_unlocked(identity.unlock(home, passphrase))
 
 

@@ -221,3 +221,31 @@ def test_three_experts_two_enterprises_shuffled_import(tmp_path: Path) -> None:
     cli(homes["agency"], "findings", "verify")
     flags = cli_json(homes["agency"], "merge", "flags")
     assert isinstance(flags["flags"], list) and flags["cases"] == 2
+
+
+def test_cli_refusals_and_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "passphrase.txt").write_text(PASSPHRASE + "\n", encoding="utf-8")
+    expert, agency = tmp_path / "expert", tmp_path / "agency"
+    for home, role in ((expert, "expert"), (agency, "agency")):
+        identity.init_identity(
+            Home(home).ensure(), name=role, role=role, passphrase=PASSPHRASE, _kdf=identity.TEST_KDF
+        )
+    # no trusted agency card yet: a clear refusal, exit 1
+    _code, _out, err = cli(expert, "bundle", "export", "--out", str(tmp_path / "out"), ok=(1,))
+    assert "identity trust" in err
+    # the agency role cannot export, the expert role cannot import
+    cli(expert, "identity", "trust", str(agency / "identity" / "card.json"))
+    _code, _out, err = cli(agency, "bundle", "export", "--out", str(tmp_path / "out"), ok=(1,))
+    assert "expert" in err
+    junk = tmp_path / "junk.bundle.age"
+    junk.write_bytes(b"not a bundle")
+    _code, _out, err = cli(expert, "bundle", "import", str(junk), ok=(1,))
+    assert "agency" in err
+    # a missing file is a usage error; a junk file is refused, quarantined, exit 1
+    cli(agency, "bundle", "import", str(tmp_path / "missing.bundle.age"), ok=(2,))
+    result = cli_json(agency, "bundle", "import", str(junk), ok=(1,))
+    (only,) = result["results"]
+    assert only["code"] == "NOT_A_BUNDLE" and Path(only["quarantined"]).is_file()
+    assert not junk.exists()
+    status = cli_json(agency, "merge", "status")
+    assert status == {"projects": [], "pending_bundles": []}
