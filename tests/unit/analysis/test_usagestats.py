@@ -1,0 +1,107 @@
+"""The streaming usage pass equals a naive computation over the whole log."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from itertools import pairwise
+
+import pytest
+
+from inspector_app.analysis import usagestats
+from inspector_app.analysis.usagestats import OFFSET, LogPass
+from inspector_app.casepkg.model import UsageEvent
+
+T0 = 1_730_000_000  # 2024-10-27
+
+
+def random_log(seed: int, n: int) -> list[UsageEvent]:
+    rnd = random.Random(seed)
+    t = T0
+    out = []
+    session = [(rnd.choice("ab"), f"o{i % 3}", rnd.randrange(1, 9)) for i in range(25)]
+    row = 0
+    while row < n:
+        if rnd.random() < 0.02:  # replay a session of user "bot"
+            for action, obj, gap in session[: rnd.choice((19, 20, 22, 25))]:
+                t += gap
+                row += 1
+                out.append(UsageEvent(t, "bot", action, obj, row))
+        t += rnd.choice((0, 1, 5, 30, 300, 4000, 40000, 90000))
+        row += 1
+        out.append(
+            UsageEvent(t, f"u{rnd.randrange(6)}", rnd.choice("abc"), f"o{rnd.randrange(4)}", row)
+        )
+    return out
+
+
+def naive(events: list[UsageEvent], applied: int, created: int, run: int, need: int):
+    days: dict[int, list[int]] = {}
+    users: dict[int, set[str]] = defaultdict(set)
+    hours = [0] * 24
+    gaps = []
+    for i, e in enumerate(events):
+        d = (e.ts + OFFSET) // 86400
+        stat = days.setdefault(d, [0, e.row, e.row])
+        stat[0] += 1
+        stat[2] = e.row
+        users[d].add(e.user_id)
+        hours[(e.ts + OFFSET) % 86400 // 3600] += 1
+        if i:
+            g = e.ts - events[i - 1].ts
+            if g <= 3600:
+                gaps.append(g)
+    late = sum(1 for e in events if e.ts > created)
+    per_user: dict[str, list[UsageEvent]] = defaultdict(list)
+    for e in events:
+        per_user[e.user_id].append(e)
+    seen: dict[tuple, set[int]] = defaultdict(set)
+    for user, evs in per_user.items():
+        for k in range(len(evs) - run + 1):
+            w = evs[k : k + run]
+            sig = (
+                user,
+                tuple((x.action, x.object) for x in w),
+                tuple(b.ts - a.ts for a, b in pairwise(w)),
+            )
+            seen[sig].add((w[-1].ts + OFFSET) // 86400)
+    hits = sorted(len(v) for v in seen.values() if len(v) >= need)
+    return days, users, hours, gaps, late, hits
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_streaming_pass_equals_naive(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(usagestats, "TICK_MASK", 0xFF)
+    events = random_log(seed, 3000)
+    applied = (events[-1].ts + OFFSET) // 86400 - 3
+    created = events[-1].ts - 50_000
+    log = LogPass(
+        applied=applied,
+        user_window_days=90,
+        max_gap_seconds=3600,
+        created_ts=created,
+        repeat_run=20,
+        repeat_dates=3,
+    )
+    ticks: list[int] = []
+    log.consume(iter(events), ticks.append)
+    days, users, hours, gaps, late, hits = naive(events, applied, created, 20, 3)
+    assert {d: (s.events, s.first_row, s.last_row) for d, s in log.days.items()} == {
+        d: tuple(v) for d, v in days.items()
+    }
+    assert {d: s.users for d, s in log.days.items()} == {d: len(u) for d, u in users.items()}
+    assert log.day_users == {d: u for d, u in users.items() if applied - 89 <= d <= applied}
+    assert log.hours == hours
+    assert (log.gap_n, log.gap_sum, log.gap_sumsq) == (
+        len(gaps),
+        sum(gaps),
+        sum(g * g for g in gaps),
+    )
+    assert log.late_events == late
+    assert log.events == len(events) and log.first_row == 1 and log.last_row == events[-1].row
+    assert sorted(h.n_dates for h in log.repeat_hits.values()) == hits
+    assert hits, "the random log replays sessions on several dates"
+    assert ticks == list(range(256, len(events) + 1, 256))
+    for hit in log.repeat_hits.values():
+        for first, last in hit.rows:
+            assert events[first - 1].user_id == events[last - 1].user_id == hit.user_id
