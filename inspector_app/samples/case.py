@@ -809,7 +809,7 @@ _CAMERAS = (
 
 #: The large package: one MES with 420 users at this share of the normal pace between actions
 #: gives about 10 million usage rows over its year of operation; and this many photos.
-LARGE_PACE = 0.3
+LARGE_PACE = 0.43
 LARGE_PHOTOS = 4300
 
 

@@ -117,6 +117,7 @@ def table(
     *,
     header: bool = True,
     grid: bool = True,
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> Table:
     s = styles()["cell"]
     data = [[c if not isinstance(c, str) else Paragraph(c, s) for c in row] for row in rows]
@@ -129,6 +130,8 @@ def table(
         cmds.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     if header:
         cmds.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECF2")))
+    for start, end in spans:
+        cmds.append(("SPAN", start, end))
     t.setStyle(TableStyle(cmds))
     return t
 
@@ -318,6 +321,7 @@ def invoice_pdf(v: Invoice) -> bytes:
                 ],
             ],
             [48 * mm, 18 * mm, 10 * mm, 10 * mm, 22 * mm, 24 * mm, 18 * mm, 20 * mm],
+            spans=[((0, 3), (4, 3)), ((5, 3), (7, 3)), ((0, 2), (4, 2))],
         ),
         table([["备注", f"合同编号：{v.contract_no or ''}"]], [18 * mm, 152 * mm], header=False),
         Spacer(1, 8),

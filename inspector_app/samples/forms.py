@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from inspector_app.samples.documents import P, build, cn_date, signature_block, table, yuan
+from inspector_app.samples.documents import P, build, cn_date, table, yuan
 from inspector_app.samples.finance import upper_amount
 from inspector_app.samples.logs import LogStats
 from inspector_app.samples.selfassess import CONSTRAINED, POINTS, SCENE_NAMES, question_points
@@ -289,7 +289,8 @@ def self_assessment_pdf(case: Case, score: Decimal, level: int) -> bytes:
             "h",
         ),
         Spacer(1, 10),
-        signature_block(case.ent.name, "（本页无乙方）", case.assessed, case.assessed),
+        P(f"填报单位（盖章）：{case.ent.name}", "right"),
+        P(f"填报人：{case.contact.name}　　日期：{cn_date(case.assessed)}", "right"),
     ]
     return build(s, title="改造后自评测", author=case.ent.name)
 

@@ -32,3 +32,20 @@ def test_scenario_trips_exactly_its_rule_other_seeds(
     path = generate(scenario, tmp_path / "p.case.zip", seed=seed)
     expected = set() if scenario == "clean" else {scenario.upper()}
     assert set(fired(path)) == expected
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_scenario_validates_and_analysis_agrees(
+    scenario_packages: dict[str, Path], scenario: str, tmp_path: Path
+) -> None:
+    from inspector_app.analysis.engine import analyze
+    from inspector_app.casepkg.api import open_package, validate_package
+
+    path = scenario_packages[scenario]
+    result = validate_package(path, tmp_dir=tmp_path)
+    assert result.valid, [e.to_json() for e in result.errors]
+    assert not result.warnings, [w.to_json() for w in result.warnings]
+    with open_package(path, tmp_dir=tmp_path) as package:
+        flags = analyze(package).flags
+    expected = set() if scenario == "clean" else {scenario.upper()}
+    assert {f.rule for f in flags} == expected, [(f.id, f.detail) for f in flags]

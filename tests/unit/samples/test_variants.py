@@ -155,3 +155,18 @@ def test_same_content_in_every_unencrypted_variant(packages: dict[str, Path]) ->
         data = _texts(packages[v])["project.json"]
         assert json.loads(data.decode("utf-8-sig")) == plain, v
     assert io
+
+
+@pytest.mark.parametrize("variant", ["plain", *VARIANTS])
+def test_every_variant_validates_without_warnings(
+    packages: dict[str, Path], variant: str, tmp_path: Path
+) -> None:
+    import pyrage
+
+    from inspector_app.casepkg.api import validate_package
+
+    key = (packages["plain"].parent / "key.txt").read_text(encoding="utf-8")
+    identities = [pyrage.x25519.Identity.from_str(key)] if variant == "encrypted" else []
+    result = validate_package(packages[variant], identities=identities, tmp_dir=tmp_path)
+    assert result.valid, [e.to_json() for e in result.errors]
+    assert not result.warnings, [w.to_json() for w in result.warnings]
