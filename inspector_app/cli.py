@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from inspector_app import __version__
-from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
+from inspector_app.errors import EnvironmentProblem, InputRefused, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
 from inspector_app.i18n import bi, set_language
 from inspector_app.progress import CancelToken, ProgressFn
@@ -109,8 +109,11 @@ class CommandContext:
         if path:
             try:
                 text = Path(path).read_text(encoding="utf-8")
-            except OSError as exc:
-                raise UsageError(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
+            except (OSError, UnicodeDecodeError) as exc:
+                # an input file that cannot be read: refused (exit 1), like any other
+                raise InputRefused(
+                    bi("Cannot read the passphrase file: {error}", error=exc)
+                ) from exc
             return text.rstrip("\r\n")
         env = os.environ.get("INSPECTOR_PASSPHRASE")
         if env is not None:

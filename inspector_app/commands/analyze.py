@@ -46,6 +46,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app.casepkg import open_package, validate_package
     from inspector_app.commands.common import age_identities
 
+    if args.rules and not Path(args.rules).is_file():
+        raise InputRefused(bi("No such file: {path}", path=args.rules))
     rules_layer = load_rules_file(args.rules) if args.rules else None
     path = Path(args.package)
     if not path.is_file():

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused, UsageError
+from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 
 
@@ -73,8 +73,10 @@ def _read_json(path_text: str) -> tuple[Any, Path | None]:
         path = Path(path_text)
         try:
             text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise UsageError(bi("Cannot read {path}: {error}", path=path_text, error=exc)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputRefused(
+                bi("Cannot read {path}: {error}", path=path_text, error=exc)
+            ) from exc
         base = path.resolve().parent
     try:
         return load_payload(text), base

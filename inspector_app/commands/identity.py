@@ -221,8 +221,8 @@ def _new_passphrase(args: argparse.Namespace) -> str:
     if args.new_passphrase_file:
         try:
             return Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputRefused(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
     env = os.environ.get("INSPECTOR_NEW_PASSPHRASE")
     if env is not None:
         return env
