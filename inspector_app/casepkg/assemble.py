@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -68,7 +69,7 @@ def cross_check(v: Validation) -> None:
         names = set(v.files)
         for item_id, item in sa.items.items():
             for j, path in enumerate(item.evidence):
-                if path not in names:
+                if unicodedata.normalize("NFC", path) not in names:
                     log.add_warning(
                         "REFERENCE_UNRESOLVED",
                         "self_assessment.json",
