@@ -38,7 +38,12 @@ _MISSING = object()
 
 
 class JsonProblem(ValueError):
-    """The bytes are not UTF-8 JSON (message bilingual)."""
+    """The bytes are not UTF-8 JSON (message bilingual); ``code`` is ``ENCODING`` when they are
+    not UTF-8, else ``SCHEMA_INVALID``."""
+
+    def __init__(self, message: str, code: str = "SCHEMA_INVALID") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _no_constant(name: str) -> Any:
@@ -52,7 +57,7 @@ def loads(data: bytes) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise JsonProblem(bi("The file is not valid UTF-8.")) from exc
+        raise JsonProblem(bi("The file is not valid UTF-8."), "ENCODING") from exc
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:

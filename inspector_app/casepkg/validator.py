@@ -490,7 +490,7 @@ class Validation:
         try:
             raw = jsonfiles.loads(data)
         except jsonfiles.JsonProblem as exc:
-            self.log.add_error("SCHEMA_INVALID", name, str(exc))
+            self.log.add_error(exc.code, name, str(exc))
             return
         self.parsed[name] = jsonfiles.PARSERS[name](raw, self.log)
 

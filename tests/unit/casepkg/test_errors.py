@@ -564,7 +564,7 @@ def test_csv_invalid_damaged_gzip(tmp_path: Path) -> None:
     assert issue.path == "logs/mes/usage.csv.gz"
 
 
-@pytest.mark.parametrize("name", ["finance/contracts.csv", "logs/mes/usage.csv"])
+@pytest.mark.parametrize("name", ["finance/contracts.csv", "logs/mes/usage.csv", "project.json"])
 def test_encoding(tmp_path: Path, name: str) -> None:
     def edit(files: dict[str, bytes]) -> None:
         files[name] = files[name].rstrip(b"\n") + b"\xff\xff\xff\n"
