@@ -64,3 +64,29 @@ def test_pack_refuses_bad_folder_and_recipient(tmp_path: Path) -> None:
     code, _, err = cli("pack", str(folder), "--out", str(out), "--recipient", "not-a-key")
     assert code == 1 and "not-a-key" in err
     assert cli("pack", str(folder))[0] == 2
+
+
+def test_pack_to_an_identity_card(tmp_path: Path) -> None:
+    from inspector_app import identity
+    from inspector_app.home import Home
+
+    home = tmp_path / "expert"
+    identity.init_identity(
+        Home(home),
+        name="专家乙",
+        role="expert",
+        passphrase="a long passphrase",
+        _kdf=identity.TEST_KDF,
+    )
+    card = tmp_path / "expert.card.json"
+    card.write_text(identity.card_json_text(identity.own_card(Home(home))), encoding="utf-8")
+    out = tmp_path / "x.case.zip.age"
+    code, _, err = cli("pack", str(_folder(tmp_path)), "--out", str(out), "--recipient", str(card))
+    assert code == 0, err
+    secret = tmp_path / "pass"
+    secret.write_text("a long passphrase", encoding="utf-8")
+    code, stdout, err = cli(
+        "validate", str(out), "--json", "--home", str(home), "--passphrase-file", str(secret)
+    )
+    assert code == 0, err
+    assert json.loads(stdout)["valid"] is True
