@@ -9,6 +9,7 @@ parses (documents, photos) are hashed on a worker thread while the main thread c
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -345,6 +346,18 @@ class Validation:
             state.out = self._extract_file(entry.name)
         except FileExistsError:
             self.log.add_error("DUPLICATE_ENTRY", entry.name, bi("The entry is written twice."))
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL):
+                raise  # disk full, read-only…: an environment problem, not the package's
+            self.log.add_error(
+                "UNSAFE_PATH",
+                entry.name,
+                bi(
+                    "The name cannot be used as a file name on this computer: {error}",
+                    error=exc.strerror,
+                ),
+            )
             return
         gen = self._hashed(state)
         # the big logs: read, inflate and hash on a helper thread while this one checks rows

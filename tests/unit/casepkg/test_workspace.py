@@ -186,3 +186,18 @@ def test_progress_and_cancel(tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         import_package(p, ws, cancel=token, tmp_dir=tmp_path / "tmp")
     assert _tree(ws) == {"cases"}
+
+
+def test_name_too_long_for_the_file_system(tmp_path: Path) -> None:
+    long_name = "docs/" + "长" * 120 + ".pdf"  # 360 bytes in one segment
+
+    def edit(files: dict[str, bytes]) -> None:
+        files[long_name] = b"%PDF-1.4\n"
+
+    p = build_package(tmp_path / "p.case.zip", edit_files=edit)
+    assert validate_package(p).valid
+    ws = tmp_path / "workspace"
+    with pytest.raises(PackageRefused) as info:
+        import_package(p, ws, tmp_dir=tmp_path / "tmp")
+    assert info.value.code == "UNSAFE_PATH"
+    assert _tree(ws) == {"cases"}
