@@ -59,7 +59,18 @@ def large_sample(seed: int) -> Path:
     print(f"building the large sample (once) → {target}", flush=True)
     start = time.perf_counter()
     subprocess.run(
-        [*APP, "sample", "--scenario", "clean", "--size", "large", "--seed", str(seed), "--out", str(tmp)],
+        [
+            *APP,
+            "sample",
+            "--scenario",
+            "clean",
+            "--size",
+            "large",
+            "--seed",
+            str(seed),
+            "--out",
+            str(tmp),
+        ],
         check=True,
         env={**os.environ, "INSPECTOR_HOME": str(CACHE / "home")},
     )
@@ -101,12 +112,16 @@ def synthetic(rows: int, photos_mb: int) -> Path:
             photos.append(p)
         listing = {n: d for n, d in files.items() if n != "logs/mes/usage.csv"}
         manifest = manifest_for(listing)
-        for name, path in [("logs/mes/usage.csv", log)] + [(f"photos/现场/p{i}.jpg", p) for i, p in enumerate(photos)]:
+        for name, path in [("logs/mes/usage.csv", log)] + [
+            (f"photos/现场/p{i}.jpg", p) for i, p in enumerate(photos)
+        ]:
             h = hashlib.sha256()
             with path.open("rb") as f:
                 while block := f.read(1 << 20):
                     h.update(block)
-            manifest["files"].append({"path": name, "sha256": h.hexdigest(), "size": path.stat().st_size})
+            manifest["files"].append(
+                {"path": name, "sha256": h.hexdigest(), "size": path.stat().st_size}
+            )
         tmp = work / "out.zip"
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
@@ -140,9 +155,11 @@ def main() -> int:
             pass
     with zipfile.ZipFile(package) as zf:
         infos = zf.infolist()
-    print(f"package: {package} ({size / 2**30:.2f} GiB, {len(infos)} entries, {sum(i.file_size for i in infos) / 2**30:.2f} GiB uncompressed)")
+    print(
+        f"package: {package} ({size / 2**30:.2f} GiB, {len(infos)} entries, {sum(i.file_size for i in infos) / 2**30:.2f} GiB uncompressed)"
+    )
 
-    base_t, code, base_rss, out = measure([f"unzip -p '{package}' | sha256sum"], shell=True)
+    base_t, code, _base_rss, _out = measure([f"unzip -p '{package}' | sha256sum"], shell=True)
     assert code == 0, "unzip -p | sha256sum failed"
     full_t, code, full_rss, out = measure([*APP, "validate", str(package), "--json"])
     result = json.loads(out)
@@ -160,10 +177,16 @@ def main() -> int:
     )
     assert code == 0, "integrity pass failed"
     print(f"unzip -p | sha256sum : {base_t:7.2f} s")
-    print(f"validate (full)      : {full_t:7.2f} s   ratio {full_t / base_t:.2f}   peak RSS {full_rss} MiB")
-    print(f"integrity pass only  : {hash_t:7.2f} s   ratio {hash_t / base_t:.2f}   peak RSS {hash_rss} MiB")
-    print(f"goals: full ratio ≤ 1.0 ({'met' if full_t <= base_t else 'NOT met'}), "
-          f"peak RSS ≤ 200 MiB ({'met' if full_rss <= 200 else 'NOT met'})")
+    print(
+        f"validate (full)      : {full_t:7.2f} s   ratio {full_t / base_t:.2f}   peak RSS {full_rss} MiB"
+    )
+    print(
+        f"integrity pass only  : {hash_t:7.2f} s   ratio {hash_t / base_t:.2f}   peak RSS {hash_rss} MiB"
+    )
+    print(
+        f"goals: full ratio ≤ 1.0 ({'met' if full_t <= base_t else 'NOT met'}), "
+        f"peak RSS ≤ 200 MiB ({'met' if full_rss <= 200 else 'NOT met'})"
+    )
     return 0
 
 
