@@ -108,6 +108,11 @@ def test_independent_examples(example: str, expected: set[str], tmp_path: Path) 
 
 
 # --------------------------------------------------------------------------- the doc's table
+def cell(flag_id: str) -> str:
+    """A flag id as a Markdown table cell (``|`` of DUPLICATE_EVIDENCE escaped)."""
+    return "`" + flag_id.replace("|", "\\|") + "`"
+
+
 def table() -> str:
     """Markdown: for each scenario and seed the tests use, the rules that fired."""
     lines = [
@@ -123,7 +128,7 @@ def table() -> str:
                 fired_per_seed.append(sorted({f.id for f in result.flags}))
             expected = set() if scenario == "clean" else {scenario.upper()}
             ok = all({i.split(":")[0] for i in ids} == expected for ids in fired_per_seed)
-            shown = "; ".join(", ".join(f"`{i}`" for i in ids) or "—" for ids in fired_per_seed)
+            shown = "; ".join(", ".join(cell(i) for i in ids) or "—" for ids in fired_per_seed)
             seeds = ", ".join(str(s) for s in seeds_for(scenario))
             lines.append(f"| `{scenario}` | {seeds} | {shown} | {'yes' if ok else '**no**'} |")
         for variant in CLEAN_VARIANTS:
@@ -131,7 +136,7 @@ def table() -> str:
             try:
                 result = analyse_sample("clean", seed, t, variant)
                 ids = sorted(f.id for f in result.flags)
-                shown = ", ".join(f"`{i}`" for i in ids) or "—"
+                shown = ", ".join(cell(i) for i in ids) or "—"
                 ok = "yes" if not ids else "**no**"
             except Exception as exc:  # shown in the table: the package did not load
                 shown, ok = f"package refused: {exc}".replace("|", "/"), "**no**"
@@ -147,7 +152,7 @@ def table() -> str:
             result = run(path, t)
             ids = sorted(f.id for f in result.flags)
             ok = {i.split(":")[0] for i in ids} == expected
-            shown = ", ".join(f"`{i}`" for i in ids) or "—"
+            shown = ", ".join(cell(i) for i in ids) or "—"
             lines.append(f"| example `{example}` | — | {shown} | {'yes' if ok else '**no**'} |")
     return "\n".join(lines)
 
