@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import UsageError
+from inspector_app.errors import InputRefused, UsageError
 from inspector_app.i18n import bi
 
 
@@ -297,6 +297,8 @@ def _show(value: Any) -> str:
 def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     from sync.cross.runner import run_cross_rules
 
+    if args.rules and not Path(args.rules).is_file():  # as for analyze --rules: input refused
+        raise InputRefused(bi("No such file: {path}", path=args.rules))
     result = run_cross_rules(
         _home(ctx), rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel
     )
