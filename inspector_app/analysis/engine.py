@@ -9,7 +9,10 @@ Progress is reported through ``progress(done, total, text)`` (events read, image
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,27 +137,47 @@ def run_image_pass(
     package: CasePackage,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    workers: int | None = None,
 ) -> dict[str, ImageInfo]:
-    """EXIF and pHash of every image entry (photos, and images among the documents)."""
+    """EXIF and pHash of every image entry (photos, and images among the documents).
+
+    Entries are read one after the other (the source need not be thread-safe) and decoded by
+    a small thread pool: Pillow releases the GIL while decoding, which is most of the work.
+    At most ``2 × workers`` images are in memory at once.
+    """
     images = [d for d in package.documents if d.is_image]
     out: dict[str, ImageInfo] = {}
-    for i, doc in enumerate(images):
-        check(cancel)
-        if i % 16 == 0:
-            report(
-                progress,
-                i,
-                len(images),
-                bi("Analysing images: {done} of {total}", done=i, total=len(images)),
-            )
-        with package.source.open(doc.path) as fp:
-            out[doc.path] = analyse_image(fp.read())
-    report(
-        progress,
-        len(images),
-        len(images),
-        bi("Analysing images: {done} of {total}", done=len(images), total=len(images)),
-    )
+    workers = workers or min(4, os.cpu_count() or 1)
+    total = len(images)
+
+    def show(done: int) -> None:
+        report(
+            progress,
+            done,
+            total,
+            bi("Analysing images: {done} of {total}", done=done, total=total),
+        )
+
+    show(0)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[str, Future[ImageInfo]]] = deque()
+        done = 0
+        for doc in images:
+            check(cancel)
+            with package.source.open(doc.path) as fp:
+                data = fp.read()
+            pending.append((doc.path, pool.submit(analyse_image, data)))
+            while len(pending) >= 2 * workers:
+                path, future = pending.popleft()
+                out[path] = future.result()
+                done += 1
+                if done % 16 == 0:
+                    show(done)
+        while pending:
+            path, future = pending.popleft()
+            out[path] = future.result()
+            done += 1
+    show(total)
     return out
 
 
