@@ -277,3 +277,29 @@ def test_cli_writes_the_same_package(clean: dict[int, Path], tmp_path: Path) -> 
     assert code == 2
     code = run(["sample", "--scenario", "nope", "--out", str(tmp_path / "y")], out, err)
     assert code == 2
+
+
+def test_cancel_leaves_nothing_behind(tmp_path: Path) -> None:
+    from inspector_app.errors import Cancelled
+    from inspector_app.progress import CancelToken
+
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(done: int, total: int | None, text: str) -> None:
+        seen.append(text)
+        if done >= 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        generate("clean", tmp_path / "c.case.zip", progress=progress, cancel=token)
+    assert len(seen) == 3
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_arguments_are_refused(tmp_path: Path) -> None:
+    for kwargs in ({"size": "huge"}, {"variant": "rar"}, {"variant": "encrypted"}):
+        with pytest.raises(ValueError):
+            generate("clean", tmp_path / "x.case.zip", **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        generate("nope", tmp_path / "x.case.zip")

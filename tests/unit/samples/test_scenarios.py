@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.samples import SCENARIOS, generate
+from inspector_app.samples import SCENARIOS, VARIANTS, generate
 from tests.unit.samples.rulecheck import fired
 
 
@@ -24,7 +24,7 @@ def test_scenario_trips_exactly_its_rule(scenario_packages: dict[str, Path], sce
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1])
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario_trips_exactly_its_rule_other_seeds(
     tmp_path: Path, scenario: str, seed: int
@@ -46,6 +46,34 @@ def test_scenario_validates_and_analysis_agrees(
     assert result.valid, [e.to_json() for e in result.errors]
     assert not result.warnings, [w.to_json() for w in result.warnings]
     with open_package(path, tmp_dir=tmp_path) as package:
+        flags = analyze(package).flags
+    expected = set() if scenario == "clean" else {scenario.upper()}
+    assert {f.rule for f in flags} == expected, [(f.id, f.detail) for f in flags]
+
+
+_DIAGONAL = [(s, VARIANTS[i % len(VARIANTS)]) for i, s in enumerate(SCENARIOS)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("scenario", "variant"), _DIAGONAL)
+def test_scenarios_in_every_variant_validate(tmp_path: Path, scenario: str, variant: str) -> None:
+    """Each scenario in one variant (every variant is used twice or more): valid, no warning."""
+    import pyrage
+
+    from inspector_app.analysis.engine import analyze
+    from inspector_app.casepkg.api import open_package, validate_package
+
+    ident = pyrage.x25519.Identity.generate()
+    recipients = [str(ident.to_public())] if variant == "encrypted" else []
+    path = generate(
+        scenario, tmp_path / "p.case.zip", seed=5, variant=variant, recipients=recipients
+    )
+    identities = [ident] if variant == "encrypted" else []
+    result = validate_package(path, identities=identities, tmp_dir=tmp_path)
+    assert result.valid and not result.warnings, [
+        i.to_json() for i in (*result.errors, *result.warnings)
+    ]
+    with open_package(path, identities=identities, tmp_dir=tmp_path) as package:
         flags = analyze(package).flags
     expected = set() if scenario == "clean" else {scenario.upper()}
     assert {f.rule for f in flags} == expected, [(f.id, f.detail) for f in flags]
