@@ -153,6 +153,7 @@ class World:
         self.bundle = root / "missing.bundle.age"
         self.receipt = root / "missing.receipt.json"
         self.results: dict[str, Result] = {}
+        self.agekey = root / "missing.agekey"  # written by identity export-age-identity
         self.counter = 0
 
     def env(self) -> dict[str, str | None]:
@@ -209,9 +210,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     w.ok("identity trust", ["identity", "trust", agency_card, "--json"], w.expert)
     w.ok("identity trust", ["identity", "trust", expert_card, "--json"], w.agency)
     w.ok("identity trusted", ["identity", "trusted", "--json"], w.expert)
+    w.agekey = w.out_path(".agekey")
     w.ok(
         "identity export-age-identity",
-        ["identity", "export-age-identity", "--out", w.out_path(".agekey")],
+        ["identity", "export-age-identity", "--out", w.agekey],
         w.expert,
     )
     new_pass = w.out_path(".txt")
@@ -456,9 +458,20 @@ SLOTS: list[tuple[str, str, list[str]]] = [
     ("bundle recover", "E", ["{IN}"]),
     ("merge flags", "A", ["--rules", "{IN}"]),
 ]
-KINDS = ["missing", "empty", "random", "directory", "through-a-file", "unreadable", "wrong-json"]
-# a passphrase file holds any text: only what cannot be read is bad
-_PASSPHRASE_KINDS = {"missing", "directory", "through-a-file", "unreadable", "random"}
+KINDS = [
+    "missing",
+    "empty",
+    "random",
+    "directory",
+    "through-a-file",
+    "unreadable",  # mode 000 (skipped as root, who reads anything)
+    "io-error",  # a regular file whose read fails: /proc/self/mem (EIO), even for root
+    "wrong-json",
+]
+_UNREADABLE = ("missing", "directory", "through-a-file", "unreadable", "io-error")
+# a passphrase file holds any text: only what cannot be read (or decoded) is bad
+_PASSPHRASE_KINDS = {*_UNREADABLE, "random"}
+_PROC_MEM = Path("/proc/self/mem")
 
 
 def _bad_input(kind: str, where: Path) -> Path:
@@ -480,6 +493,10 @@ def _bad_input(kind: str, where: Path) -> Path:
             pytest.skip("root reads any file")
         path.write_bytes(b'{"kind": "observation"}')
         path.chmod(0)
+    elif kind == "io-error":
+        if not _PROC_MEM.is_file():
+            pytest.skip("no /proc/self/mem here")
+        return _PROC_MEM
     elif kind == "wrong-json":
         path.write_text("[1, 2, 3]\n", encoding="utf-8")
     return path
@@ -497,13 +514,20 @@ _BUGS: dict[tuple[str, str, str], str] = {
         "of an input refused (exit 1)"
         for kind in ("missing", "directory", "through-a-file")
     },
+    **{
+        (name, "--rules", kind): "analysis.settings.load_rules_file reports a rules file that "
+        "exists but cannot be read (permissions, I/O error) as a usage error (exit 2), not an "
+        "input refused (exit 1)"
+        for name in ("analyze", "merge flags")
+        for kind in ("unreadable", "io-error")
+    },
 }
 
 
 def _expected(flag: str, kind: str) -> int:
     """Exit 1, except for a --rules file that can be read: its contents are a usage error
     (cli.md: "an unknown table or key is a usage error"); an empty one changes nothing."""
-    if flag == "--rules" and kind not in ("missing", "directory", "through-a-file", "unreadable"):
+    if flag == "--rules" and kind not in _UNREADABLE:
         return 0 if kind == "empty" else 2
     return 1
 
@@ -630,9 +654,71 @@ def test_missing_state_exits_1(argv: list[str], world: World, tmp_path: Path) ->
         "{BUNDLE}": str(world.bundle),
     }
     home = tmp_path / "empty-home"
-    r = world.cli([values.get(a, a) for a in argv], home)
+    argv = [values.get(a, a) for a in argv]
+    r = world.cli(argv, home)
     assert r.code == 1, str(r)
     assert bilingual(r.err), str(r)
+    no_traceback(r)
+    cmd = next(c for c in LEAVES if argv[: len(c.path)] == list(c.path))
+    if any(o.name == "--json" for o in cmd.options):
+        rj = world.cli([*argv, "--json"], home)
+        assert rj.code == 1, str(rj)
+        if rj.out.strip():
+            one_json(rj.out)
+
+
+def test_inspector_home_is_the_default_home(world: World) -> None:
+    env = {**world.env(), "INSPECTOR_HOME": str(world.expert)}
+    r = invoke(["identity", "show", "--json"], env)
+    assert r.code == 0 and one_json(r.out)["name"] == "张三", str(r)
+    r = invoke(["case", "list", "--json"], env)
+    assert [c["case_id"] for c in one_json(r.out)] == [world.case_id]
+    # --home wins over INSPECTOR_HOME
+    r = invoke(["identity", "show", "--json", "--home", str(world.agency)], env)
+    assert one_json(r.out)["role"] == "agency"
+
+
+def test_version() -> None:
+    from inspector_app import __version__
+
+    r = invoke(["--version"])
+    assert r.code == 0 and r.out.strip() == f"inspector-app {__version__}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{AGE}", "--json"],
+        ["analyze", "{AGE}", "--json"],
+        ["score", "{AGE}", "--self", "--json"],
+        ["case", "import", "{AGE}", "--json"],
+    ],
+    ids=lambda a: a[0] if a[0] != "case" else "case import",
+)
+def test_encrypted_packages_open_with_identity(
+    argv: list[str], world: World, examples: Path, tmp_path: Path
+) -> None:
+    """``*.case.zip.age`` with ``--identity FILE``; with another identity: refused, exit 1."""
+    age, key = examples / "clean.case.zip.age", examples / "example-expert.agekey"
+    full = [str(age) if a == "{AGE}" else a for a in argv]
+    r = world.cli([*full, "--identity", key], tmp_path / "h1")
+    assert r.code == 0, str(r)
+    assert one_json(r.out)
+    other = tmp_path / "other.agekey"
+    other.write_text(
+        next(
+            line
+            for line in world.agekey.read_text(encoding="utf-8").splitlines()
+            if line.startswith("AGE-SECRET-KEY-")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    r = world.cli([*full, "--identity", other], tmp_path / "h2")
+    assert r.code == 1, str(r)
+    assert "NOT_FOR_THIS_IDENTITY" in r.text or bilingual(r.err), str(r)
+    if r.out.strip():
+        one_json(r.out)
     no_traceback(r)
 
 
