@@ -764,6 +764,37 @@ def test_progress_only_on_a_terminal_stderr(world: World) -> None:
     assert quiet.code == 0 and quiet.err == "", "progress printed although stderr is no terminal"
 
 
+@pytest.mark.parametrize(
+    ("argv", "home"),
+    [
+        (["analyze", "{PKG}", "--json"], "F"),
+        (["score", "{PKG}", "--self", "--json"], "F"),
+        (["pack", "{FOLDER}", "--out", "{OUT}", "--json"], "F"),
+        (["case", "import", "{PKG}", "--json"], "N"),
+        (["findings", "verify", "--json"], "E"),
+        (["merge", "flags", "--json"], "A"),
+    ],
+    ids=lambda v: " ".join(v[:2]) if isinstance(v, list) else v,
+)
+def test_progress_never_reaches_stdout(
+    argv: list[str], home: str, world: World, tmp_path: Path
+) -> None:
+    """With a terminal on stderr, long jobs show progress there; stdout stays one JSON."""
+    values = {
+        "{PKG}": str(world.pkg),
+        "{FOLDER}": str(world.folder),
+        "{OUT}": str(tmp_path / "out.case.zip"),
+    }
+    homes = {"F": world.fresh, "E": world.expert, "A": world.agency, "N": tmp_path / "h"}
+    full = [*(values.get(a, a) for a in argv), "--home", str(homes[home])]
+    out, err = io.StringIO(), _Terminal()
+    with _environ(world.env()):
+        code = run(full, out, err)
+    assert code == 0, err.getvalue()
+    one_json(out.getvalue())
+    assert "\r" not in out.getvalue() and "\033" not in out.getvalue()
+
+
 def test_internal_error_is_one_line_and_logged(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -817,6 +848,8 @@ def test_real_process_exit_codes_and_streams(world: World, tmp_path: Path) -> No
     assert r.code == 2, str(r)
     r = proc("bundle", "export", "--help")
     assert r.code == 0 and "--out" in r.out
+    r = proc("validate", str(tmp_path / "nope.case.zip"), "--lang", "en")
+    assert r.code == 1 and bilingual(r.err), str(r)
 
 
 def test_nothing_is_written_outside_home(world: World, tmp_path: Path) -> None:
