@@ -258,11 +258,11 @@ def s_items(case: Case, contract_no: str | None, product: str) -> list:  # type:
 
 def _rebill(case: Case) -> None:
     """Re-issue invoices and payments after a contract's items changed."""
-    from inspector_app.samples.case import _bill
+    from inspector_app.samples.billing import bill
 
     subsidy_in = [p for p in case.payments if p.direction == "in"]
     go_live = min(s.go_live for s in case.systems if s.go_live)
-    case.invoices, case.payments = _bill(
+    case.invoices, case.payments = bill(
         case.rng,
         case.contracts,
         case.ent.name,
