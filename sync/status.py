@@ -134,11 +134,16 @@ def _score_level(
     checklist_id: str | None, answers: dict[str, _Finding]
 ) -> tuple[Decimal | None, int | None, bool]:
     """The score and level of one expert's answers; ``complete`` when every item is answered."""
-    from inspector_app.checklist import get_checklist, make_answers, score_answers
+    from inspector_app.checklist import (
+        UnknownChecklist,
+        get_checklist,
+        make_answers,
+        score_answers,
+    )
 
     try:
         checklist = get_checklist(checklist_id or "miit-2024")
-    except Exception:  # an unknown checklist: no level to compare
+    except UnknownChecklist:  # no level to compare
         return None, None, False
     values: dict[str, object] = {}
     figures: dict[str, dict[str, object]] = {}
