@@ -250,7 +250,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
         ctx.print_json(status)
         return 0
     if not status["projects"]:
-        ctx.out(bi("No expert findings merged yet."))
+        ctx.out(bi("No case and no expert findings yet."))
     for proj in status["projects"]:
         ctx.out(f"{proj['enterprise'] or '-'}  {proj['uscc'] or '-'}  {proj['project_id'] or '-'}")
         for e in proj["experts"]:
@@ -267,7 +267,9 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
                     conclusion=e["conclusion"] or "-",
                 )
             )
-        if not proj["disagreements"]:
+        if not proj["experts"]:
+            ctx.out("  " + bi("No expert has reported yet."))
+        elif not proj["disagreements"]:
             ctx.out("  " + bi("No disagreement."))
         for d in proj["disagreements"]:
             values = "; ".join(f"{k}={_show(v)}" for k, v in d["values"].items())

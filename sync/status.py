@@ -6,7 +6,8 @@ the bundle manifests (``sync_cases``). An expert is a name on the trusted cards;
 device identities are grouped under it, and between devices the latest signed finding for a
 subject (by ``created_at``, then ``seq``) wins. Within one device, supersession is the store's.
 
-Disagreements are reported where at least two experts gave a value and the values differ:
+Every project the agency knows is listed — one whose case was imported but that no expert has
+reported on yet shows an empty ``experts`` list. Disagreements are reported where at least two experts gave a value and the values differ:
 
 * ``item`` — a question's answer (``score`` of ``Q…``), compared as a set of letters;
 * ``scene`` — a scene's level (``score`` of ``S…``);
@@ -289,7 +290,7 @@ def _merge_status(db: sqlite_utils.Database) -> dict[str, Any]:
         projects.values(), key=lambda p: (p.uscc or "", p.project_id or "", p.cases[0])
     )
     return {
-        "projects": [p.to_json() for p in ordered if p.experts or p.decisions],
+        "projects": [p.to_json() for p in ordered],
         "pending_bundles": pending,
     }
 
