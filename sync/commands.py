@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused, UsageError
+from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 
 
@@ -109,8 +109,8 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     home = _home(ctx)
     paths = [Path(f) for f in args.files]
     for p in paths:
-        if not p.is_file():
-            raise UsageError(bi("No such file: {path}", path=str(p)))
+        if not p.is_file():  # a bad input, as for every command reading one: exit 1
+            raise InputRefused(bi("No such file: {path}", path=str(p)))
     require_role(home, "agency")
     me = unlock_local(home, ctx.passphrase(), role="agency")
     store = AgencyStore(home, me, trusted_lookup(home))

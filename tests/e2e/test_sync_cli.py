@@ -241,8 +241,11 @@ def test_cli_refusals_and_usage_errors(tmp_path: Path) -> None:
     junk.write_bytes(b"not a bundle")
     _code, _out, err = cli(expert, "bundle", "import", str(junk), ok=(1,))
     assert "agency" in err
-    # a missing file is a usage error; a junk file is refused, quarantined, exit 1
-    cli(agency, "bundle", "import", str(tmp_path / "missing.bundle.age"), ok=(2,))
+    # a missing file is refused (exit 1) before anything; a junk file is refused, quarantined
+    _code, _out, err = cli(
+        agency, "bundle", "import", str(tmp_path / "missing.bundle.age"), ok=(1,)
+    )
+    assert "missing.bundle.age" in err
     result = cli_json(agency, "bundle", "import", str(junk), ok=(1,))
     (only,) = result["results"]
     assert only["code"] == "NOT_A_BUNDLE" and Path(only["quarantined"]).is_file()
