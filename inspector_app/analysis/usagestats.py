@@ -45,7 +45,6 @@ TICK_MASK = 0xFFFF
 # rolling polynomial hash of (d)
 PRIME = (1 << 61) - 1
 BASE = 1_000_003
-MASK = (1 << 60) - 1
 
 
 def day_number(d: date) -> int:
@@ -129,10 +128,8 @@ class LogPass:
         # per user: [last ts, last (action, object), rows of the last `run` events,
         # hashes of the last `ring_len` transitions, their rolling hash, hash(user)]
         users: dict[str, list[Any]] = {}
-        today_keys: list[int] = []
-        today_rows: list[int] = []
-        today_ends: list[int] = []
-        today_users: list[str] = []
+        # the day's runs: (signature, first row, last row, user)
+        today: list[tuple[int, int, int, str]] = []
 
         cur_day = -(10**9)
         cur_users: set[str] = set()
@@ -152,8 +149,8 @@ class LogPass:
                     days[cur_day] = DayStat(cur_count, len(cur_users), cur_first, last_row)
                     if keep_users_from <= cur_day <= keep_users_to:
                         day_users[cur_day] = cur_users
-                    repeats.close_day(today_keys, today_rows, today_ends, today_users)
-                    today_keys, today_rows, today_ends, today_users = [], [], [], []
+                    repeats.close_day(today)
+                    today = []
                 else:
                     self.first_ts = ts
                     self.first_row = row
@@ -185,23 +182,21 @@ class LogPass:
             if state is None:
                 users[user] = [ts, ao, deque((row,), run), deque(), 0, hash(user)]
             else:
-                ring = state[3]
-                h = hash((state[1], ts - state[0], ao)) & MASK
+                last_ts, last_ao, marks, ring, rolling, salt = state
+                h = hash((last_ao, ts - last_ts, ao))
                 ring.append(h)
                 if len(ring) > ring_len:
-                    rolling = ((state[4] - ring.popleft() * top) * BASE + h) % PRIME
+                    rolling = ((rolling - ring.popleft() * top) * BASE + h) % PRIME
+                    full = True
                 else:
-                    rolling = (state[4] * BASE + h) % PRIME
+                    rolling = (rolling * BASE + h) % PRIME
+                    full = len(ring) == ring_len
                 state[0] = ts
                 state[1] = ao
                 state[4] = rolling
-                marks = state[2]
                 marks.append(row)
-                if len(ring) == ring_len:
-                    today_keys.append(rolling ^ state[5])
-                    today_rows.append(marks[0])
-                    today_ends.append(row)
-                    today_users.append(user)
+                if full:
+                    today.append((rolling ^ salt, marks[0], row, user))
             last_row = row
             n += 1
             if tick is not None and not n & TICK_MASK:
@@ -210,7 +205,7 @@ class LogPass:
             days[cur_day] = DayStat(cur_count, len(cur_users), cur_first, last_row)
             if keep_users_from <= cur_day <= keep_users_to:
                 day_users[cur_day] = cur_users
-            repeats.close_day(today_keys, today_rows, today_ends, today_users)
+            repeats.close_day(today)
             self.last_ts = prev_ts
             self.last_row = last_row
         self.events = n
@@ -294,31 +289,29 @@ class _RepeatTracker:
         self.retained = 0
         self.hits: dict[int, RepeatHit] = {}
 
-    def close_day(
-        self, keys: list[int], starts: list[int], ends: list[int], users: list[str]
-    ) -> None:
-        """Account for one date's run signatures (each date counts once per signature)."""
-        if not keys:
+    def close_day(self, runs: list[tuple[int, int, int, str]]) -> None:
+        """Account for one date's runs (each date counts once per signature)."""
+        if not runs:
             return
-        today = set(keys)
+        today = {r[0] for r in runs}
         again = today & self.once
         if again:
             more = self.more
-            index: dict[int, int] | None = None
+            index: dict[int, tuple[int, int, int, str]] | None = None
             for key in again:
                 count = more.get(key, 1) + 1
                 more[key] = count
                 if count >= self.need:
                     if index is None:
-                        index = {k: i for i, k in enumerate(keys)}
-                    i = index[key]
+                        index = {r[0]: r for r in reversed(runs)}
+                    _key, start, end, user = index[key]
                     hit = self.hits.get(key)
                     if hit is None:
-                        self.hits[key] = RepeatHit(users[i], count, [(starts[i], ends[i])])
+                        self.hits[key] = RepeatHit(user, count, [(start, end)])
                     else:
                         hit.n_dates = count
                         if len(hit.rows) < 3:
-                            hit.rows.append((starts[i], ends[i]))
+                            hit.rows.append((start, end))
         self.once |= today
         self.recent.append(today)
         self.retained += len(today)
