@@ -44,9 +44,11 @@ from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
 from sync.bundle import SUFFIX, BundleRefused, OpenedBundle, atomic_write_stream, open_bundle
 from sync.keys import LocalIdentity, Peer, b64
+from sync.placement import Decision, Head, check_chain, check_identity, head_of
 from sync.receipt import make_receipt, receipt_file_name
 from sync.records import VerifiedContent, verify_content
 from sync.schema import open_db, sync_dir
+from sync.snapshot import snapshot  # re-exported: tests compare stores before and after
 
 log = logging.getLogger("inspector.sync")
 
@@ -85,26 +87,6 @@ class ImportOutcome:
             "quarantined": self.quarantined,
             "then_merged": [o.to_json() for o in self.then_merged],
         }
-
-
-@dataclass(frozen=True)
-class _Head:
-    bundles: int = 0
-    last_bundle: str | None = None
-    head_seq: int = 0
-    head: str | None = None
-
-
-class _Decision(Exception):
-    """Internal: the transaction ends without a merge (no-op, pending or refusal)."""
-
-    def __init__(
-        self, outcome: str, refusal: BundleRefused | None = None, message: str = ""
-    ) -> None:
-        super().__init__(outcome)
-        self.outcome = outcome
-        self.refusal = refusal
-        self.message = message
 
 
 @dataclass
@@ -231,12 +213,8 @@ class AgencyStore:
         return self._store_prepared(self._prepare(path))
 
     # ------------------------------------------------------------------ internals
-    def _head(self, conn: sqlite3.Connection, device: str) -> _Head:
-        row = conn.execute(
-            "SELECT bundles, last_bundle, head_seq, head FROM sync_devices WHERE fingerprint = ?",
-            (device,),
-        ).fetchone()
-        return _Head(*row) if row else _Head()
+    def _head(self, conn: sqlite3.Connection, device: str) -> Head:
+        return head_of(conn, device)
 
     def _outcome(
         self, opened: OpenedBundle, source: str, status: str, message: str
@@ -266,21 +244,21 @@ class AgencyStore:
         try:
             with environment_errors(self.db_path), transaction(self._db()) as conn:
                 if not from_pending:
-                    self._check_identity(conn, opened)
+                    check_identity(conn, opened)
                 head = self._head(conn, opened.device)
                 if opened.number > head.bundles + 1:
                     if not from_pending:
                         self._add_pending(conn, opened, data)
                 else:
-                    self._check_chain(conn, opened, head)
+                    check_chain(conn, opened, head)
                     if from_pending:
                         conn.execute(
                             "DELETE FROM sync_pending WHERE bundle_id = ?", (opened.bundle_id,)
                         )
                     receipt_bytes = self._merge(conn, opened, content)
             if receipt_bytes is None:
-                raise _Decision("pending")
-        except _Decision as decision:
+                raise Decision("pending")
+        except Decision as decision:
             if decision.refusal is not None:
                 if from_pending:
                     self._drop_pending(opened.bundle_id)
@@ -359,113 +337,13 @@ class AgencyStore:
 
         return database_path(self.home)
 
-    def _check_identity(self, conn: sqlite3.Connection, opened: OpenedBundle) -> None:
-        row = conn.execute(
-            "SELECT bundle_hash FROM sync_bundles WHERE bundle_id = ?", (opened.bundle_id,)
-        ).fetchone()
-        if row is None:
-            row = conn.execute(
-                "SELECT bundle_hash, 'pending' FROM sync_pending WHERE bundle_id = ?",
-                (opened.bundle_id,),
-            ).fetchone()
-            pending = row is not None
-        else:
-            pending = False
-        if row is None:
-            return
-        if row[0] != opened.bundle_hash:
-            raise _Decision(
-                "refused",
-                BundleRefused(
-                    "SAME_ID_DIFFERENT_CONTENT",
-                    bi(
-                        "A different bundle with the same id {bundle} was already received: this one was altered or forged.",
-                        bundle=opened.bundle_id,
-                    ),
-                ),
-            )
-        raise _Decision("already_pending" if pending else "duplicate")
-
-    def _check_chain(self, conn: sqlite3.Connection, opened: OpenedBundle, head: _Head) -> None:
-        m = opened.manifest
-        first, last = opened.first_seq, opened.last_seq
-        if opened.number <= head.bundles or first <= head.head_seq:
-            lo, hi = first, min(last, head.head_seq)
-            differing = []
-            if lo <= hi:
-                line_hashes = {}
-                for rec_line in opened.findings[: hi - lo + 1]:
-                    from sync.records import parse_line
-
-                    rec = parse_line(rec_line)
-                    line_hashes[rec.seq] = rec.hash
-                stored = dict(
-                    conn.execute(
-                        "SELECT seq, hash FROM findings WHERE signer = ? AND seq BETWEEN ? AND ?",
-                        (opened.device, lo, hi),
-                    ).fetchall()
-                )
-                differing = [s for s in range(lo, hi + 1) if stored.get(s) != line_hashes.get(s)]
-            if differing:
-                raise _Decision(
-                    "refused",
-                    BundleRefused(
-                        "ROLLBACK",
-                        bi(
-                            "{expert} re-exported findings numbered {first}–{last}, which the agency already holds with different content: the store was restored from an older copy or copied to another device. The expert must run `inspector-app bundle recover` with their last bundle before exporting again.",
-                            expert=opened.signer.name,
-                            first=differing[0],
-                            last=differing[-1],
-                        ),
-                    ),
-                )
-            raise _Decision(
-                "refused",
-                BundleRefused(
-                    "FORK",
-                    bi(
-                        "Bundle #{number} of {expert} does not continue the chain the agency holds (it already has {count} bundles up to finding {seq}): the chain forks.",
-                        number=opened.number,
-                        expert=opened.signer.name,
-                        count=head.bundles,
-                        seq=head.head_seq,
-                    ),
-                ),
-            )
-        if m["previous_bundle"] != head.last_bundle:
-            raise _Decision(
-                "refused",
-                BundleRefused(
-                    "FORK",
-                    bi(
-                        "Bundle #{number} of {expert} does not continue from the last bundle the agency holds from that device: the chain forks.",
-                        number=opened.number,
-                        expert=opened.signer.name,
-                    ),
-                ),
-            )
-        if first != head.head_seq + 1 or m["chain"]["previous_head"] != head.head:
-            raise _Decision(
-                "refused",
-                BundleRefused(
-                    "CHAIN_GAP",
-                    bi(
-                        "Bundle #{number} of {expert} starts at finding {first}, but the agency holds findings up to {seq}: findings are missing.",
-                        number=opened.number,
-                        expert=opened.signer.name,
-                        first=first,
-                        seq=head.head_seq,
-                    ),
-                ),
-            )
-
     def _add_pending(self, conn: sqlite3.Connection, opened: OpenedBundle, data: bytes) -> None:
         other = conn.execute(
             "SELECT bundle_id FROM sync_pending WHERE device = ? AND number = ?",
             (opened.device, opened.number),
         ).fetchone()
         if other is not None:
-            raise _Decision(
+            raise Decision(
                 "refused",
                 BundleRefused(
                     "FORK",
@@ -712,54 +590,4 @@ class AgencyStore:
         return out
 
 
-_SNAPSHOT_TABLES = {
-    "findings": "finding_id",
-    "checkpoints": "signer",
-    "cases": "case_id",
-    "sync_devices": "fingerprint",
-    "sync_bundles": "bundle_id",
-    "sync_pending": "bundle_id",
-    "sync_cases": "case_id",
-    "sync_attachments": "sha256",
-    "sync_finding_attachments": "finding_id, sha256",
-}
-_TIME_COLUMNS = {"merged_at", "received_at", "imported_at", "receipt", "id"}
-
-
-def snapshot(home: Home, *, ignore_times: bool = False) -> dict[str, Any]:
-    """Everything the agency store holds, as plain data (for before/after comparisons).
-
-    Rows of every table that holds merged state, ordered by key, and the files of the
-    attachment store and of ``sync/pending`` and ``sync/receipts`` (name → SHA-256). With
-    ``ignore_times`` the moment of merging (and so the receipts, which carry it) is left out:
-    two stores that merged the same bundles in different orders are then equal.
-    """
-    import hashlib
-
-    db = open_db(home)
-    out: dict[str, Any] = {}
-    try:
-        for table, key in _SNAPSHOT_TABLES.items():
-            cur = db.conn.execute(f"SELECT * FROM {table} ORDER BY {key}")
-            cols = [d[0] for d in cur.description]
-            rows = []
-            for row in cur.fetchall():
-                rec = dict(zip(cols, row, strict=True))
-                if ignore_times:
-                    rec = {k: v for k, v in rec.items() if k not in _TIME_COLUMNS}
-                rows.append(rec)
-            out[table] = rows
-    finally:
-        db.conn.close()
-    files: dict[str, str] = {}
-    roots = [home.workspace / "attachments", sync_dir(home) / "pending"]
-    if not ignore_times:
-        roots.append(sync_dir(home) / "receipts")
-    for folder in roots:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and "tmp" not in path.relative_to(folder).parts:
-                    rel = path.relative_to(home.root).as_posix()
-                    files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    out["files"] = files
-    return out
+__all__ = ["AgencyStore", "ImportOutcome", "snapshot"]
