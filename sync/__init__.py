@@ -4,9 +4,15 @@ Builds on the Qt-free core (:mod:`inspector_app`); never imports Qt, ``ui`` or `
 
 * :mod:`sync.tarstream` — the strict ustar container inside a bundle;
 * :mod:`sync.bundle` — the bundle format: manifest, Ed25519 signature, age v1 encryption;
+* :mod:`sync.records` — checks of the records, chain and checkpoint a bundle carries;
 * :mod:`sync.receipt` — the agency's signed receipts;
+* :mod:`sync.keys`, :mod:`sync.identities` — keys, and adapters from the core's identities;
+* :mod:`sync.schema` — sync's tables in the workspace database (migration namespace ``sync``);
 * :mod:`sync.expert` — the expert's side: ``bundle export``, ``bundle ack``, ``bundle recover``;
-* :mod:`sync.agency` — the agency store, ``bundle import`` (chain checks, pending, quarantine);
-* :mod:`sync.status` — ``merge status`` and the agency's ``decision`` findings;
-* :mod:`sync.cross` — the cross-enterprise red-flag rules and their indexes.
+* :mod:`sync.agency`, :mod:`sync.placement`, :mod:`sync.attachments` — ``bundle import``:
+  verification, placement (merge, pending, duplicate, refusal), storage, receipts;
+* :mod:`sync.snapshot` — a plain-data picture of the agency store (before/after comparisons);
+* :mod:`sync.status` — ``merge status``, with the agency's ``decision`` findings;
+* :mod:`sync.cross` — the cross-enterprise red-flag rules and their indexes (``merge flags``);
+* :mod:`sync.commands` — the CLI sub-commands.
 """
