@@ -211,7 +211,7 @@ def check_self_assessment(ctx: Context) -> Flag | None:
     titles: list[tuple[str, str]] = []
     evidence: list[Evidence] = []
     if sa.claimed_score is not None and sa.claimed_score - result.score > excess:
-        diff = sa.claimed_score - result.score
+        diff = (sa.claimed_score - result.score).normalize()
         titles.append(
             texts(
                 "Self-assessment inflated: claims {claimed} points, the answers give {score}",
