@@ -147,7 +147,7 @@ def atomic_write_stream(target: Path, write: Callable[[Any], None], *, mode: int
     """Call ``write(fh)`` on a temporary file beside ``target``, fsync it, rename it in place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
