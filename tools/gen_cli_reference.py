@@ -162,7 +162,8 @@ class Section:
 
 def sections(text: str) -> Iterator[Section]:
     """The document cut at every heading; code fences are not headings."""
-    title, level, body = "", 0, []
+    title, level = "", 0
+    body: list[str] = []
     fence = False
     for line in text.splitlines():
         if line.lstrip().startswith("```"):
@@ -213,11 +214,11 @@ def check(doc_text: str, commands: list[Command] | None = None) -> list[str]:
             if flag.startswith("--") and not _mentions(common_body, flag):
                 problems.append(f"{COMMON_SECTION}: {flag} not documented")
     for cmd in commands:
-        found = by_path.get(cmd.path)
-        if not found:
+        documented = by_path.get(cmd.path)
+        if not documented:
             problems.append(f"no heading for: inspector-app {cmd.name}")
             continue
-        body = found[0].body
+        body = documented[0].body
         for opt in cmd.own_options(common):
             if not _mentions(body, opt.name):
                 problems.append(f"inspector-app {cmd.name}: {opt.name} not documented")

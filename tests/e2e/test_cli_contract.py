@@ -93,7 +93,7 @@ def _environ(env: dict[str, str | None]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def invoke(argv: list[str], env: dict[str, str | None] | None = None) -> Result:
+def invoke(argv: list[Any], env: dict[str, str | None] | None = None) -> Result:
     """``inspector_app.cli.run`` in-process; anything printed to sys.stdout/err is caught too."""
     out, err = io.StringIO(), io.StringIO()
     with (
