@@ -18,7 +18,8 @@ file order (ascending timestamps, guaranteed by the reader) and keeps only bound
   are forgotten (signatures already seen on two dates are kept). Below the cap (about a
   million events) the check is exact; beyond it a run is still found when its occurrences lie
   within the retained horizon of the most recent ~500,000 runs, which is how scripted logs look
-  (the same session replayed again and again).
+  (the same session replayed again and again). The per-user state is capped too
+  (:data:`MAX_USERS`; the idlest half is forgotten past it).
 
 Why plain Python and not a columnar engine: see ``docs/red-flags.md`` § Engine.
 """
@@ -40,6 +41,8 @@ EPOCH = date(1970, 1, 1)
 OFFSET = 8 * 3600  # +08:00
 #: cap of the run-signature table of LOG_SYNTHETIC (d)
 MAX_SIGNATURES = 1_000_000
+#: cap of the users whose last events LOG_SYNTHETIC (d) keeps (the idlest are forgotten)
+MAX_USERS = 100_000
 #: progress is reported (and cancellation checked) every 2**16 events
 TICK_MASK = 0xFFFF
 # rolling polynomial hash of (d)
@@ -180,6 +183,8 @@ class LogPass:
             ao = (action, obj)
             state = users.get(user)
             if state is None:
+                if len(users) >= MAX_USERS:
+                    _forget_idle(users)
                 users[user] = [ts, ao, deque((row,), run), deque(), 0, hash(user)]
             else:
                 last_ts, last_ao, marks, ring, rolling, salt = state
@@ -276,6 +281,13 @@ class LogPass:
                 for d, s in sorted(self.days.items())
             ],
         }
+
+
+def _forget_idle(users: dict[str, list[Any]]) -> None:
+    """Forget the half of the users idle the longest (their unfinished runs start afresh)."""
+    by_last = sorted(users, key=lambda u: users[u][0])
+    for u in by_last[: len(by_last) // 2]:
+        del users[u]
 
 
 class _RepeatTracker:

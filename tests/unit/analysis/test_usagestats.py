@@ -105,3 +105,25 @@ def test_streaming_pass_equals_naive(seed: int, monkeypatch: pytest.MonkeyPatch)
     for hit in log.repeat_hits.values():
         for first, last in hit.rows:
             assert events[first - 1].user_id == events[last - 1].user_id == hit.user_id
+
+
+def test_per_user_state_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of one-off users do not grow the run state past the cap, and the replayed
+    sessions of a user active throughout are still found."""
+    monkeypatch.setattr(usagestats, "MAX_USERS", 50)
+    events = random_log(5, 3000)
+    noise = [
+        UsageEvent(e.ts, f"once{i}", "view", "x", 0) if i % 3 == 0 and e.user_id != "bot" else e
+        for i, e in enumerate(events)
+    ]
+    noise = [e._replace(row=i) for i, e in enumerate(noise, 1)]
+    log = LogPass(
+        applied=(noise[-1].ts + OFFSET) // 86400,
+        user_window_days=90,
+        max_gap_seconds=3600,
+        created_ts=noise[-1].ts,
+        repeat_run=20,
+        repeat_dates=3,
+    )
+    log.consume(iter(noise))
+    assert any(h.user_id == "bot" for h in log.repeat_hits.values())
