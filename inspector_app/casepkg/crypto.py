@@ -24,10 +24,14 @@ ARMOR_MAGIC = b"-----BEGIN AGE ENCRYPTED FILE-----"
 
 
 def is_age_file(path: Path) -> bool:
-    """Whether ``path`` starts like an age file (binary or ASCII-armored)."""
+    """Whether ``path`` is to be read as an age file: it starts like one (binary or
+    ASCII-armored), or it is named ``*.age`` and does not start like a ZIP archive (a damaged
+    age header is then ``DECRYPT_FAILED``, not ``NOT_A_ZIP``)."""
     with Path(path).open("rb") as f:
         head = f.read(64)
-    return head.startswith(AGE_MAGIC) or head.lstrip().startswith(ARMOR_MAGIC)
+    if head.startswith(AGE_MAGIC) or head.lstrip().startswith(ARMOR_MAGIC):
+        return True
+    return Path(path).name.lower().endswith(".age") and not head.startswith(b"PK")
 
 
 def parse_identities(text: str, *, source: str = "") -> list[Any]:

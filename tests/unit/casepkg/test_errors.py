@@ -101,7 +101,7 @@ def test_armored_age_is_accepted(tmp_path: Path) -> None:
     assert validate_package(enc, identities=[owner], tmp_dir=tmp_path / "tmp").valid
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "header"])
 def test_decrypt_failed(tmp_path: Path, damage: str) -> None:
     owner = x25519.Identity.generate()
     enc = _encrypt(
@@ -110,6 +110,8 @@ def test_decrypt_failed(tmp_path: Path, damage: str) -> None:
     data = bytearray(enc.read_bytes())
     if damage == "flip":
         data[-40] ^= 0x01
+    elif damage == "header":
+        data[0:3] = b"AGE"
     else:
         data = data[: len(data) - 100]
     enc.write_bytes(bytes(data))
