@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,6 +154,7 @@ class World:
         self.bundle = root / "missing.bundle.age"
         self.receipt = root / "missing.receipt.json"
         self.results: dict[str, Result] = {}
+        self.written_outside: list[str] = []
         self.agekey = root / "missing.agekey"  # written by identity export-age-identity
         self.counter = 0
 
@@ -183,7 +185,25 @@ def _make_identity(home: Path, role: str, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """Every command run once, successfully, as a fresh user: ``HOME`` and the temporary
+    folder are empty folders of their own, checked empty afterwards."""
+    base = tmp_path_factory.mktemp("contract-user")
+    user_home, user_tmp = base / "home", base / "tmp"
+    user_home.mkdir()
+    user_tmp.mkdir()
     w = World(tmp_path_factory.mktemp("contract"))
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(user_tmp)
+    try:
+        with _environ({"HOME": str(user_home), "TMPDIR": str(user_tmp)}):
+            _build_world(w)
+    finally:
+        tempfile.tempdir = saved
+    w.written_outside = sorted(str(p) for d in (user_home, user_tmp) for p in d.rglob("*"))
+    return w
+
+
+def _build_world(w: World) -> None:
     (w.root / "outputs").mkdir()
     w.passfile.write_text(PASS + "\n", encoding="utf-8")
     w.fresh.mkdir()
@@ -273,7 +293,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     w.ok("bundle recover", ["bundle", "recover", w.bundle, "--json"], w.expert)
     w.ok("merge status", ["merge", "status", "--json"], w.agency)
     w.ok("merge flags", ["merge", "flags", "--json"], w.agency)
-    return w
 
 
 # -- parser-level contract: every path ---------------------------------------------------------
@@ -416,6 +435,8 @@ def test_results_say_what_the_contract_says(world: World) -> None:
 
 
 def test_home_is_the_only_place_written(world: World) -> None:
+    """Every command, in-process: only the --home folders and the asked outputs appear."""
+    assert world.written_outside == [], "written into HOME or the temporary folder"
     assert not world.wrong.exists(), "INSPECTOR_HOME was used although --home was given"
     top = {p.name for p in world.root.iterdir()}
     assert top == {
