@@ -14,19 +14,25 @@ from inspector_app.i18n import bi
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "case", parents=parents, help="import and list case packages in the workspace"
+        "case",
+        parents=parents,
+        allow_abbrev=False,
+        help="import and list case packages in the workspace",
     )
     sub = parser.add_subparsers(dest="case_command", metavar="ACTION", required=True)
 
     p = sub.add_parser(
-        "import", parents=parents, help="validate, then import a package (all or nothing)"
+        "import",
+        parents=parents,
+        allow_abbrev=False,
+        help="validate, then import a package (all or nothing)",
     )
     p.add_argument("package", metavar="PACKAGE")
     p.add_argument("--json", action="store_true", help='print {"case_id": …}')
     add_identity_option(p)
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("list", parents=parents, help="the imported cases")
+    p = sub.add_parser("list", parents=parents, allow_abbrev=False, help="the imported cases")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_list)
 

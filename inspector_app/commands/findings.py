@@ -13,11 +13,14 @@ from inspector_app.i18n import bi
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "findings", parents=parents, help="record, list and verify signed findings"
+        "findings",
+        parents=parents,
+        allow_abbrev=False,
+        help="record, list and verify signed findings",
     )
     sub = parser.add_subparsers(dest="findings_command", metavar="ACTION", required=True)
 
-    p = sub.add_parser("add", parents=parents, help="record one signed finding")
+    p = sub.add_parser("add", parents=parents, allow_abbrev=False, help="record one signed finding")
     p.add_argument("case", metavar="CASE", help="case id (package_id) or a unique prefix")
     p.add_argument(
         "--json-file", required=True, metavar="FILE", help="the finding's JSON (- for stdin)"
@@ -25,14 +28,19 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help='print {"finding_id": …}')
     p.set_defaults(handler=cmd_add)
 
-    p = sub.add_parser("list", parents=parents, help="the current findings of a case")
+    p = sub.add_parser(
+        "list", parents=parents, allow_abbrev=False, help="the current findings of a case"
+    )
     p.add_argument("case", metavar="CASE")
     p.add_argument("--all", action="store_true", help="include superseded versions")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser(
-        "verify", parents=parents, help="check every signature, chain link and attachment"
+        "verify",
+        parents=parents,
+        allow_abbrev=False,
+        help="check every signature, chain link and attachment",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_verify)
@@ -40,24 +48,31 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "flags",
         parents=parents,
+        allow_abbrev=False,
         help="SELF_ASSESSMENT_INFLATED of each expert who has answered every item",
     )
     p.add_argument("case", metavar="CASE")
     p.add_argument("--json", action="store_true", help="print a JSON list of flags")
     p.set_defaults(handler=cmd_flags)
 
-    p = sub.add_parser("draft", parents=parents, help="save an unsigned draft (replaces KEY)")
+    p = sub.add_parser(
+        "draft", parents=parents, allow_abbrev=False, help="save an unsigned draft (replaces KEY)"
+    )
     p.add_argument("case", metavar="CASE")
     p.add_argument("key", metavar="KEY", help="the draft's key, e.g. score:Q5")
     p.add_argument("--json-file", required=True, metavar="FILE", help="the draft's JSON")
     p.set_defaults(handler=cmd_draft)
 
-    p = sub.add_parser("drafts", parents=parents, help="list the unsigned drafts")
+    p = sub.add_parser(
+        "drafts", parents=parents, allow_abbrev=False, help="list the unsigned drafts"
+    )
     p.add_argument("case", metavar="CASE", nargs="?")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_drafts)
 
-    p = sub.add_parser("sign", parents=parents, help="sign a case's drafts as findings")
+    p = sub.add_parser(
+        "sign", parents=parents, allow_abbrev=False, help="sign a case's drafts as findings"
+    )
     p.add_argument("case", metavar="CASE")
     p.add_argument("--key", action="append", metavar="KEY", help="only this draft (repeatable)")
     p.add_argument("--json", action="store_true", help="print the new finding ids")

@@ -19,47 +19,60 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "identity",
         parents=parents,
+        allow_abbrev=False,
         help="this device's identity: keys, card, trusted cards",
         description="This device's signing (Ed25519) and encryption (age X25519) keys, "
         "kept encrypted under a passphrase.",
     )
     sub = parser.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
 
-    p = sub.add_parser("init", parents=parents, help="create this device's identity")
+    p = sub.add_parser(
+        "init", parents=parents, allow_abbrev=False, help="create this device's identity"
+    )
     p.add_argument("--name", required=True, help="the person's (or agency's) name")
     p.add_argument("--role", required=True, choices=identity.ROLES)
     p.add_argument("--device", metavar="LABEL", help="a label for this device (default: host name)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("show", parents=parents, help="name, role, device, fingerprints")
+    p = sub.add_parser(
+        "show", parents=parents, allow_abbrev=False, help="name, role, device, fingerprints"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("export-card", parents=parents, help="write this device's public card")
+    p = sub.add_parser(
+        "export-card", parents=parents, allow_abbrev=False, help="write this device's public card"
+    )
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(handler=cmd_export_card)
 
     p = sub.add_parser(
         "export-age-identity",
         parents=parents,
+        allow_abbrev=False,
         help="write the age secret key (a SECRET file) for the standard age tool",
     )
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(handler=cmd_export_age_identity)
 
-    p = sub.add_parser("trust", parents=parents, help="trust another side's card")
+    p = sub.add_parser(
+        "trust", parents=parents, allow_abbrev=False, help="trust another side's card"
+    )
     p.add_argument("card", metavar="CARD")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_trust)
 
-    p = sub.add_parser("trusted", parents=parents, help="list the trusted cards")
+    p = sub.add_parser(
+        "trusted", parents=parents, allow_abbrev=False, help="list the trusted cards"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_trusted)
 
     p = sub.add_parser(
         "passwd",
         parents=parents,
+        allow_abbrev=False,
         help="change the passphrase (the new one from --new-passphrase-file, "
         "INSPECTOR_NEW_PASSPHRASE or the terminal)",
     )

@@ -68,7 +68,9 @@ def test_passphrase_is_never_a_plain_argument(tmp_path: Path) -> None:
         home=tmp_path / "h",
         passphrase=None,
     )
-    assert code == 2 and "usage" in err
+    # refused as an unknown option, not taken as an abbreviation of --passphrase-file
+    assert code == 2 and "unrecognized arguments" in err
+    assert not (tmp_path / "h" / "identity" / "identity.json").exists()
     parser_help = subprocess.run(
         [sys.executable, "-m", "inspector_app", "identity", "init", "--help"],
         capture_output=True,
