@@ -6,6 +6,7 @@ ECMAScript's ``Number.prototype.toString`` does, as JCS requires.
 
 from __future__ import annotations
 
+import json
 import math
 from decimal import Decimal
 from typing import Any
@@ -43,28 +44,11 @@ def _number(value: float) -> str:
     return sign + out
 
 
-_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-}
-
-
 def _string(value: str) -> str:
-    out = ['"']
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    # Python's encoder (ensure_ascii=False) escapes exactly what JCS escapes: '"', '\\', the
+    # short forms \b \f \n \r \t and other controls as lower-case \u00xx; tested against a
+    # per-character reference implementation in tests/unit/test_canonjson.py.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _utf16_key(key: str) -> bytes:
