@@ -17,7 +17,7 @@ def _number(value: float) -> str:
         raise ValueError("NaN and infinities are not JSON")
     if value == 0:
         return "0"
-    if value.is_integer() and abs(value) < 1e21:
+    if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     r = repr(value)  # shortest round-trip digits
     mantissa, _, exp_s = r.partition("e")
