@@ -530,12 +530,6 @@ _BUGS: dict[tuple[str, str, str], str] = {
     ("pack", "--recipient", "random"): "identity.card.read_card lets UnicodeDecodeError escape "
     "(--recipient naming a file that is not UTF-8 is an internal error, exit 3)",
     **{
-        ("bundle import", "arg", kind): "sync/commands.py cmd_import refuses a missing "
-        "bundle file as a usage error (exit 2, pinned by tests/e2e/test_sync_cli.py) instead "
-        "of an input refused (exit 1)"
-        for kind in ("missing", "directory", "through-a-file")
-    },
-    **{
         (name, "--rules", kind): "analysis.settings.load_rules_file reports a rules file that "
         "exists but cannot be read (permissions, I/O error) as a usage error (exit 2), not an "
         "input refused (exit 1)"
