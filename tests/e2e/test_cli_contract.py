@@ -611,6 +611,34 @@ def test_bad_input_file_exits_1(  # noqa: PLR0917
             assert bad.name in r.text, f"the message does not name the file: {r}"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.xfail(
+    strict=True,
+    reason="casepkg.packer.build_manifest hashes every folder entry that is not a symlink: a "
+    "named pipe (FIFO) inside FOLDER blocks `pack` forever; a special file should be refused "
+    "like a symlink (exit 1)",
+)
+def test_pack_refuses_a_special_file_in_the_folder(world: World, tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    shutil.copytree(world.folder, folder)
+    os.mkfifo(folder / "docs" / "pipe.pdf")
+    try:
+        p = subprocess.run(
+            [*_app(), "pack", str(folder), "--out", str(tmp_path / "p.case.zip")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "INSPECTOR_HOME": str(tmp_path / "h")},
+            check=False,
+            timeout=8,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("pack blocks on a named pipe inside the folder")
+    r = Result(p.returncode, p.stdout, p.stderr)
+    assert r.code == 1 and bilingual(r.err), str(r)
+    no_traceback(r)
+    assert not (tmp_path / "p.case.zip").exists()
+
+
 def test_invalid_package_prints_the_validate_object(world: World, tmp_path: Path) -> None:
     broken = tmp_path / "broken.case.zip"
     with zipfile.ZipFile(world.pkg) as src, zipfile.ZipFile(broken, "w") as dst:
