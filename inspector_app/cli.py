@@ -196,6 +196,19 @@ def _environment_message(exc: OSError) -> str | None:
     return None
 
 
+def _silence(stream: TextIO) -> None:
+    """Point ``stream``'s file descriptor at the null device (no flush error at exit)."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -228,7 +241,14 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         )
         return 1
     try:
-        return handler(args, ctx)
+        code = handler(args, ctx)
+        out.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # the reader of stdout went away (`inspector-app … | head`): stop quietly, like
+        # other command-line tools; not an internal error
+        _silence(out)
+        return 1
     except UsageError as exc:
         err.write(f"{bi('usage error')}: {exc.message}\n")
         return 2

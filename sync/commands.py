@@ -299,7 +299,7 @@ def _show(value: Any) -> str:
 def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     from sync.cross.runner import run_cross_rules
 
-    if args.rules and not Path(args.rules).is_file():  # as for analyze --rules: input refused
+    if args.rules and (not Path(args.rules).exists() or Path(args.rules).is_dir()):
         raise InputRefused(bi("No such file: {path}", path=args.rules))
     result = run_cross_rules(
         _home(ctx), rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app.casepkg import open_package, validate_package
     from inspector_app.commands.common import age_identities
 
-    if args.rules and not Path(args.rules).is_file():
+    if args.rules and (not Path(args.rules).exists() or Path(args.rules).is_dir()):
         raise InputRefused(bi("No such file: {path}", path=args.rules))
     rules_layer = load_rules_file(args.rules) if args.rules else None
     path = Path(args.package)

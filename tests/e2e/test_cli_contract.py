@@ -895,6 +895,27 @@ def test_real_process_exit_codes_and_streams(world: World, tmp_path: Path) -> No
     assert r.code == 1 and bilingual(r.err), str(r)
 
 
+def test_a_reader_that_goes_away_is_no_internal_error(world: World, tmp_path: Path) -> None:
+    """``inspector-app … --json | head``: the pipe closes early; no internal error, no traceback."""
+    env = {**os.environ, "INSPECTOR_HOME": str(tmp_path / "h")}
+    proc = subprocess.Popen(
+        [*_app(), "validate", str(world.pkg), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # nobody reads stdout any more: every write fails with EPIPE
+    try:
+        err = proc.stderr.read().decode("utf-8", "replace")
+        code = proc.wait(timeout=120)
+    finally:
+        proc.stderr.close()
+    assert code in (0, 1), (code, err)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert "Internal error" not in err, err
+
+
 def test_nothing_is_written_outside_home(world: World, tmp_path: Path) -> None:
     """Run as a fresh user: HOME, TMPDIR and the working folder stay empty; only --home grows."""
     user_home, tmp, cwd, home = (tmp_path / n for n in ("user", "tmp", "cwd", "inspector"))
