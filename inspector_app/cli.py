@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import getpass
 import importlib
+import io
 import logging
 import logging.handlers
 import os
@@ -196,6 +197,22 @@ def _environment_message(exc: OSError) -> str | None:
     return None
 
 
+def _unicode_streams(*streams: TextIO) -> None:
+    """Switch a real stdout/stderr whose encoding cannot write Chinese to UTF-8.
+
+    Messages are Chinese first; with a Latin-1 or ASCII locale (an English Windows with its
+    output redirected, ``PYTHONIOENCODING=ascii``) writing them would fail. UTF-8 is also what
+    RFC 8259 asks of JSON that leaves the program.
+    """
+    for stream in streams:
+        if not isinstance(stream, io.TextIOWrapper):
+            continue
+        try:
+            "中文".encode(stream.encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
+
+
 def _silence(stream: TextIO) -> None:
     """Point ``stream``'s file descriptor at the null device (no flush error at exit)."""
     try:
@@ -212,6 +229,7 @@ def _silence(stream: TextIO) -> None:
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    _unicode_streams(out, err)
     try:
         parser = build_parser()
         # argparse writes --help, --version and usage errors to sys.stdout/sys.stderr:

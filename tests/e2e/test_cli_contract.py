@@ -916,6 +916,25 @@ def test_a_reader_that_goes_away_is_no_internal_error(world: World, tmp_path: Pa
     assert "Internal error" not in err, err
 
 
+def test_a_locale_that_cannot_write_chinese(world: World, tmp_path: Path) -> None:
+    """An ASCII/Latin-1 stdout (English Windows, redirected): UTF-8 output, no internal error."""
+    env = {**os.environ, "INSPECTOR_HOME": str(tmp_path / "h"), "PYTHONIOENCODING": "latin-1"}
+    text = subprocess.run(
+        [*_app(), "validate", str(world.pkg)], capture_output=True, env=env, check=False
+    )
+    assert text.returncode == 0, text.stderr.decode("utf-8", "replace")
+    assert "案件包有效" in text.stdout.decode("utf-8")
+    env["PYTHONIOENCODING"] = "ascii"
+    refused = subprocess.run(
+        [*_app(), "validate", str(tmp_path / "nope.case.zip"), "--json"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert refused.returncode == 1 and refused.stdout == b""
+    assert bilingual(refused.stderr.decode("utf-8")), refused.stderr
+
+
 def test_nothing_is_written_outside_home(world: World, tmp_path: Path) -> None:
     """Run as a fresh user: HOME, TMPDIR and the working folder stay empty; only --home grows."""
     user_home, tmp, cwd, home = (tmp_path / n for n in ("user", "tmp", "cwd", "inspector"))
