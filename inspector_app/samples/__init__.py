@@ -9,7 +9,7 @@ in one of the export :data:`VARIANTS`. See ``docs/samples.md``.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,10 +52,10 @@ def generate(
     out = Path(out)
     case = build_case_for(scenario, seed, size)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".sample-", suffix=".part", dir=out.parent)
-    tmp = Path(tmp_name)
+    # A uniquely named sibling, created with the default (umask) mode like any written file.
+    tmp = out.parent / f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with tmp.open("xb") as fh:
             write_package(case, fh, variant, progress=progress, cancel=cancel)
         check(cancel)
         if variant == "encrypted":
