@@ -78,6 +78,15 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     agency = trusted_agency(home)
     me = unlock_local(home, ctx.passphrase(), role="expert")
     out = Path(args.out)
+    # an --out that cannot take the bundle is refused before the export is recorded
+    if out.exists() and not out.is_dir():
+        raise InputRefused(bi("{path} is not a folder.", path=str(out)))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from inspector_app.commands.common import cannot_write
+
+        raise cannot_write(exc, out) from exc
     result = export_bundle(home, me, agency, out, progress=ctx.progress(), cancel=ctx.cancel)
     if args.json:
         ctx.print_json(result.to_json())

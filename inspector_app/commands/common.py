@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused
+from inspector_app.errors import InputRefused, InspectorError
 from inspector_app.i18n import bi
 
 
@@ -64,6 +64,18 @@ def age_identities(args: argparse.Namespace, ctx: Any) -> Sequence[Any]:
     if exists is None or not exists(ctx.home):
         return []
     return [identity.unlock(ctx.home, ctx.passphrase()).age_identity()]
+
+
+def cannot_write(exc: OSError, path: Any) -> InspectorError:
+    """The error to raise when an output the user named cannot be written (exit 1, never 3):
+    disk full, read-only or permission denied says so; anything else (a folder where a file
+    should go, a missing or non-folder parent) refuses the path."""
+    from inspector_app.identity.files import environment_problem
+
+    problem = environment_problem(exc, path)
+    if problem is not None:
+        return problem
+    return InputRefused(bi("Cannot write {path}: {error}", path=str(path), error=exc))
 
 
 def existing_file(path: str) -> Path:

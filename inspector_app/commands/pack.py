@@ -44,6 +44,16 @@ def recipient_key(value: str) -> str:
     raise InputRefused(bi("Not an age public key or an identity card file: {value}", value=value))
 
 
+def _about_output(exc: OSError, out: Path, folder: Path) -> bool:
+    """Whether ``exc`` is about writing ``out`` (its folder, a temporary file beside it)."""
+    if exc.filename is None:
+        return False
+    failed = Path(exc.filename).absolute()
+    if failed.is_relative_to(folder.absolute()):
+        return False
+    return failed == out.absolute() or failed.is_relative_to(out.absolute().parent)
+
+
 def run(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app.casepkg import pack_folder
 
@@ -51,14 +61,21 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if not folder.is_dir():
         raise InputRefused(bi("{path} is not a folder.", path=str(folder)))
     recipients = [recipient_key(r) for r in args.recipient]
+    out = Path(args.out)
     try:
         result = pack_folder(
             folder,
-            Path(args.out),
+            out,
             recipients=recipients,
             progress=ctx.progress(),
             cancel=ctx.cancel,
         )
+    except OSError as exc:
+        if not _about_output(exc, out, folder):
+            raise
+        from inspector_app.commands.common import cannot_write
+
+        raise cannot_write(exc, out) from exc
     except PackageRefused as exc:
         ctx.err(bi("The folder does not make a valid package; nothing was written:"))
         for issue in exc.issues:

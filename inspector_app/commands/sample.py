@@ -62,15 +62,20 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             except Exception as exc:  # pyrage raises its own error types
                 raise UsageError(bi("Not an age recipient: {key}", key=key)) from exc
     out = Path(args.out)
-    path = generate(
-        args.scenario,
-        out,
-        seed=args.seed,
-        size=args.size,
-        variant=args.variant,
-        recipients=args.recipient,
-        progress=ctx.progress(),
-        cancel=ctx.cancel,
-    )
+    try:
+        path = generate(
+            args.scenario,
+            out,
+            seed=args.seed,
+            size=args.size,
+            variant=args.variant,
+            recipients=args.recipient,
+            progress=ctx.progress(),
+            cancel=ctx.cancel,
+        )
+    except OSError as exc:  # the generator only writes: --out cannot be written
+        from inspector_app.commands.common import cannot_write
+
+        raise cannot_write(exc, out) from exc
     ctx.err(bi("Sample package written: {path}", path=path))
     return 0
