@@ -27,13 +27,17 @@ Why plain Python and not a columnar engine: see ``docs/red-flags.md`` § Engine.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from itertools import chain, islice
+from operator import itemgetter, mul, sub
 from typing import Any
 
+from inspector_app.casepkg.logs import UsageBatch
 from inspector_app.casepkg.model import UsageEvent
 from inspector_app.values import TZ, isoformat
 
@@ -117,108 +121,33 @@ class LogPass:
 
         ``tick(events_so_far)`` is called every 65,536 events (progress and cancellation).
         """
-        days = self.days
-        hours = self.hours
-        day_users = self.day_users
-        keep_users_from = self.applied - self.user_window_days + 1
-        keep_users_to = self.applied
-        max_gap = self.max_gap_seconds
-        created_ts = self.created_ts
-        run = self.repeat_run
-        ring_len = run - 1  # transitions in a run of `run` events
-        top = pow(BASE, ring_len - 1, PRIME)
-        repeats = _RepeatTracker(self.repeat_dates)
-        # per user: [last ts, last (action, object), rows of the last `run` events,
-        # hashes of the last `ring_len` transitions, their rolling hash, hash(user)]
-        users: dict[str, list[Any]] = {}
-        # the day's runs: (signature, first row, last row, user)
-        today: list[tuple[int, int, int, str]] = []
+        self.consume_batches(batches_from_events(events), tick)
 
-        cur_day = -(10**9)
-        cur_users: set[str] = set()
-        cur_count = 0
-        cur_first = 0
-        last_row = 0
-        prev_ts: int | None = None
+    def consume_batches(
+        self,
+        batches: Iterable[UsageBatch],
+        tick: Callable[[int], None] | None = None,
+    ) -> None:
+        """:meth:`consume` over column batches (:func:`~inspector_app.casepkg.logs.
+        iter_usage_batches`): the same figures, computed batch by batch with C-level
+        builtins (``bisect``, ``map``, ``zip``, ``sum``, set operations).
+
+        ``tick`` is called for every multiple of 65,536 events passed (after the batch that
+        passes it).
+        """
+        run = _BatchRun(self)
+        step = TICK_MASK + 1
         n = 0
-        gap_n = gap_sum = gap_sumsq = 0
-        late = 0
-
-        for ts, user, action, obj, row in events:
-            local = ts + OFFSET
-            day = local // 86400
-            if day != cur_day:
-                if cur_count:
-                    days[cur_day] = DayStat(cur_count, len(cur_users), cur_first, last_row)
-                    if keep_users_from <= cur_day <= keep_users_to:
-                        day_users[cur_day] = cur_users
-                    repeats.close_day(today)
-                    today = []
-                else:
-                    self.first_ts = ts
-                    self.first_row = row
-                cur_day = day
-                cur_users = set()
-                cur_count = 0
-                cur_first = row
-            cur_count += 1
-            cur_users.add(user)
-            hours[(local % 86400) // 3600] += 1
-            if prev_ts is not None:
-                gap = ts - prev_ts
-                if gap <= max_gap:
-                    gap_n += 1
-                    gap_sum += gap
-                    gap_sumsq += gap * gap
-            prev_ts = ts
-            if ts > created_ts:
-                late += 1
-                if self.late_first_row is None:
-                    self.late_first_row = row
-                    self.late_first_ts = ts
-            # (d) one user's repeated runs: rolling hash over the user's last `ring_len`
-            # transitions (previous action/object, gap to the second, action/object). The
-            # day's run signatures are collected in lists and compared with the earlier
-            # dates' once per date, with set operations (see _RepeatTracker).
-            ao = (action, obj)
-            state = users.get(user)
-            if state is None:
-                if len(users) >= MAX_USERS:
-                    _forget_idle(users)
-                users[user] = [ts, ao, deque((row,), run), deque(), 0, hash(user)]
-            else:
-                last_ts, last_ao, marks, ring, rolling, salt = state
-                h = hash((last_ao, ts - last_ts, ao))
-                ring.append(h)
-                if len(ring) > ring_len:
-                    rolling = ((rolling - ring.popleft() * top) * BASE + h) % PRIME
-                    full = True
-                else:
-                    rolling = (rolling * BASE + h) % PRIME
-                    full = len(ring) == ring_len
-                state[0] = ts
-                state[1] = ao
-                state[4] = rolling
-                marks.append(row)
-                if full:
-                    today.append((rolling ^ salt, marks[0], row, user))
-            last_row = row
-            n += 1
-            if tick is not None and not n & TICK_MASK:
-                tick(n)
-        if cur_count:
-            days[cur_day] = DayStat(cur_count, len(cur_users), cur_first, last_row)
-            if keep_users_from <= cur_day <= keep_users_to:
-                day_users[cur_day] = cur_users
-            repeats.close_day(today)
-            self.last_ts = prev_ts
-            self.last_row = last_row
-        self.events = n
-        self.gap_n = gap_n
-        self.gap_sum = gap_sum
-        self.gap_sumsq = gap_sumsq
-        self.late_events = late
-        self.repeat_hits = repeats.hits
+        for batch in batches:
+            if not batch.ts:
+                continue
+            run.feed(batch)
+            before = n
+            n += len(batch.ts)
+            if tick is not None:
+                for k in range((before // step + 1) * step, n + 1, step):
+                    tick(k)
+        run.finish()
 
     # ------------------------------------------------------------------ derived figures
     def events_between(self, first: int, last: int) -> int:
@@ -283,11 +212,256 @@ class LogPass:
         }
 
 
-def _forget_idle(users: dict[str, list[Any]]) -> None:
+def batches_from_events(events: Iterable[UsageEvent], size: int = 1 << 14) -> Iterator[UsageBatch]:
+    """Column batches of at most ``size`` events from event tuples (any source)."""
+    it = iter(events)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        ts, users, actions, objects, rows = (list(c) for c in zip(*chunk, strict=True))
+        yield UsageBatch(ts, users, actions, objects, rows)
+
+
+def _window_hashes(aos: list[int], keys: list[int], need: int) -> list[int]:
+    """Signatures of every window ``aos[w], keys[w + 1 … w + need]`` (w = 0 … len − need − 1).
+
+    Two C-level passes: the hash of every 4 consecutive keys, then for each window the tuple
+    of its first event's ``aos`` and the 4-key hashes that tile its ``need`` keys (the last
+    one may overlap its neighbour; with ``need`` < 4, the keys themselves).
+    """
+    count = len(keys) - need
+    if need < 4:
+        parts = [iter(aos), *(islice(keys, k, None) for k in range(1, need + 1))]
+    else:
+        quads = list(
+            map(
+                hash,
+                zip(
+                    keys,
+                    islice(keys, 1, None),
+                    islice(keys, 2, None),
+                    islice(keys, 3, None),
+                    strict=False,
+                ),
+            )
+        )
+        starts = list(range(1, need - 2, 4))
+        if starts[-1] + 3 < need:
+            starts.append(need - 3)
+        parts = [iter(aos), *(islice(quads, k, None) for k in starts)]
+    return list(islice(map(hash, zip(*parts, strict=False)), count))
+
+
+def _forget_idle(users: dict[str, _UserRun]) -> None:
     """Forget the half of the users idle the longest (their unfinished runs start afresh)."""
-    by_last = sorted(users, key=lambda u: users[u][0])
+    by_last = sorted(users, key=lambda u: users[u].last_ts)
     for u in by_last[: len(by_last) // 2]:
         del users[u]
+
+
+class _Shifted(Sequence[int]):
+    """``base + idx[k]``: a user's data-record numbers within a consecutive batch."""
+
+    __slots__ = ("base", "idx")
+
+    def __init__(self, base: int, idx: list[int]) -> None:
+        self.base = base
+        self.idx = idx
+
+    def __len__(self) -> int:
+        return len(self.idx)
+
+    def __getitem__(self, k: int) -> int:  # type: ignore[override]
+        return self.base + self.idx[k]
+
+
+class _Joined(Sequence[int]):
+    """Two sequences read as one (a user's carried rows, then this segment's)."""
+
+    __slots__ = ("head", "rest")
+
+    def __init__(self, head: list[int], rest: Sequence[int]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.rest)
+
+    def __getitem__(self, k: int) -> int:  # type: ignore[override]
+        n = len(self.head)
+        return self.head[k] if k < n else self.rest[k - n]
+
+
+class _UserRun:
+    """One user's last ``repeat_run − 1`` events for LOG_SYNTHETIC (d): the hash of each
+    event's (action, object), the hash of (that, gap to the user's previous event), rows."""
+
+    __slots__ = ("ao", "keys", "last_ts", "rows")
+
+    def __init__(self, last_ts: int) -> None:
+        self.last_ts = last_ts
+        self.ao: list[int] = []
+        self.keys: list[int] = []
+        self.rows: list[int] = []
+
+
+class _BatchRun:
+    """The state of :meth:`LogPass.consume_batches` between two batches."""
+
+    def __init__(self, log: LogPass) -> None:
+        self.log = log
+        self.keep_from = log.applied - log.user_window_days + 1
+        self.keep_to = log.applied
+        self.run = log.repeat_run
+        self.tracker = _RepeatTracker(log.repeat_dates)
+        self.users: dict[str, _UserRun] = {}
+        self.day = -(10**9)
+        self.day_events = 0
+        self.day_users: set[str] = set()
+        self.day_first = 0
+        self.day_sigs: set[int] = set()
+        # the day's windows, per user and segment: (user, signatures, rows of the events)
+        self.day_pieces: list[tuple[str, list[int], Sequence[int]]] = []
+        self.prev_ts: int | None = None
+        self.last_row = 0
+
+    def feed(self, batch: UsageBatch) -> None:
+        log = self.log
+        ts = batch.ts
+        rows = batch.rows
+        n = len(ts)
+        if log.first_ts is None:
+            log.first_ts = ts[0]
+            log.first_row = rows[0]
+        # (a) the gaps between consecutive events, those ≤ max_gap_seconds
+        if self.prev_ts is None:
+            gaps = list(map(sub, islice(ts, 1, None), ts))
+        else:
+            before = ts[:-1]
+            before.insert(0, self.prev_ts)
+            gaps = list(map(sub, ts, before))
+        small = list(filter(log.max_gap_seconds.__ge__, gaps))
+        log.gap_n += len(small)
+        log.gap_sum += sum(small)
+        log.gap_sumsq += sum(map(mul, small, small))
+        # (c) events after created_at
+        k = bisect_right(ts, log.created_ts)
+        if k < n:
+            if log.late_first_row is None:
+                log.late_first_row = rows[k]
+                log.late_first_ts = ts[k]
+            log.late_events += n - k
+        # per date: events, users, rows, hours, and (d)
+        hours = log.hours
+        lo = 0
+        while lo < n:
+            day = (ts[lo] + OFFSET) // 86400
+            midnight = day * 86400 - OFFSET
+            hi = bisect_left(ts, midnight + 86400, lo)
+            if day != self.day:
+                self.close_day()
+                self.day = day
+                self.day_first = rows[lo]
+            self.day_events += hi - lo
+            h_lo = lo
+            while h_lo < hi:
+                hour = (ts[h_lo] - midnight) // 3600
+                h_hi = bisect_left(ts, midnight + (hour + 1) * 3600, h_lo, hi)
+                hours[hour] += h_hi - h_lo
+                h_lo = h_hi
+            self.repeats(batch, lo, hi)
+            self.last_row = rows[hi - 1]
+            lo = hi
+        self.prev_ts = ts[-1]
+        log.events += n
+
+    def repeats(self, batch: UsageBatch, lo: int, hi: int) -> None:
+        """(d) for the events lo … hi − 1 (one date): each user's windows of ``run`` events.
+
+        Each event gets ``a = hash((user, action, object))`` and ``k = hash((a, gap to the
+        user's previous event))``. The window ending at a user's event j is signed by its
+        first event's ``a`` and the ``k`` of the run − 1 later ones, combined as a tree of
+        pair hashes (2, 4, 8, 16 keys) so that every level is one ``zip``/``map`` over the
+        user's list. Hashes are gathered per user with ``itemgetter``: the only per-event
+        Python code is grouping by user.
+        """
+        ts, users, actions, objects, rows = batch
+        seg_users = users[lo:hi]
+        seg_ts = ts[lo:hi]
+        akeys = list(map(hash, zip(seg_users, actions[lo:hi], objects[lo:hi], strict=True)))
+        consecutive = isinstance(rows, range)
+        base_row = rows[lo]
+        groups: dict[str, list[int]] = {}
+        get = groups.get
+        for i, u in enumerate(seg_users):
+            g = get(u)
+            if g is None:
+                groups[u] = [i]
+            else:
+                g.append(i)
+        self.day_users.update(groups)
+        need = self.run - 1
+        states = self.users
+        sigs_today = self.day_sigs
+        pieces = self.day_pieces
+        for user, idx in groups.items():
+            state = states.get(user)
+            fresh = state is None
+            if state is None:
+                if len(states) >= MAX_USERS:
+                    _forget_idle(states)
+                state = states[user] = _UserRun(seg_ts[idx[0]])
+            if len(idx) == 1:
+                i = idx[0]
+                u_ts: tuple[int, ...] = (seg_ts[i],)
+                u_a = [akeys[i]]
+            else:
+                pick = itemgetter(*idx)
+                u_ts = pick(seg_ts)
+                u_a = list(pick(akeys))
+            if consecutive:
+                u_rows: Sequence[int] = _Shifted(base_row, idx)
+            else:
+                u_rows = [rows[lo + i] for i in idx]
+            gaps = list(map(sub, u_ts, chain((state.last_ts,), u_ts)))
+            if fresh:
+                gaps[0] = -1  # no previous event: never part of a window's later events
+            state.last_ts = u_ts[-1]
+            keys = state.keys + list(map(hash, zip(u_a, gaps, strict=True)))
+            aos = state.ao + u_a
+            if len(keys) > need:
+                sigs = _window_hashes(aos, keys, need)
+                sigs_today.update(sigs)
+                pieces.append((user, sigs, _Joined(state.rows, u_rows)))
+                state.keys = keys[-need:]
+                state.ao = aos[-need:]
+            else:
+                state.keys, state.ao = keys, aos
+            tail = [u_rows[k] for k in range(max(0, len(idx) - need), len(idx))]
+            state.rows = (state.rows + tail)[-need:]
+
+    def close_day(self) -> None:
+        if not self.day_events:
+            return
+        log = self.log
+        day = self.day
+        log.days[day] = DayStat(self.day_events, len(self.day_users), self.day_first, self.last_row)
+        if self.keep_from <= day <= self.keep_to:
+            log.day_users[day] = self.day_users
+        self.tracker.close_day(self.day_sigs, self.day_pieces, self.run)
+        self.day_events = 0
+        self.day_users = set()
+        self.day_sigs = set()
+        self.day_pieces = []
+
+    def finish(self) -> None:
+        log = self.log
+        if self.day_events:
+            self.close_day()
+            log.last_ts = self.prev_ts
+            log.last_row = self.last_row
+        log.repeat_hits = self.tracker.hits
 
 
 class _RepeatTracker:
@@ -301,29 +475,39 @@ class _RepeatTracker:
         self.retained = 0
         self.hits: dict[int, RepeatHit] = {}
 
-    def close_day(self, runs: list[tuple[int, int, int, str]]) -> None:
-        """Account for one date's runs (each date counts once per signature)."""
-        if not runs:
+    def close_day(
+        self, today: set[int], pieces: list[tuple[str, list[int], Sequence[int]]], run: int
+    ) -> None:
+        """Account for one date's windows (each date counts once per signature)."""
+        if not today:
             return
-        today = {r[0] for r in runs}
         again = today & self.once
         if again:
             more = self.more
-            index: dict[int, tuple[int, int, int, str]] | None = None
+            wanted: set[int] = set()
             for key in again:
                 count = more.get(key, 1) + 1
                 more[key] = count
                 if count >= self.need:
-                    if index is None:
-                        index = {r[0]: r for r in reversed(runs)}
-                    _key, start, end, user = index[key]
                     hit = self.hits.get(key)
-                    if hit is None:
-                        self.hits[key] = RepeatHit(user, count, [(start, end)])
-                    else:
+                    if hit is None or len(hit.rows) < 3:
+                        wanted.add(key)
+                    if hit is not None:
                         hit.n_dates = count
-                        if len(hit.rows) < 3:
-                            hit.rows.append((start, end))
+            if wanted:
+                # the first occurrence of each on this date (a signature is one user's)
+                for user, sigs, rows in pieces:
+                    for key in wanted.intersection(sigs):
+                        w = sigs.index(key)
+                        span = (rows[w], rows[w + run - 1])
+                        hit = self.hits.get(key)
+                        if hit is None:
+                            self.hits[key] = RepeatHit(user, more[key], [span])
+                        elif len(hit.rows) < 3:
+                            hit.rows.append(span)
+                    wanted.difference_update(sigs)
+                    if not wanted:
+                        break
         self.once |= today
         self.recent.append(today)
         self.retained += len(today)

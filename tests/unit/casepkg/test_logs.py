@@ -162,3 +162,95 @@ def test_folder_source_encoding_hint(tmp_path: Path) -> None:
     source = FolderSource(tmp_path, {"u.csv": "gb18030"})
     events = list(iter_usage(source, "u.csv"))
     assert events[0].user_id == "é".encode().decode("gb18030")
+
+
+_MUTATIONS = [
+    lambda ln: ln + ",extra",  # five fields
+    lambda ln: ln.rsplit(",", 1)[0],  # three fields
+    lambda ln: ln.replace("view", "peek").replace("login", "peek"),  # unknown action
+    lambda ln: ln.replace("+08:00", "+09:00"),  # another offset: slow path, still valid
+    lambda ln: ln.replace("2024", "2O24"),  # not a timestamp
+    lambda ln: ln.replace("u1", " u1 ").replace("u002", ""),  # spaces / empty user
+    lambda ln: ln.replace("T", "T2", 1),  # a broken time
+    lambda ln: "1999-01-01T00:00:00+08:00,u1,view,x",  # earlier than the row before
+    lambda ln: "",  # a blank line
+]
+
+
+@st.composite
+def plain_logs(draw: st.DrawFn) -> bytes:
+    """The shape the column fast path takes: the standard header, +08:00 timestamps."""
+    from datetime import datetime, timedelta, timezone
+
+    t = 1_719_795_600 + draw(st.integers(0, 10**6))
+    lines = ["timestamp,user_id,action,object"]
+    for _ in range(draw(st.integers(1, 120))):
+        t += draw(st.sampled_from([0, 1, 7, 59, 3600, 86_399, 90_000]))
+        stamp = datetime.fromtimestamp(t, timezone(timedelta(hours=8)))
+        lines.append(
+            f"{stamp:%Y-%m-%dT%H:%M:%S+08:00},{draw(st.sampled_from(['u1', 'u002', '张三']))},"
+            f"{draw(st.sampled_from(ACTIONS))},{draw(st.sampled_from(['WO-1', '', '工单', 'x y']))}"
+        )
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    end = draw(st.sampled_from([nl, ""]))
+    return (nl.join(lines) + end).encode()
+
+
+@st.composite
+def mutated_logs(draw: st.DrawFn) -> bytes:
+    data = draw(st.one_of(usage_logs(), plain_logs(), plain_logs()))
+    lines = data.decode().split("\n")
+    for _ in range(draw(st.integers(0, 2))):
+        k = draw(st.integers(1, max(1, len(lines) - 2)))
+        lines[k] = draw(st.sampled_from(_MUTATIONS))(lines[k])
+    return "\n".join(lines).encode()
+
+
+def _outcome(read: Iterator[tuple[int, str, str, str, int]]) -> object:
+    from inspector_app.errors import PackageRefused
+
+    try:
+        return list(read)
+    except PackageRefused as exc:
+        return (exc.code, exc.issue.line, exc.issue.message)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=mutated_logs(), block=st.sampled_from([7, 64, 300, 1 << 20]))
+def test_column_batches_equal_the_events(data: bytes, block: int) -> None:
+    """``iter_usage_batches`` (the analysis' column reader) yields exactly the events, row
+    numbers and errors of ``iter_usage``, whatever mixture of fast and slow blocks."""
+    from inspector_app.casepkg.logs import iter_usage_batches
+
+    old = textio.CHUNK
+    textio.CHUNK = block
+    try:
+        src = _Bytes({"u.csv": data})
+        events = _outcome(tuple(e) for e in iter_usage(src, "u.csv"))  # type: ignore[arg-type]
+
+        def flat() -> Iterator[tuple[int, str, str, str, int]]:
+            for b in iter_usage_batches(src, "u.csv", size=5):  # type: ignore[arg-type]
+                assert len(b.ts) == len(b.users) == len(b.actions) == len(b.objects)
+                assert len(b.rows) == len(b.ts)
+                yield from zip(b.ts, b.users, b.actions, b.objects, b.rows, strict=True)
+
+        assert _outcome(flat()) == events
+    finally:
+        textio.CHUNK = old
+
+
+def test_column_batches_take_the_fast_path() -> None:
+    """A plain +08:00 log comes as whole-block batches with consecutive row numbers."""
+    from inspector_app.casepkg.logs import iter_usage_batches
+
+    rows = [
+        f"2024-07-0{1 + i // 50000}T09:{i // 60 % 60:02d}:{i % 60:02d}+08:00,u{i % 7},view,o{i}"
+        for i in range(2000)
+    ]
+    data = ("timestamp,user_id,action,object\n" + "\n".join(sorted(rows)) + "\n").encode()
+    batches = list(iter_usage_batches(_Bytes({"u.csv": data}), "u.csv"))  # type: ignore[arg-type]
+    assert len(batches) == 1 and isinstance(batches[0].rows, range)
+    assert batches[0].rows == range(1, 2001)
+    assert [tuple(e) for e in iter_usage(_Bytes({"u.csv": data}), "u.csv")] == list(  # type: ignore[arg-type]
+        zip(*batches[0], strict=True)
+    )
