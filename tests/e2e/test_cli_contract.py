@@ -629,7 +629,7 @@ def test_pack_refuses_a_special_file_in_the_folder(world: World, tmp_path: Path)
             text=True,
             env={**os.environ, "INSPECTOR_HOME": str(tmp_path / "h")},
             check=False,
-            timeout=8,
+            timeout=6,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("pack blocks on a named pipe inside the folder")
@@ -948,10 +948,6 @@ def test_real_process_exit_codes_and_streams(world: World, tmp_path: Path) -> No
     r = proc("identity", "init", "--name", "x", "--role", "expert", "--passphrase", "secret")
     assert r.code == 2 and "unrecognized arguments" in r.err, str(r)
     no_traceback(r)
-    r = proc("findings", "verify", "--bogus")
-    assert r.code == 2, str(r)
-    r = proc("bundle", "export", "--help")
-    assert r.code == 0 and "--out" in r.out
     r = proc("validate", str(tmp_path / "nope.case.zip"), "--lang", "en")
     assert r.code == 1 and bilingual(r.err), str(r)
 
@@ -985,6 +981,7 @@ def test_a_locale_that_cannot_write_chinese(world: World, tmp_path: Path) -> Non
     )
     assert text.returncode == 0, text.stderr.decode("utf-8", "replace")
     assert "案件包有效" in text.stdout.decode("utf-8")
+    # and the same for stderr: a refusal (exit 1), not an encoding error (exit 3)
     env["PYTHONIOENCODING"] = "ascii"
     refused = subprocess.run(
         [*_app(), "validate", str(tmp_path / "nope.case.zip"), "--json"],
@@ -1029,8 +1026,6 @@ def test_nothing_is_written_outside_home(world: World, tmp_path: Path) -> None:
     assert r.code == 0, str(r)
     case_id = one_json(r.out)["case_id"]
     r = proc("findings", "add", case_id[:8], "--json-file", "f.json", "--json")
-    assert r.code == 0, str(r)
-    r = proc("analyze", "p.case.zip", "--json")
     assert r.code == 0, str(r)
     assert list(user_home.iterdir()) == [], list(user_home.rglob("*"))
     assert list(tmp.iterdir()) == [], list(tmp.rglob("*"))
