@@ -57,6 +57,7 @@ def same_party(a: str, a_uscc: str | None, b: str, b_uscc: str | None) -> bool:
 class Package:
     def __init__(self, path: Path) -> None:
         self.zf = zipfile.ZipFile(path)
+        self._usage: dict[str, list[tuple[datetime, str, str, str]]] = {}
         self.manifest = self.json("manifest.json")
         self.created_at = datetime.fromisoformat(self.manifest["created_at"])
         self.enterprise = self.json("enterprise.json")
@@ -90,14 +91,20 @@ class Package:
         return d in self.workdays or d.weekday() < 5
 
     def usage(self, sid: str) -> list[tuple[datetime, str, str, str]] | None:
+        if sid in self._usage:
+            return self._usage[sid]
         name = f"logs/{sid}/usage.csv"
         if name not in self.zf.namelist():
             return None
-        rows = csv.DictReader(io.StringIO(self.zf.read(name).decode("utf-8-sig")))
-        return [
-            (datetime.fromisoformat(r["timestamp"]), r["user_id"], r["action"], r["object"])
-            for r in rows
-        ]
+        lines = self.zf.read(name).decode("utf-8-sig").splitlines()
+        assert lines[0] == "timestamp,user_id,action,object"  # plain packages only
+        parse = datetime.fromisoformat
+        rows = []
+        for line in lines[1:]:
+            ts, user, action, obj = line.split(",")
+            rows.append((parse(ts), user, action, obj))
+        self._usage[sid] = rows
+        return rows
 
     def records(self, sid: str) -> list[dict[str, str]]:
         name = f"logs/{sid}/records.csv"
@@ -298,15 +305,26 @@ def _repeated_runs(
     per_user_day: dict[tuple[str, date], list[tuple[datetime, str, str]]] = defaultdict(list)
     for ts, u, a, o in events:
         per_user_day[(u, ts.date())].append((ts, a, o))
-    seen: dict[tuple[str, int], set[date]] = defaultdict(set)
+    # event i is (action, object, gap to event i-1); a run's first gap does not count
+    prepared: list[tuple[str, date, list[int], list[int]]] = []
+    dates_of: dict[tuple[str, int], set[date]] = defaultdict(set)
     for (u, d), evs in per_user_day.items():
-        sig = [
-            (a, o, int((evs[i][0] - evs[i - 1][0]).total_seconds()) if i else 0)
-            for i, (_, a, o) in enumerate(evs)
-        ]
-        for i in range(len(sig) - run + 1):
-            key = (u, hash((sig[i][0], sig[i][1], *sig[i + 1 : i + run])))
-            s = seen[key]
+        if len(evs) < run:
+            continue
+        keys = [hash((a, o)) for _, a, o in evs]
+        gaps = [0] + [int((evs[i][0] - evs[i - 1][0]).total_seconds()) for i in range(1, len(evs))]
+        full = [hash((k, g)) for k, g in zip(keys, gaps, strict=True)]
+        prepared.append((u, d, keys, full))
+        for f in full:
+            dates_of[(u, f)].add(d)
+    seen: dict[tuple[str, tuple[int, ...]], set[date]] = defaultdict(set)
+    for u, d, keys, full in prepared:
+        # only stretches whose every event recurs on enough dates can hold a repeated run
+        ok = [len(dates_of[(u, f)]) >= dates for f in full]
+        for i in range(len(full) - run + 1):
+            if not all(ok[i + 1 : i + run]):
+                continue
+            s = seen[(u, (keys[i], *full[i + 1 : i + run]))]
             s.add(d)
             if len(s) >= dates:
                 return True
