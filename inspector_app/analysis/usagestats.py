@@ -1,7 +1,10 @@
 """One streaming pass over a usage log: the statistics every usage rule and chart needs.
 
-:meth:`LogPass.consume` reads :class:`~inspector_app.casepkg.model.UsageEvent` tuples once, in
-file order (ascending timestamps, guaranteed by the reader) and keeps only bounded state:
+:meth:`LogPass.consume_batches` reads the log once as column batches
+(:func:`~inspector_app.casepkg.logs.iter_usage_batches`; :meth:`LogPass.consume` takes
+:class:`~inspector_app.casepkg.model.UsageEvent` tuples), in file order (ascending timestamps,
+guaranteed by the reader), works on each batch with C-level builtins (``bisect`` on the sorted
+timestamps, ``map``/``zip``/``filter``/``sum``, set operations) and keeps only bounded state:
 
 * per calendar date (+08:00): events, distinct users, first and last data-record number — one
   small entry per *date*, never per row;
@@ -11,9 +14,10 @@ file order (ascending timestamps, guaranteed by the reader) and keeps only bound
 * for ``LOG_SYNTHETIC`` (a): count, sum and sum of squares of the gaps ≤ ``max_gap_seconds``
   between consecutive events (exact integers, so the coefficient of variation is exact);
 * for (c): the events after the package's ``created_at``;
-* for (d): per user, the rolling hash of their last ``repeat_run − 1`` transitions (previous
-  action and object, gap to the second, action and object), and the set of run signatures seen
-  on earlier dates. A run's date is the date of its last event. The set is capped
+* for (d): per user, for their last ``repeat_run − 1`` events, the hash of (user, action,
+  object), the hash of (that, gap to the second) and the rows; per date, the set of window
+  signatures (see :meth:`_BatchRun.repeats`); the set of signatures seen on earlier dates. A
+  run's date is the date of its last event. The set is capped
   (:data:`MAX_SIGNATURES`): past the cap, the oldest dates' signatures seen on a single date
   are forgotten (signatures already seen on two dates are kept). Below the cap (about a
   million events) the check is exact; beyond it a run is still found when its occurrences lie

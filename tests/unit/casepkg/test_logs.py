@@ -215,7 +215,7 @@ def _outcome(read: Iterator[tuple[int, str, str, str, int]]) -> object:
         return (exc.code, exc.issue.line, exc.issue.message)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=mutated_logs(), block=st.sampled_from([7, 64, 300, 1 << 20]))
 def test_column_batches_equal_the_events(data: bytes, block: int) -> None:
     """``iter_usage_batches`` (the analysis' column reader) yields exactly the events, row
