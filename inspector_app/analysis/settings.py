@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app import canonjson
-from inspector_app.errors import Issue, UsageError
+from inspector_app.errors import InputRefused, Issue, UsageError
 from inspector_app.i18n import bi
 from inspector_app.values import ValueProblem, parse_money
 
@@ -297,11 +297,21 @@ def parse_toml(text: str) -> dict[str, Any]:
 
 
 def load_rules_file(path: str | Path) -> dict[str, Any]:
-    """Read and validate a ``--rules FILE``; any problem is a :class:`UsageError` (exit 2)."""
+    """Read and validate a ``--rules FILE``.
+
+    A file that cannot be read is refused input (exit 1); contents that are not valid settings
+    are a usage error (exit 2), as ``cli.md`` says.
+    """
     p = Path(path)
     try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputRefused(
+            bi("Cannot read the rules file {path}: {error}", path=p, error=exc)
+        ) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise UsageError(
             bi("Cannot read the rules file {path}: {error}", path=p, error=exc)
         ) from exc

@@ -88,6 +88,13 @@ def build_manifest(
         problem = name_problem(entry.name)
         if problem is not None:
             raise PackageRefused(Issue("UNSAFE_PATH", entry.name, problem))
+        if not archive.path_of(entry.name).is_file():
+            # a FIFO, socket or device would block or be meaningless in a package
+            raise PackageRefused(
+                Issue(
+                    "UNSUPPORTED_ENTRY", entry.name, bi("Not a regular file; it cannot be packed.")
+                )
+            )
         digest, size = _sha256(archive.path_of(entry.name), cancel)
         record: dict[str, Any] = {"path": entry.name, "sha256": digest, "size": size}
         for key in _META_KEYS:

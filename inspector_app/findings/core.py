@@ -150,7 +150,8 @@ class StoreCore:
         """The case named by its id or a unique prefix of it.
 
         Raises:
-            UsageError: no case, or the prefix is ambiguous.
+            UsageError: no case given.
+            InputRefused: no imported case matches, or the prefix is ambiguous.
         """
         text = text.strip().lower()
         if not text:
@@ -160,9 +161,9 @@ class StoreCore:
         if exact:
             return exact[0]
         if not matches:
-            raise UsageError(bi("No imported case matches {case}.", case=text))
+            raise InputRefused(bi("No imported case matches {case}.", case=text))
         if len(matches) > 1:
-            raise UsageError(
+            raise InputRefused(
                 bi(
                     "{case} matches several cases: {ids}",
                     case=text,
@@ -287,7 +288,7 @@ class StoreCore:
     ) -> ValidatedFinding:
         case = self.case(case_id)
         if case is None:
-            raise UsageError(bi("No imported case matches {case}.", case=case_id))
+            raise InputRefused(bi("No imported case matches {case}.", case=case_id))
         return validate_payload(
             payload,
             checklist_id=case.checklist,
@@ -525,7 +526,7 @@ class StoreCore:
 
         Raises:
             InputRefused: invalid finding, bad ``supersedes``, store failing its checkpoint.
-            UsageError: unknown case.
+            InputRefused: unknown case.
             EnvironmentProblem: disk full, read-only, locked.
         """
         validated = self._validate(identity, case_id, payload, base_dir)

@@ -31,7 +31,7 @@ class DraftsMixin(StoreCore):
         findings.
         """
         if self.case(case_id) is None:
-            raise UsageError(bi("No imported case matches {case}.", case=case_id))
+            raise InputRefused(bi("No imported case matches {case}.", case=case_id))
         updated_at = isoformat(now())
         with self._errors(), dbm.transaction(self.db) as conn:
             conn.execute(

@@ -169,6 +169,8 @@ def read_card(path: Path) -> Card:
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse("not UTF-8 text", str(path)) from exc
     except OSError as exc:
         raise InputRefused(bi("Cannot read {path}: {error}", path=str(path), error=exc)) from exc
     try:

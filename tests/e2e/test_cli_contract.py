@@ -524,19 +524,7 @@ def _bad_input(kind: str, where: Path) -> Path:
 
 
 # Known bugs of other modules, kept visible: (command, flag before {IN} or "arg", kind).
-_BUGS: dict[tuple[str, str, str], str] = {
-    ("identity trust", "arg", "random"): "identity.card.read_card lets UnicodeDecodeError "
-    "escape (a card file that is not UTF-8 is an internal error, exit 3)",
-    ("pack", "--recipient", "random"): "identity.card.read_card lets UnicodeDecodeError escape "
-    "(--recipient naming a file that is not UTF-8 is an internal error, exit 3)",
-    **{
-        (name, "--rules", kind): "analysis.settings.load_rules_file reports a rules file that "
-        "exists but cannot be read (permissions, I/O error) as a usage error (exit 2), not an "
-        "input refused (exit 1)"
-        for name in ("analyze", "merge flags")
-        for kind in ("unreadable", "io-error")
-    },
-}
+_BUGS: dict[tuple[str, str, str], str] = {}
 
 
 def _expected(flag: str, kind: str) -> int:
@@ -612,12 +600,6 @@ def test_bad_input_file_exits_1(  # noqa: PLR0917
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
-@pytest.mark.xfail(
-    strict=True,
-    reason="casepkg.packer.build_manifest hashes every folder entry that is not a symlink: a "
-    "named pipe (FIFO) inside FOLDER blocks `pack` forever; a special file should be refused "
-    "like a symlink (exit 1)",
-)
 def test_pack_refuses_a_special_file_in_the_folder(world: World, tmp_path: Path) -> None:
     folder = tmp_path / "folder"
     shutil.copytree(world.folder, folder)
@@ -721,24 +703,15 @@ def test_invalid_package_prints_the_validate_object(world: World, tmp_path: Path
     assert one_json(r.out)["valid"] is False
 
 
-_UNKNOWN_CASE = pytest.mark.xfail(
-    strict=True,
-    reason="findings.core/drafts resolve_case: an unknown CASE is raised as UsageError "
-    "(exit 2); it names no imported case, so the input is refused (exit 1)",
-)
-
-
 @pytest.mark.parametrize(
     "argv",
     [
         ["identity", "show"],
         ["identity", "export-card", "--out", "{OUT}"],
-        pytest.param(
-            ["findings", "add", "nosuchcase", "--json-file", "{JSON}"], marks=_UNKNOWN_CASE
-        ),
-        pytest.param(["findings", "list", "nosuchcase"], marks=_UNKNOWN_CASE),
-        pytest.param(["findings", "flags", "nosuchcase"], marks=_UNKNOWN_CASE),
-        pytest.param(["findings", "sign", "nosuchcase"], marks=_UNKNOWN_CASE),
+        ["findings", "add", "nosuchcase", "--json-file", "{JSON}"],
+        ["findings", "list", "nosuchcase"],
+        ["findings", "flags", "nosuchcase"],
+        ["findings", "sign", "nosuchcase"],
         ["bundle", "export", "--out", "{DIR}"],
         ["bundle", "ack", "{RECEIPT}"],
         ["bundle", "recover", "{BUNDLE}"],

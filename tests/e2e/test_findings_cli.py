@@ -404,10 +404,10 @@ def test_findings_workflow(
     assert code == 1 and json.loads(out)["first_broken"]["finding_id"] == victim
 
 
-def test_unknown_case_is_a_usage_error(expert_with_case: tuple[Path, str], tmp_path: Path) -> None:
+def test_unknown_case_is_refused(expert_with_case: tuple[Path, str], tmp_path: Path) -> None:
     home, _ = expert_with_case
     code, _, err = cli("findings", "list", "zzzz", home=home, passphrase=None)
-    assert code == 2 and "zzzz" in err
+    assert code == 1 and "zzzz" in err
 
 
 def _secrets(home: Path, passphrase: str) -> list[bytes]:

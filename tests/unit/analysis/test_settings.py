@@ -16,7 +16,7 @@ from inspector_app.analysis.settings import (
     settings_sha256,
     validate_layer,
 )
-from inspector_app.errors import UsageError
+from inspector_app.errors import InputRefused, UsageError
 
 
 def test_defaults_cover_every_rule_of_the_spec() -> None:
@@ -105,5 +105,9 @@ def test_rules_file(tmp_path) -> None:
     broken.write_text("[USAGE_BURST\n", encoding="utf-8")
     with pytest.raises(UsageError):
         load_rules_file(broken)
-    with pytest.raises(UsageError):
+    with pytest.raises(InputRefused):
         load_rules_file(tmp_path / "missing.toml")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b"\xff\xfe[x]")
+    with pytest.raises(UsageError):
+        load_rules_file(latin)

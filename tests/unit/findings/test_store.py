@@ -102,14 +102,16 @@ def test_signed_tables_refuse_update_and_delete(expert: Expert) -> None:
 
 def test_unknown_case_and_prefixes(expert: Expert) -> None:
     s = expert.store
-    with pytest.raises(UsageError):
+    with pytest.raises(InputRefused):
         s.add_finding(expert.me, "nope", score("Q1", ["B"]))
     assert s.resolve_case("5F1C").case_id == CASE
     s.register_case("5f1c0000-0000-4000-8000-000000000000", uscc=None, enterprise=None)
-    with pytest.raises(UsageError, match="several"):
+    with pytest.raises(InputRefused, match="several"):
         s.resolve_case("5f1c")
-    with pytest.raises(UsageError):
+    with pytest.raises(InputRefused):
         s.resolve_case("ffff")
+    with pytest.raises(UsageError):
+        s.resolve_case("  ")
     with pytest.raises(InputRefused, match="already imported"):
         s.register_case(CASE, uscc=None, enterprise=None)
 
