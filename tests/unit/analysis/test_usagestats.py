@@ -141,10 +141,15 @@ def _summary(log: LogPass) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize("size", [1, 7, 333, 5000])
-def test_batch_boundaries_and_row_ranges_do_not_matter(size: int) -> None:
+@pytest.mark.parametrize(
+    ("size", "hold"), [(1, 1 << 17), (7, 50), (333, 1 << 17), (333, 100), (5000, 64)]
+)
+def test_batch_boundaries_and_row_ranges_do_not_matter(
+    size: int, hold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Cutting the log into batches of any size, with row numbers as a ``range`` (the reader's
-    fast path) or as a list, gives the same figures and the same repeated-run hits."""
+    fast path) or as a list, and working on (d) in pieces of any size, gives the same figures
+    and the same repeated-run hits."""
     from inspector_app.analysis.usagestats import batches_from_events
     from inspector_app.casepkg.logs import UsageBatch
 
@@ -162,6 +167,7 @@ def test_batch_boundaries_and_row_ranges_do_not_matter(size: int) -> None:
 
     whole = fresh()
     whole.consume(iter(events))
+    monkeypatch.setattr(usagestats, "HOLD", hold)
     as_ranges = fresh()
     as_ranges.consume_batches(
         UsageBatch(b.ts, b.users, b.actions, b.objects, range(b.rows[0], b.rows[-1] + 1))
