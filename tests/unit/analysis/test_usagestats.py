@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +178,52 @@ def test_batch_boundaries_and_row_ranges_do_not_matter(
     as_lists.consume_batches(batches_from_events(events, size))
     assert whole.repeat_hits, "the random log replays sessions on several dates"
     assert _summary(as_ranges) == _summary(whole) == _summary(as_lists)
+
+
+def test_cancelling_the_real_reader_stops_its_prefetch_thread(tmp_path: Path) -> None:
+    """Cancelled inside a progress tick while the package's own column reader is streaming:
+    ``Cancelled`` propagates and the reader's prefetch thread is gone at once."""
+    import threading
+
+    from inspector_app.analysis.engine import run_usage_pass
+    from inspector_app.analysis.settings import layer
+    from inspector_app.casepkg import open_package
+    from inspector_app.errors import Cancelled
+    from inspector_app.progress import CancelToken
+    from tests.unit.casepkg.builders import build_package
+
+    lines = ["timestamp,user_id,action,object"]
+    t = 1_719_795_600  # 2024-07-01 09:00 +08:00
+    for i in range(150_000):
+        t += i % 3
+        stamp = ts_text(t)
+        lines.append(f"{stamp},u{i % 9},view,WO-{i % 500}")
+    data = ("\n".join(lines) + "\n").encode()
+
+    def edit(files: dict[str, bytes]) -> None:
+        files["logs/mes/usage.csv"] = data
+
+    path = build_package(tmp_path / "p.case.zip", edit_files=edit)
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(done: int, total: int, text: str) -> None:
+        seen.append(text)
+        if "65,536" in text:
+            token.cancel()
+
+    with open_package(path, tmp_dir=tmp_path / "tmp") as pkg:
+        with pytest.raises(Cancelled):
+            run_usage_pass(pkg, layer(pkg.rules), progress, token)
+        assert not [th for th in threading.enumerate() if th.name == "casepkg-prefetch"]
+        logs = run_usage_pass(pkg, layer(pkg.rules))
+    assert logs["mes"].events == 150_000
+    assert any("65,536" in s for s in seen)
+
+
+def ts_text(t: int) -> str:
+    from datetime import datetime
+
+    from inspector_app.values import TZ
+
+    return datetime.fromtimestamp(t, TZ).strftime("%Y-%m-%dT%H:%M:%S+08:00")
