@@ -101,6 +101,19 @@ class _Prepared:
     outcome: ImportOutcome | None = None
 
 
+_AGE_MAGIC = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
+
+
+def _looks_like_age(path: Path) -> bool:
+    """True when ``path`` is a regular file that starts like an age v1 file (binary or armored)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64).lstrip()
+    except OSError:
+        return False
+    return any(head.startswith(m) for m in _AGE_MAGIC)
+
+
 class AgencyStore:
     """The agency's merged store: the workspace database plus ``<workspace>/sync/``."""
 
@@ -553,6 +566,11 @@ class AgencyStore:
             target = self.quarantine_dir / f"{stamp}-{counter}-{path.name}"
             counter += 1
         quarantined: str | None = None
+        if not _looks_like_age(path):
+            # Not a bundle at all (a document picked up by a wildcard, say): the user's file is
+            # refused where it is, never moved away.
+            log.info("refused %s in place: not an age file (%s)", path, refusal.code)
+            return self._refused_outcome(path, refusal, opened, None)
         try:
             try:
                 path.replace(target)
@@ -573,6 +591,15 @@ class AgencyStore:
             reason_path.write_text(text, encoding="utf-8")
         except OSError as exc:
             log.warning("could not quarantine %s: %s", path, exc)
+        return self._refused_outcome(path, refusal, opened, quarantined)
+
+    def _refused_outcome(
+        self,
+        path: Path,
+        refusal: BundleRefused,
+        opened: OpenedBundle | None,
+        quarantined: str | None,
+    ) -> ImportOutcome:
         out = ImportOutcome(
             str(path),
             "refused",

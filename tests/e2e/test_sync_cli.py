@@ -241,14 +241,15 @@ def test_cli_refusals_and_usage_errors(tmp_path: Path) -> None:
     junk.write_bytes(b"not a bundle")
     _code, _out, err = cli(expert, "bundle", "import", str(junk), ok=(1,))
     assert "agency" in err
-    # a missing file is refused (exit 1) before anything; a junk file is refused, quarantined
+    # a missing file is refused (exit 1) before anything; a file that is not an age file at
+    # all is refused where it is (never moved: it may be a user's document)
     _code, _out, err = cli(
         agency, "bundle", "import", str(tmp_path / "missing.bundle.age"), ok=(1,)
     )
     assert "missing.bundle.age" in err
     result = cli_json(agency, "bundle", "import", str(junk), ok=(1,))
     (only,) = result["results"]
-    assert only["code"] == "NOT_A_BUNDLE" and Path(only["quarantined"]).is_file()
-    assert not junk.exists()
+    assert only["code"] == "NOT_A_BUNDLE" and only["quarantined"] is None
+    assert junk.read_bytes() == b"not a bundle"
     status = cli_json(agency, "merge", "status")
     assert status == {"projects": [], "pending_bundles": []}
