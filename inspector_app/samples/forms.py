@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
+from inspector_app.casepkg.model import ATTACHMENT_NAMES
 from inspector_app.samples.documents import P, build, cn_date, table, yuan
 from inspector_app.samples.finance import upper_amount
 from inspector_app.samples.logs import LogStats
@@ -19,16 +20,7 @@ from inspector_app.samples.selfassess import CONSTRAINED, POINTS, SCENE_NAMES, q
 if TYPE_CHECKING:
     from inspector_app.samples.case import Case
 
-ATTACHMENTS = {
-    1: "验收档案",
-    2: "验收申请表",
-    3: "财务核查表",
-    4: "改造合同",
-    5: "发票及付款证明",
-    6: "项目总结报告",
-    7: "改造成效佐证材料",
-    8: "改造后自评测及佐证材料",
-}
+ATTACHMENTS = ATTACHMENT_NAMES
 
 
 def _basic(case: Case) -> list[list[str]]:
