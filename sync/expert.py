@@ -190,10 +190,17 @@ def _finish_interrupted(
                         number=row.number,
                     )
                 )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            done.append(prepared.write(target.parent, [agency.recipient, identity.recipient]))
+            # Completed into the folder asked for now: the first one may be gone or read-only
+            # (a pulled stick), and the bytes are the same wherever they are written.
+            out_dir.mkdir(parents=True, exist_ok=True)
+            written = prepared.write(out_dir, [agency.recipient, identity.recipient])
+            done.append(written)
+            target = written.path
         with dbm.transaction(store.db) as conn:
-            conn.execute("UPDATE sync_exports SET state = 'done' WHERE number = ?", (row.number,))
+            conn.execute(
+                "UPDATE sync_exports SET state = 'done', file = ? WHERE number = ?",
+                (str(target), row.number),
+            )
     return done
 
 

@@ -659,12 +659,6 @@ def test_an_output_that_cannot_be_written_exits_1(
     no_traceback(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync.expert: an export whose file cannot be written stays recorded as `writing` at "
-    "that path; every later `bundle export`, whatever its --out, tries to finish it there and "
-    "fails (exit 3) — the device can no longer export",
-)
 def test_a_failed_bundle_write_does_not_block_later_exports(world: World, tmp_path: Path) -> None:
     if not Path("/proc/self").is_dir():
         pytest.skip("no /proc here")
