@@ -12,4 +12,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # pHash indexing runs in worker processes; a frozen Windows build needs this first.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())
