@@ -154,21 +154,18 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
                 evidence.extend(
                     _log_evidence(ctx, sid, log.rows_between(day_number(first), day_number(last)))
                 )
-    if not titles:
-        return None
-    return Flag(
+    return _combined_flag(
         "USAGE_DORMANT",
         sid,
-        titles[0][0],
-        titles[0][1],
-        join_details(parts),
+        titles,
+        parts,
+        evidence,
+        facts,
         zh(
             "Ask the enterprise to log in to the system on the spot and open the business "
             "records of a date you pick in the month before the application; ask the operators "
             "how often they use it."
         ),
-        tuple(_dedupe(evidence)),
-        facts,
     )
 
 
@@ -181,6 +178,31 @@ def _rows_around(log: LogPass, run: tuple[date, date]) -> tuple[int, int] | None
     if lo is None or hi is None:
         return None
     return lo, hi
+
+
+def _combined_flag(  # noqa: PLR0917 - the parts of one flag, in Flag's own order
+    rule: str,
+    sid: str,
+    titles: list[tuple[str, str]],
+    parts: list[tuple[str, str]],
+    evidence: list[Evidence],
+    facts: dict[str, object],
+    hint: str,
+) -> Flag | None:
+    """One flag for every condition of ``rule`` that holds (red-flags.md: a rule whose several
+    conditions hold raises one flag): the first condition's title, every detail and evidence."""
+    if not titles:
+        return None
+    return Flag(
+        rule,
+        sid,
+        titles[0][0],
+        titles[0][1],
+        join_details(parts),
+        hint,
+        tuple(_dedupe(evidence)),
+        facts,
+    )
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
@@ -279,21 +301,18 @@ def check_burst(ctx: Context, system: System) -> Flag | None:
         evidence.extend(
             _log_evidence(ctx, sid, log.rows_between(day_number(first), day_number(last)))
         )
-    if not titles:
-        return None
-    return Flag(
+    return _combined_flag(
         "USAGE_BURST",
         sid,
-        titles[0][0],
-        titles[0][1],
-        join_details(parts),
+        titles,
+        parts,
+        evidence,
+        facts,
         zh(
             "Pick a date at random in the two months before the application and ask the "
             "enterprise to open that day's work orders in the system; compare them with the "
             "paper records."
         ),
-        tuple(_dedupe(evidence)),
-        facts,
     )
 
 
@@ -470,21 +489,18 @@ def check_synthetic(ctx: Context, system: System) -> Flag | None:
         )
         evidence.extend(Evidence(path, rows=r) for r in worst.rows[:3])
         facts["repeated_runs"] = len(repeats)
-    if not titles:
-        return None
-    return Flag(
+    return _combined_flag(
         "LOG_SYNTHETIC",
         sid,
-        titles[0][0],
-        titles[0][1],
-        join_details(parts),
+        titles,
+        parts,
+        evidence,
+        facts,
         zh(
             "Ask the enterprise to export the same log from the system's own administration "
             "page in front of you and compare a few rows; ask who uses the accounts that appear "
             "at night or in repeated sequences."
         ),
-        tuple(_dedupe(evidence)),
-        facts,
     )
 
 
