@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app.commands.common import add_identity_option
 from inspector_app.errors import InputRefused, PackageRefused
 from inspector_app.i18n import bi
 
@@ -31,12 +32,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar="FILE",
         help="red-flag thresholds (TOML, red-flags.md § Settings), over the package's own",
     )
-    p.add_argument(
-        "--identity",
-        action="append",
-        metavar="FILE",
-        help="age identity file for an encrypted package (repeatable)",
-    )
+    add_identity_option(p)
     p.set_defaults(handler=run)
 
 
