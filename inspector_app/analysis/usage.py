@@ -23,6 +23,13 @@ def _log_evidence(ctx: Context, system_id: str, rows: tuple[int, int] | None) ->
     return [Evidence(path, rows=rows)]
 
 
+def _window_evidence(
+    ctx: Context, system_id: str, log: LogPass, first: date, last: date
+) -> list[Evidence]:
+    """The usage-log rows that fall within the dates ``first`` … ``last``."""
+    return _log_evidence(ctx, system_id, log.rows_between(day_number(first), day_number(last)))
+
+
 # --------------------------------------------------------------------------- USAGE_DORMANT
 def quiet_runs(active: list[date], start: date, end: date) -> list[tuple[date, date]]:
     """Every run of consecutive dates without an event between ``start`` and ``end`` (both
@@ -151,9 +158,7 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
                         last=last.isoformat(),
                     )
                 )
-                evidence.extend(
-                    _log_evidence(ctx, sid, log.rows_between(day_number(first), day_number(last)))
-                )
+                evidence.extend(_window_evidence(ctx, sid, log, first, last))
     return _combined_flag(
         "USAGE_DORMANT",
         sid,
@@ -298,9 +303,7 @@ def check_burst(ctx: Context, system: System) -> Flag | None:
                 last=last.isoformat(),
             )
         )
-        evidence.extend(
-            _log_evidence(ctx, sid, log.rows_between(day_number(first), day_number(last)))
-        )
+        evidence.extend(_window_evidence(ctx, sid, log, first, last))
     return _combined_flag(
         "USAGE_BURST",
         sid,
@@ -357,9 +360,7 @@ def check_few_users(ctx: Context, system: System) -> Flag | None:
     )
     evidence = [ctx.system_pointer(sid, "licensed_users")]
     if log is not None:
-        evidence.extend(
-            _log_evidence(ctx, sid, log.rows_between(day_number(first), day_number(last)))
-        )
+        evidence.extend(_window_evidence(ctx, sid, log, first, last))
     return Flag(
         "USAGE_FEW_USERS",
         sid,
