@@ -30,7 +30,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,37 +118,6 @@ def run(code: str, *args: str, cwd: Path | None = None) -> dict[str, object]:
     return result
 
 
-def large_sample(seed: int) -> Path:
-    target = CACHE / f"large-clean-{seed}.case.zip"
-    if target.is_file():
-        return target
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = CACHE / f".building-{os.getpid()}.case.zip"
-    print(f"building the large sample (once) → {target}", flush=True)
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspector_app",
-            "sample",
-            "--scenario",
-            "clean",
-            "--size",
-            "large",
-            "--seed",
-            str(seed),
-            "--out",
-            str(tmp),
-        ],
-        check=True,
-        env={**os.environ, "INSPECTOR_HOME": str(CACHE / "home")},
-    )
-    tmp.replace(target)
-    print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
-    return target
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, help="a valid case package (default: large)")
@@ -166,12 +134,13 @@ def main() -> int:
     parser.add_argument("--no-photos", action="store_true", help="skip the photo timing")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     args = parser.parse_args()
+    # the same cached packages as bench_validate.py
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_validate import large_sample, synthetic
+
     if args.package:
         package = args.package
     elif args.rows:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        from bench_validate import synthetic  # the same cached synthetic package
-
         package = synthetic(args.rows, 200)
     else:
         package = large_sample(args.seed)
