@@ -20,8 +20,9 @@ from inspector_app.analysis import chronology, eligibility, evidence, finance, u
 from inspector_app.analysis.context import Context, RecordsSummary
 from inspector_app.analysis.flags import Flag, sort_flags
 from inspector_app.analysis.settings import Settings, layer, settings_sha256
-from inspector_app.analysis.usagestats import LogPass, batches_from_events, day_number
-from inspector_app.casepkg.logs import UsageBatch, iter_usage_batches
+from inspector_app.analysis.usagestats import LogPass, columns_from_events, day_number
+from inspector_app.casepkg.columns import UsageColumns
+from inspector_app.casepkg.logs import iter_usage_columns
 from inspector_app.casepkg.model import CasePackage
 from inspector_app.i18n import bi
 from inspector_app.imaging import ImageInfo, analyse_image
@@ -108,9 +109,9 @@ def run_usage_pass(
             len(systems),
             bi("Reading the usage log of {system}: {events} events", system=sid, events="0"),
         )
-        batches = _usage_batches(package, sid)
+        batches = _usage_columns(package, sid)
         try:
-            log.consume_batches(batches, tick)
+            log.consume_columns(batches, tick)
         finally:
             close = getattr(batches, "close", None)
             if close is not None:
@@ -119,12 +120,12 @@ def run_usage_pass(
     return out
 
 
-def _usage_batches(package: CasePackage, system_id: str) -> Iterator[UsageBatch]:
-    """The usage log as column batches: the package's own fast reader, or (for a package
+def _usage_columns(package: CasePackage, system_id: str) -> Iterator[UsageColumns]:
+    """The usage log as column blocks: the package's own fast reader, or (for a package
     class that serves its events itself, like the tests' in-memory packages) its events."""
     if type(package).iter_usage is CasePackage.iter_usage:
-        return iter_usage_batches(package.source, package.usage_logs[system_id])
-    return batches_from_events(package.iter_usage(system_id))
+        return iter_usage_columns(package.source, package.usage_logs[system_id])
+    return columns_from_events(package.iter_usage(system_id))
 
 
 def run_records_pass(package: CasePackage) -> dict[str, RecordsSummary]:

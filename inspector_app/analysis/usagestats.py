@@ -1,63 +1,76 @@
 """One streaming pass over a usage log: the statistics every usage rule and chart needs.
 
-:meth:`LogPass.consume_batches` reads the log once as column batches
-(:func:`~inspector_app.casepkg.logs.iter_usage_batches`; :meth:`LogPass.consume` takes
-:class:`~inspector_app.casepkg.model.UsageEvent` tuples), in file order (ascending timestamps,
-guaranteed by the reader), works on each batch with C-level builtins (``bisect`` on the sorted
-timestamps, ``map``/``zip``/``filter``/``sum``, set operations) and keeps only bounded state:
+:meth:`LogPass.consume_columns` reads the log once as numpy column blocks
+(:func:`~inspector_app.casepkg.logs.iter_usage_columns`, about 15,000 rows each;
+:meth:`LogPass.consume` takes :class:`~inspector_app.casepkg.model.UsageEvent` tuples), in file
+order (ascending timestamps, guaranteed by the reader). Each block is handled with a fixed
+number of vectorised operations; only bounded state is kept between blocks:
 
 * per calendar date (+08:00): events, distinct users, first and last data-record number — one
   small entry per *date*, never per row;
-* the distinct users of each date inside the longest user window ending at applied (≤ 90 dates
-  by default), so that "distinct users in window(N, applied)" is a union of at most N sets;
+* the distinct user keys of each date inside the longest user window ending at applied (≤ 90
+  dates by default), so that "distinct users in window(N, applied)" is a union of at most N
+  sorted arrays;
 * the hour-of-day profile (24 counters);
 * for ``LOG_SYNTHETIC`` (a): count, sum and sum of squares of the gaps ≤ ``max_gap_seconds``
   between consecutive events (exact integers, so the coefficient of variation is exact);
 * for (c): the events after the package's ``created_at``;
-* for (d): per user, for their last ``repeat_run − 1`` events, the hash of (user, action,
-  object), the hash of (that, gap to the second) and the rows; per date, the set of window
-  signatures (see :meth:`_BatchRun.repeats`); the set of signatures seen on earlier dates. A
-  run's date is the date of its last event. The set is capped
-  (:data:`MAX_SIGNATURES`): past the cap, the oldest dates' signatures seen on a single date
-  are forgotten (signatures already seen on two dates are kept). Below the cap (about a
-  million events) the check is exact; beyond it a run is still found when its occurrences lie
-  within the retained horizon of the most recent ~500,000 runs, which is how scripted logs look
-  (the same session replayed again and again). The per-user state is capped too
-  (:data:`MAX_USERS`; the idlest half is forgotten past it).
+* for (d): per user (a slot per user key), the last ``repeat_run − 1`` events (the hash of
+  (user, action, object), the hash of (that, gap to the user's previous event to the second),
+  the row); each block's rows are grouped by user with one stable sort, the carried events are
+  put in front of each user's group, and every window of ``repeat_run`` consecutive events of
+  one user gets a signature from a polynomial rolling hash (prefix sums, one ``cumsum``). A
+  run's date is the date of its last event. The (signature, date) pairs are merged into a
+  sorted signature table (dates seen, last date, first occurrence) every
+  :data:`MERGE_EVERY` windows. The table is capped (:data:`MAX_SIGNATURES`): past the cap, the
+  signatures seen on one date only whose date is oldest are forgotten until half the cap is
+  left (those seen on two dates or more are kept). Below the cap the check is exact up to
+  64-bit hash collisions; beyond it a run is still found when its occurrences lie within the
+  retained horizon of the most recent ~500,000 windows, which is how scripted logs look (the
+  same session replayed again and again). The per-user state is capped too
+  (:data:`MAX_USERS`; the idlest half is forgotten past it, and their runs start afresh).
 
-Why plain Python and not a columnar engine: see ``docs/red-flags.md`` § Engine.
+Users are told apart by the 64-bit keys of their ids (:func:`~inspector_app.casepkg.columns.
+field_keys`); names are decoded only for users the rules report.
+
+Why numpy and not a columnar engine or plain Python: see ``docs/red-flags.md`` § Engine.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from itertools import chain, islice
-from operator import itemgetter, mul, sub
+from itertools import islice, pairwise
 from typing import Any
 
-from inspector_app.casepkg.logs import UsageBatch
+import numpy as np
+import numpy.typing as npt
+
+from inspector_app.casepkg.columns import UsageColumns, columns_from_lists, fmix, mix
 from inspector_app.casepkg.model import UsageEvent
 from inspector_app.values import TZ, isoformat
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 
 EPOCH = date(1970, 1, 1)
 OFFSET = 8 * 3600  # +08:00
 #: cap of the run-signature table of LOG_SYNTHETIC (d)
 MAX_SIGNATURES = 1_000_000
+#: the (d) windows gathered before they are merged into the signature table
+MERGE_EVERY = 1 << 19
 #: cap of the users whose last events LOG_SYNTHETIC (d) keeps (the idlest are forgotten)
 MAX_USERS = 100_000
-#: LOG_SYNTHETIC (d) works on up to this many events of one date at once
-HOLD = 1 << 17
 #: progress is reported (and cancellation checked) every 2**16 events
 TICK_MASK = 0xFFFF
-# rolling polynomial hash of (d)
-PRIME = (1 << 61) - 1
-BASE = 1_000_003
+#: "no previous event" in the per-user state
+_NONE = np.iinfo(np.int64).min
+#: the rolling hash's base (odd, so invertible modulo 2**64)
+_BASE = 0x100000001B3
+_GAP_SALT = np.uint64(0x2545F4914F6CDD1D)
 
 
 def day_number(d: date) -> int:
@@ -102,7 +115,8 @@ class LogPass:
     repeat_run: int
     repeat_dates: int
     days: dict[int, DayStat] = field(default_factory=dict)
-    day_users: dict[int, set[str]] = field(default_factory=dict)
+    #: the sorted distinct user keys of each date in the user window
+    day_users: dict[int, U64] = field(default_factory=dict)
     hours: list[int] = field(default_factory=lambda: [0] * 24)
     events: int = 0
     first_ts: int | None = None
@@ -125,31 +139,28 @@ class LogPass:
     ) -> None:
         """Read every event of the log once (call once per log).
 
-        ``tick(events_so_far)`` is called every 65,536 events (progress and cancellation).
+        ``tick(events_so_far)`` is called for every multiple of 65,536 events passed
+        (progress and cancellation).
         """
-        self.consume_batches(batches_from_events(events), tick)
+        self.consume_columns(columns_from_events(events), tick)
 
-    def consume_batches(
+    def consume_columns(
         self,
-        batches: Iterable[UsageBatch],
+        blocks: Iterable[UsageColumns],
         tick: Callable[[int], None] | None = None,
     ) -> None:
-        """:meth:`consume` over column batches (:func:`~inspector_app.casepkg.logs.
-        iter_usage_batches`): the same figures, computed batch by batch with C-level
-        builtins (``bisect``, ``map``, ``zip``, ``sum``, set operations).
-
-        ``tick`` is called for every multiple of 65,536 events passed (after the batch that
-        passes it).
-        """
-        run = _BatchRun(self)
+        """:meth:`consume` over column blocks (:func:`~inspector_app.casepkg.logs.
+        iter_usage_columns`). ``tick`` is called for every multiple of 65,536 events passed
+        (after the block that passes it)."""
+        run = _Pass(self)
         step = TICK_MASK + 1
         n = 0
-        for batch in batches:
-            if not batch.ts:
+        for block in blocks:
+            if not len(block.ts):
                 continue
-            run.feed(batch)
+            run.feed(block)
             before = n
-            n += len(batch.ts)
+            n += len(block.ts)
             if tick is not None:
                 for k in range((before // step + 1) * step, n + 1, step):
                     tick(k)
@@ -170,11 +181,10 @@ class LogPass:
     def distinct_users(self, window_days: int) -> int:
         """Distinct users in window(window_days, applied) (≤ ``user_window_days``)."""
         start = self.applied - window_days + 1
-        users: set[str] = set()
-        for d, s in self.day_users.items():
-            if start <= d <= self.applied:
-                users |= s
-        return len(users)
+        keys = [u for d, u in self.day_users.items() if start <= d <= self.applied]
+        if not keys:
+            return 0
+        return len(np.unique(np.concatenate(keys)))
 
     def gap_cv(self) -> float | None:
         """Coefficient of variation of the counted gaps (None without gaps)."""
@@ -218,288 +228,367 @@ class LogPass:
         }
 
 
-def batches_from_events(events: Iterable[UsageEvent], size: int = 1 << 14) -> Iterator[UsageBatch]:
-    """Column batches of at most ``size`` events from event tuples (any source)."""
+
+def columns_from_events(events: Iterable[UsageEvent], size: int = 1 << 14) -> Iterator[UsageColumns]:
+    """Column blocks of at most ``size`` events from event tuples (any source)."""
     it = iter(events)
     while True:
         chunk = list(islice(it, size))
         if not chunk:
             return
-        ts, users, actions, objects, rows = (list(c) for c in zip(*chunk, strict=True))
-        yield UsageBatch(ts, users, actions, objects, rows)
+        ts, users, actions, objects, rows = zip(*chunk, strict=True)
+        yield columns_from_lists(ts, users, actions, objects, rows)
 
 
-def _window_hashes(aos: list[int], keys: list[int], need: int) -> list[int]:
-    """Signatures of every window ``aos[w], keys[w + 1 … w + need]`` (w = 0 … len − need − 1).
+class _Powers:
+    """``BASE**i`` and ``BASE**-i`` modulo 2**64 for i = 0 … n − 1 (grown on demand)."""
 
-    Two C-level passes: the hash of every 4 consecutive keys, then for each window the tuple
-    of its first event's ``aos`` and the 4-key hashes that tile its ``need`` keys (the last
-    one may overlap its neighbour; with ``need`` < 4, the keys themselves).
-    """
-    count = len(keys) - need
-    if need < 4:
-        parts = [iter(aos), *(islice(keys, k, None) for k in range(1, need + 1))]
-    else:
-        quads = list(
-            map(
-                hash,
-                zip(
-                    keys,
-                    islice(keys, 1, None),
-                    islice(keys, 2, None),
-                    islice(keys, 3, None),
-                    strict=False,
-                ),
-            )
-        )
-        starts = list(range(1, need - 2, 4))
-        if starts[-1] + 3 < need:
-            starts.append(need - 3)
-        parts = [iter(aos), *(islice(quads, k, None) for k in starts)]
-    return list(islice(map(hash, zip(*parts, strict=False)), count))
+    def __init__(self) -> None:
+        self.up = np.ones(1, np.uint64)
+        self.down = np.ones(1, np.uint64)
+
+    def need(self, n: int) -> tuple[U64, U64]:
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up), 1 << 16)
+            inverse = pow(_BASE, -1, 1 << 64)
+            self.up = np.cumprod(np.full(size, _BASE, np.uint64)) * np.uint64(inverse)
+            self.down = np.cumprod(np.full(size, inverse, np.uint64)) * np.uint64(_BASE)
+        return self.up, self.down
 
 
-def _forget_idle(users: dict[str, _UserRun]) -> None:
-    """Forget the half of the users idle the longest (their unfinished runs start afresh)."""
-    by_last = sorted(users, key=lambda u: users[u].last_ts)
-    for u in by_last[: len(by_last) // 2]:
-        del users[u]
+_POWERS = _Powers()
 
 
-class _Shifted(Sequence[int]):
-    """``base + idx[k]``: a user's data-record numbers within a consecutive batch."""
+class _Users:
+    """Per-user state of LOG_SYNTHETIC (d): a slot per user key (see the module docstring)."""
 
-    __slots__ = ("base", "idx")
+    def __init__(self, need: int) -> None:
+        self.need = need
+        self.keys = np.empty(0, np.uint64)  # sorted
+        self.slot_of = np.empty(0, np.int64)  # aligned with keys
+        cap = 1024
+        self.last_ts = np.full(cap, _NONE, np.int64)
+        self.count = np.zeros(cap, np.int64)  # carried events (right-aligned below)
+        self.ao = np.zeros((cap, need), np.uint64)
+        self.key = np.zeros((cap, need), np.uint64)
+        self.row = np.zeros((cap, need), np.int64)
+        self.free: list[int] = list(range(cap - 1, -1, -1))
+        #: user key -> user id (pruned to the live users when it grows past 4 × the cap)
+        self.names: dict[int, str] = {}
 
-    def __init__(self, base: int, idx: list[int]) -> None:
-        self.base = base
-        self.idx = idx
+    def _grow(self) -> None:
+        old = len(self.last_ts)
+        cap = 2 * old
+        self.last_ts = np.concatenate([self.last_ts, np.full(old, _NONE, np.int64)])
+        self.count = np.concatenate([self.count, np.zeros(old, np.int64)])
+        self.ao = np.concatenate([self.ao, np.zeros((old, self.need), np.uint64)])
+        self.key = np.concatenate([self.key, np.zeros((old, self.need), np.uint64)])
+        self.row = np.concatenate([self.row, np.zeros((old, self.need), np.int64)])
+        self.free.extend(range(cap - 1, old - 1, -1))
 
-    def __len__(self) -> int:
-        return len(self.idx)
+    def slots(self, keys: U64, first: I64, names: Any) -> I64:
+        """The slots of the sorted distinct ``keys`` (new users get fresh slots; ``first``: a
+        row index of each in the block, to name new users)."""
+        at = np.searchsorted(self.keys, keys)
+        known = at < len(self.keys)
+        known[known] = self.keys[at[known]] == keys[known]
+        out = np.empty(len(keys), np.int64)
+        out[known] = self.slot_of[at[known]]
+        new = np.flatnonzero(~known)
+        if len(new):
+            if len(self.keys) + len(new) > MAX_USERS:
+                self._forget_idle(keys)
+                at = np.searchsorted(self.keys, keys)
+                out[known] = self.slot_of[at[known]]
+            fresh = np.empty(len(new), np.int64)
+            for i, j in enumerate(new.tolist()):
+                if not self.free:
+                    self._grow()
+                slot = self.free.pop()
+                fresh[i] = slot
+                self.names[int(keys[j])] = names.name(int(first[j]))
+            self.last_ts[fresh] = _NONE
+            self.count[fresh] = 0
+            out[new] = fresh
+            pos = np.searchsorted(self.keys, keys[new])
+            self.keys = np.insert(self.keys, pos, keys[new])
+            self.slot_of = np.insert(self.slot_of, pos, fresh)
+        return out
 
-    def __getitem__(self, k: int) -> int:  # type: ignore[override]
-        return self.base + self.idx[k]
+    def _forget_idle(self, current: U64) -> None:
+        """Forget the half of the users idle the longest (their unfinished runs start afresh),
+        except the ``current`` block's (sorted keys)."""
+        idle = self.last_ts[self.slot_of].copy()
+        idle[np.isin(self.keys, current, assume_unique=True)] = np.iinfo(np.int64).max
+        order = np.argsort(idle, kind="stable")
+        gone = np.sort(order[: len(order) // 2])
+        gone = gone[idle[gone] != np.iinfo(np.int64).max]
+        self.free.extend(self.slot_of[gone].tolist())
+        keep = np.ones(len(self.keys), np.bool_)
+        keep[gone] = False
+        self.keys = self.keys[keep]
+        self.slot_of = self.slot_of[keep]
+        if len(self.names) > 4 * MAX_USERS:
+            live = set(self.keys.tolist())
+            self.names = {k: v for k, v in self.names.items() if k in live}
 
 
-class _Joined(Sequence[int]):
-    """Two sequences read as one (a user's carried rows, then this segment's)."""
+class _Table:
+    """Signatures of LOG_SYNTHETIC (d) windows: dates seen, last date, first occurrence."""
 
-    __slots__ = ("head", "rest")
+    def __init__(self, repeat_dates: int, users: _Users) -> None:
+        self.repeat_dates = repeat_dates
+        self.users = users
+        self.sig = np.empty(0, np.uint64)  # sorted
+        self.count = np.empty(0, np.int64)
+        self.last = np.empty(0, np.int64)
+        self.row0 = np.empty(0, np.int64)
+        self.row1 = np.empty(0, np.int64)
+        #: signatures seen on two dates or more -> (user id, first occurrences (≤ 3))
+        self.multi: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+        self.pending: list[tuple[U64, I64, I64, I64, U64]] = []
+        self.n_pending = 0
 
-    def __init__(self, head: list[int], rest: Sequence[int]) -> None:
-        self.head = head
-        self.rest = rest
+    def add(self, sig: U64, day: I64, row0: I64, row1: I64, user: U64) -> None:
+        self.pending.append((sig, day, row0, row1, user))
+        self.n_pending += len(sig)
+        if self.n_pending >= MERGE_EVERY:
+            self.merge()
 
-    def __len__(self) -> int:
-        return len(self.head) + len(self.rest)
+    def merge(self) -> None:
+        if not self.pending:
+            return
+        sig, day, row0, row1, user = (np.concatenate(c) for c in zip(*self.pending, strict=True))
+        self.pending = []
+        self.n_pending = 0
+        o = np.lexsort((row1, day, sig))
+        sig, day, row0, row1, user = sig[o], day[o], row0[o], row1[o], user[o]
+        # the first window of each (signature, date)
+        m = len(sig)
+        first = np.ones(m, np.bool_)
+        first[1:] = (sig[1:] != sig[:-1]) | (day[1:] != day[:-1])
+        q = np.flatnonzero(first)
+        sig, day, row0, row1, user = sig[q], day[q], row0[q], row1[q], user[q]
+        heads = np.flatnonzero(np.concatenate(([True], sig[1:] != sig[:-1])))
+        dates = np.diff(np.append(heads, len(sig)))
+        usig = sig[heads]
+        last_day = day[heads + dates - 1]
+        at = np.searchsorted(self.sig, usig)
+        found = at < len(self.sig)
+        found[found] = self.sig[at[found]] == usig[found]
+        atf = at[found]
+        # a date already counted by the previous merge (a date cut by MERGE_EVERY)
+        again = np.zeros(len(usig), np.int64)
+        again[found] = day[heads[found]] == self.last[atf]
+        total = dates - again
+        total[found] += self.count[atf]
+        self.count[atf] = total[found]
+        self.last[atf] = last_day[found]
+        for j in np.flatnonzero(total >= 2).tolist():
+            key = int(usig[j])
+            entry = self.multi.get(key)
+            if entry is None:
+                name = self.users.names.get(int(user[heads[j]]), "?")
+                if found[j]:
+                    t = int(at[j])
+                    entry = (name, [(int(self.row0[t]), int(self.row1[t]))])
+                else:
+                    entry = (name, [])
+                self.multi[key] = entry
+            spans = entry[1]
+            k = int(heads[j] + again[j])
+            end = int(heads[j] + dates[j])
+            while len(spans) < 3 and k < end:
+                spans.append((int(row0[k]), int(row1[k])))
+                k += 1
+        new = ~found
+        pos = at[new]
+        hn = heads[new]
+        self.sig = np.insert(self.sig, pos, usig[new])
+        self.count = np.insert(self.count, pos, total[new])
+        self.last = np.insert(self.last, pos, last_day[new])
+        self.row0 = np.insert(self.row0, pos, row0[hn])
+        self.row1 = np.insert(self.row1, pos, row1[hn])
+        if len(self.sig) > MAX_SIGNATURES:
+            self._forget_oldest()
 
-    def __getitem__(self, k: int) -> int:  # type: ignore[override]
-        n = len(self.head)
-        return self.head[k] if k < n else self.rest[k - n]
+    def _forget_oldest(self) -> None:
+        """Forget the oldest dates' signatures seen on one date only, down to half the cap."""
+        single = self.count == 1
+        room = MAX_SIGNATURES // 2 - int((~single).sum())
+        keep = ~single
+        if room > 0:
+            days = np.sort(self.last[single])
+            cutoff = days[len(days) - room] if room < len(days) else days[0]
+            keep |= single & (self.last >= cutoff)
+        for name in ("sig", "count", "last", "row0", "row1"):
+            setattr(self, name, getattr(self, name)[keep])
+
+    def hits(self) -> dict[int, RepeatHit]:
+        """The signatures seen on ``repeat_dates`` dates or more."""
+        self.merge()
+        out: dict[int, RepeatHit] = {}
+        for key, (user, spans) in self.multi.items():
+            t = int(np.searchsorted(self.sig, np.uint64(key)))
+            count = int(self.count[t])
+            if count >= self.repeat_dates:
+                out[key] = RepeatHit(user, count, list(spans))
+        return out
 
 
-class _UserRun:
-    """One user's last ``repeat_run − 1`` events for LOG_SYNTHETIC (d): the hash of each
-    event's (action, object), the hash of (that, gap to the user's previous event), rows."""
-
-    __slots__ = ("ao", "keys", "last_ts", "rows")
-
-    def __init__(self, last_ts: int) -> None:
-        self.last_ts = last_ts
-        self.ao: list[int] = []
-        self.keys: list[int] = []
-        self.rows: list[int] = []
-
-
-class _BatchRun:
-    """The state of :meth:`LogPass.consume_batches` between two batches."""
+class _Pass:
+    """The state of :meth:`LogPass.consume_columns` between two blocks."""
 
     def __init__(self, log: LogPass) -> None:
         self.log = log
         self.keep_from = log.applied - log.user_window_days + 1
         self.keep_to = log.applied
-        self.run = log.repeat_run
-        self.tracker = _RepeatTracker(log.repeat_dates)
-        self.users: dict[str, _UserRun] = {}
+        self.need = log.repeat_run - 1
+        self.users = _Users(self.need)
+        self.table = _Table(log.repeat_dates, self.users)
         self.day = -(10**9)
         self.day_events = 0
-        self.day_users: set[str] = set()
+        self.day_users = np.empty(0, np.uint64)
         self.day_first = 0
-        self.day_sigs: set[int] = set()
-        # the day's windows, per user and segment: (user, signatures, rows of the events)
-        self.day_pieces: list[tuple[str, list[int], Sequence[int]]] = []
         self.prev_ts: int | None = None
         self.last_row = 0
-        self.held: UsageBatch | None = None
+        # gaps of up to 2**22 s square to 2**44: a block's sum of squares fits in int64
+        self.small_gaps = log.max_gap_seconds < (1 << 22)
 
-    def feed(self, batch: UsageBatch) -> None:
+    def feed(self, block: UsageColumns) -> None:
         log = self.log
-        ts = batch.ts
-        rows = batch.rows
+        ts, rows = block.ts, block.rows
         n = len(ts)
         if log.first_ts is None:
-            log.first_ts = ts[0]
-            log.first_row = rows[0]
+            log.first_ts = int(ts[0])
+            log.first_row = int(rows[0])
         # (a) the gaps between consecutive events, those ≤ max_gap_seconds
+        gaps = np.diff(ts, prepend=ts[0] if self.prev_ts is None else self.prev_ts)
         if self.prev_ts is None:
-            gaps = list(map(sub, islice(ts, 1, None), ts))
-        else:
-            before = ts[:-1]
-            before.insert(0, self.prev_ts)
-            gaps = list(map(sub, ts, before))
-        small = list(filter(log.max_gap_seconds.__ge__, gaps))
+            gaps = gaps[1:]
+        small = gaps[gaps <= log.max_gap_seconds]
         log.gap_n += len(small)
-        log.gap_sum += sum(small)
-        log.gap_sumsq += sum(map(mul, small, small))
+        log.gap_sum += int(small.sum())
+        if self.small_gaps:
+            log.gap_sumsq += int((small * small).sum())
+        else:
+            log.gap_sumsq += sum(g * g for g in small.tolist())
         # (c) events after created_at
-        k = bisect_right(ts, log.created_ts)
+        k = int(np.searchsorted(ts, log.created_ts, side="right"))
         if k < n:
             if log.late_first_row is None:
-                log.late_first_row = rows[k]
-                log.late_first_ts = ts[k]
+                log.late_first_row = int(rows[k])
+                log.late_first_ts = int(ts[k])
             log.late_events += n - k
-        # per date: events, users, rows, hours, and (d)
-        hours = log.hours
-        lo = 0
-        while lo < n:
-            day = (ts[lo] + OFFSET) // 86400
-            midnight = day * 86400 - OFFSET
-            hi = bisect_left(ts, midnight + 86400, lo)
+        local = ts + OFFSET
+        days = local // 86400
+        hours = np.bincount((local % 86400) // 3600, minlength=24)
+        log.hours = [a + b for a, b in zip(log.hours, hours.tolist(), strict=True)]
+        # (d), which also sorts the block by user
+        user_keys = self.repeats(block, days)
+        # per date: events, users, rows
+        d0, d1 = int(days[0]), int(days[-1])
+        if d0 == d1:
+            cuts = [(0, n, user_keys)]
+        else:
+            bounds = [0, *(np.flatnonzero(days[1:] != days[:-1]) + 1).tolist(), n]
+            cuts = [(lo, hi, np.unique(block.ukey[lo:hi])) for lo, hi in pairwise(bounds)]
+        for lo, hi, keys in cuts:
+            day = int(days[lo])
             if day != self.day:
                 self.close_day()
                 self.day = day
-                self.day_first = rows[lo]
+                self.day_first = int(rows[lo])
             self.day_events += hi - lo
-            h_lo = lo
-            while h_lo < hi:
-                hour = (ts[h_lo] - midnight) // 3600
-                h_hi = bisect_left(ts, midnight + (hour + 1) * 3600, h_lo, hi)
-                hours[hour] += h_hi - h_lo
-                h_lo = h_hi
-            self.hold(batch, lo, hi)
-            self.last_row = rows[hi - 1]
-            lo = hi
-        self.prev_ts = ts[-1]
+            self.day_users = np.union1d(self.day_users, keys) if len(self.day_users) else keys
+            self.last_row = int(rows[hi - 1])
+        self.prev_ts = int(ts[-1])
         log.events += n
 
-    def repeats(self, batch: UsageBatch, lo: int, hi: int) -> None:
-        """(d) for the events lo … hi − 1 (one date): each user's windows of ``run`` events.
-
-        Each event gets ``a = hash((user, action, object))`` and ``k = hash((a, gap to the
-        user's previous event))``. The window ending at a user's event j is signed by its
-        first event's ``a`` and the ``k`` of the run − 1 later ones, combined as a tree of
-        pair hashes (2, 4, 8, 16 keys) so that every level is one ``zip``/``map`` over the
-        user's list. Hashes are gathered per user with ``itemgetter``: the only per-event
-        Python code is grouping by user.
-        """
-        ts, users, actions, objects, rows = batch
-        seg_users = users[lo:hi]
-        seg_ts = ts[lo:hi]
-        akeys = list(map(hash, zip(seg_users, actions[lo:hi], objects[lo:hi], strict=True)))
-        consecutive = isinstance(rows, range)
-        base_row = rows[lo]
-        groups: dict[str, list[int]] = {}
-        get = groups.get
-        for i, u in enumerate(seg_users):
-            g = get(u)
-            if g is None:
-                groups[u] = [i]
-            else:
-                g.append(i)
-        self.day_users.update(groups)
-        need = self.run - 1
-        states = self.users
-        sigs_today = self.day_sigs
-        pieces = self.day_pieces
-        for user, idx in groups.items():
-            state = states.get(user)
-            fresh = state is None
-            if state is None:
-                if len(states) >= MAX_USERS:
-                    _forget_idle(states)
-                state = states[user] = _UserRun(seg_ts[idx[0]])
-            if len(idx) == 1:
-                i = idx[0]
-                u_ts: tuple[int, ...] = (seg_ts[i],)
-                u_a = [akeys[i]]
-            else:
-                pick = itemgetter(*idx)
-                u_ts = pick(seg_ts)
-                u_a = list(pick(akeys))
-            if consecutive:
-                u_rows: Sequence[int] = _Shifted(base_row, idx)
-            else:
-                u_rows = [rows[lo + i] for i in idx]
-            gaps = list(map(sub, u_ts, chain((state.last_ts,), u_ts)))
-            if fresh:
-                gaps[0] = -1  # no previous event: never part of a window's later events
-            state.last_ts = u_ts[-1]
-            keys = state.keys + list(map(hash, zip(u_a, gaps, strict=True)))
-            aos = state.ao + u_a
-            if len(keys) > need:
-                sigs = _window_hashes(aos, keys, need)
-                sigs_today.update(sigs)
-                pieces.append((user, sigs, _Joined(state.rows, u_rows)))
-                state.keys = keys[-need:]
-                state.ao = aos[-need:]
-            else:
-                state.keys, state.ao = keys, aos
-            tail = [u_rows[k] for k in range(max(0, len(idx) - need), len(idx))]
-            state.rows = (state.rows + tail)[-need:]
-
-    def hold(self, batch: UsageBatch, lo: int, hi: int) -> None:
-        """Keep the events lo … hi − 1 (one date) for :meth:`repeats`, which runs once per
-        :data:`HOLD` events of a date: fewer, longer per-user lists (less per-user overhead,
-        and the carried last events are re-hashed less often)."""
-        seg_rows = batch.rows[lo:hi]
-        held = self.held
-        if held is None:
-            self.held = UsageBatch(
-                batch.ts[lo:hi],
-                batch.users[lo:hi],
-                batch.actions[lo:hi],
-                batch.objects[lo:hi],
-                seg_rows,
-            )
+    def repeats(self, block: UsageColumns, days: I64) -> U64:
+        """(d) for one block (see the module docstring); returns the block's sorted distinct
+        user keys."""
+        need = self.need
+        users = self.users
+        n = len(block.ts)
+        order = np.argsort(block.ukey, kind="stable")
+        sk = block.ukey[order]
+        head = np.ones(n, np.bool_)
+        head[1:] = sk[1:] != sk[:-1]
+        gstart = np.flatnonzero(head)
+        gsize = np.diff(np.append(gstart, n))
+        gkeys = sk[gstart]
+        slot = users.slots(gkeys, order[gstart], block.names)
+        sts = block.ts[order]
+        srow = block.rows[order]
+        # (user, action, object) and (that, gap to the user's previous event)
+        ao = fmix(block.ukey ^ mix(block.okey ^ (block.action + _GAP_SALT)))
+        sao = ao[order]
+        prev = np.empty(n, np.int64)
+        prev[1:] = sts[:-1]
+        before = users.last_ts[slot]
+        prev[gstart] = before
+        gap = sts - prev
+        gap[gstart[before == _NONE]] = -1  # no previous event: never inside a window
+        key = fmix(sao ^ mix(gap.view(np.uint64) + _GAP_SALT))
+        # the carried events of each user go in front of the user's group
+        carried = users.count[slot]
+        n_carried = int(carried.sum())
+        size = gsize + carried
+        ext_start = np.cumsum(size) - size
+        shift = np.repeat(ext_start + carried - gstart, gsize)
+        pos = np.arange(n) + shift  # where the block's events go
+        total = n + n_carried
+        if n_carried:
+            e_ao = np.empty(total, np.uint64)
+            e_key = np.empty(total, np.uint64)
+            e_row = np.empty(total, np.int64)
+            e_ao[pos], e_key[pos], e_row[pos] = sao, key, srow
+            g_of = np.repeat(np.arange(len(gstart)), carried)
+            j = np.arange(n_carried) - np.repeat(np.cumsum(carried) - carried, carried)
+            col = need - carried[g_of] + j
+            at = ext_start[g_of] + j
+            s = slot[g_of]
+            e_ao[at], e_key[at], e_row[at] = users.ao[s, col], users.key[s, col], users.row[s, col]
         else:
-            held.ts.extend(batch.ts[lo:hi])
-            held.users.extend(batch.users[lo:hi])
-            held.actions.extend(batch.actions[lo:hi])
-            held.objects.extend(batch.objects[lo:hi])
-            rows = held.rows
-            if (
-                isinstance(rows, range)
-                and isinstance(seg_rows, range)
-                and rows.stop == seg_rows.start
-            ):
-                rows = range(rows.start, seg_rows.stop)
-            else:
-                rows = [*rows, *seg_rows]
-            self.held = held._replace(rows=rows)
-        if len(self.held.ts) >= HOLD:
-            self.flush()
-
-    def flush(self) -> None:
-        held = self.held
-        if held is not None:
-            self.held = None
-            self.repeats(held, 0, len(held.ts))
+            e_ao, e_key, e_row = sao, key, srow
+        # windows end at the block's events with at least `need` events before them
+        in_group = pos - np.repeat(ext_start, gsize)
+        ends = np.flatnonzero(in_group >= need)
+        if len(ends):
+            p = pos[ends]
+            lo = p - need
+            up, down = _POWERS.need(total + 1)
+            prefix = np.zeros(total + 1, np.uint64)
+            np.cumsum(e_key * up[:total], out=prefix[1:])
+            window = (prefix[p + 1] - prefix[lo + 1]) * down[lo + 1]
+            sig = fmix(e_ao[lo] ^ mix(window))
+            self.table.add(sig, days[order[ends]], e_row[lo], srow[ends], sk[ends])
+        # carry each user's last `need` events
+        keep = np.minimum(size, need)
+        n_keep = int(keep.sum())
+        g_of = np.repeat(np.arange(len(gstart)), keep)
+        j = np.arange(n_keep) - np.repeat(np.cumsum(keep) - keep, keep)
+        src = ext_start[g_of] + size[g_of] - keep[g_of] + j
+        col = need - keep[g_of] + j
+        s = slot[g_of]
+        users.ao[s, col], users.key[s, col], users.row[s, col] = e_ao[src], e_key[src], e_row[src]
+        users.count[slot] = keep
+        users.last_ts[slot] = sts[gstart + gsize - 1]
+        return gkeys
 
     def close_day(self) -> None:
-        self.flush()
         if not self.day_events:
             return
         log = self.log
         day = self.day
-        log.days[day] = DayStat(self.day_events, len(self.day_users), self.day_first, self.last_row)
+        log.days[day] = DayStat(
+            self.day_events, len(self.day_users), self.day_first, self.last_row
+        )
         if self.keep_from <= day <= self.keep_to:
             log.day_users[day] = self.day_users
-        self.tracker.close_day(self.day_sigs, self.day_pieces, self.run)
         self.day_events = 0
-        self.day_users = set()
-        self.day_sigs = set()
-        self.day_pieces = []
+        self.day_users = np.empty(0, np.uint64)
 
     def finish(self) -> None:
         log = self.log
@@ -507,59 +596,4 @@ class _BatchRun:
             self.close_day()
             log.last_ts = self.prev_ts
             log.last_row = self.last_row
-        log.repeat_hits = self.tracker.hits
-
-
-class _RepeatTracker:
-    """Run signatures seen on one, and on two or more, earlier dates (bounded)."""
-
-    def __init__(self, need: int) -> None:
-        self.need = need
-        self.once: set[int] = set()
-        self.more: dict[int, int] = {}  # signature -> dates seen (≥ 2)
-        self.recent: deque[set[int]] = deque()  # the retained dates' signatures, oldest first
-        self.retained = 0
-        self.hits: dict[int, RepeatHit] = {}
-
-    def close_day(
-        self, today: set[int], pieces: list[tuple[str, list[int], Sequence[int]]], run: int
-    ) -> None:
-        """Account for one date's windows (each date counts once per signature)."""
-        if not today:
-            return
-        again = today & self.once
-        if again:
-            more = self.more
-            wanted: set[int] = set()
-            for key in again:
-                count = more.get(key, 1) + 1
-                more[key] = count
-                if count >= self.need:
-                    hit = self.hits.get(key)
-                    if hit is None or len(hit.rows) < 3:
-                        wanted.add(key)
-                    if hit is not None:
-                        hit.n_dates = count
-            if wanted:
-                # the first occurrence of each on this date (a signature is one user's)
-                for user, sigs, rows in pieces:
-                    for key in wanted.intersection(sigs):
-                        w = sigs.index(key)
-                        span = (rows[w], rows[w + run - 1])
-                        hit = self.hits.get(key)
-                        if hit is None:
-                            self.hits[key] = RepeatHit(user, more[key], [span])
-                        elif len(hit.rows) < 3:
-                            hit.rows.append(span)
-                    wanted.difference_update(sigs)
-                    if not wanted:
-                        break
-        self.once |= today
-        self.recent.append(today)
-        self.retained += len(today)
-        if self.retained > MAX_SIGNATURES:
-            # forget the oldest dates' signatures (those seen on one date only) until half
-            # the cap is left; signatures seen on two dates or more are kept
-            while self.recent and self.retained > MAX_SIGNATURES // 2:
-                self.retained -= len(self.recent.popleft())
-            self.once = set(self.more).union(*self.recent)
+        log.repeat_hits = self.table.hits()

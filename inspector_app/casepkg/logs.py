@@ -14,13 +14,12 @@ the line number of the first problem) is the same either way.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date
-from itertools import islice, repeat
-from operator import add, itemgetter, le
-from typing import Any, NamedTuple, TypeVar, cast
+from itertools import repeat
+from typing import Any, TypeVar, cast
 
+from inspector_app.casepkg.columns import UsageColumns, columns_from_lists, parse_block
 from inspector_app.casepkg.csvcore import (
     CellProblem,
     Header,
@@ -52,26 +51,6 @@ _LOCAL_OFFSET = 8 * 3600
 _TAIL = {f":{s:02d}+08:00": s for s in range(60)}
 _MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):([0-5]\d)")
 _DAYS: dict[str, int] = {}
-
-
-_AFTER_HOUR = itemgetter(slice(13, None))
-#: ``":MM:SS+08:00"`` → seconds into the hour
-_TAILS = {f":{m:02d}:{s:02d}+08:00": m * 60 + s for m in range(60) for s in range(60)}
-
-
-#: ``YYYY-MM-DDTHH`` → POSIX seconds of that hour (+08:00), filled by :func:`_columns`
-_HOUR_BASES: dict[str, int] = {}
-
-
-class UsageBatch(NamedTuple):
-    """Consecutive events of a usage log as columns (see :func:`iter_usage_batches`)."""
-
-    ts: list[int]
-    users: list[str]
-    actions: list[str]
-    objects: list[str]
-    #: the data-record numbers (a ``range`` when they are consecutive)
-    rows: Sequence[int]
 
 
 def _day_number(text: str) -> int:
@@ -193,109 +172,65 @@ def iter_usage(source: EntrySource, path: str) -> Iterator[UsageEvent]:
     return cast(Iterator[UsageEvent], _usage_items(source, path, columns=False))
 
 
-def iter_usage_batches(source: EntrySource, path: str, size: int = 1 << 15) -> Iterator[UsageBatch]:
-    """The same events as :func:`iter_usage`, as column batches (the analysis' fast reader).
+def iter_usage_columns(source: EntrySource, path: str, size: int = 1 << 15) -> Iterator[UsageColumns]:
+    """The same events as :func:`iter_usage`, as numpy column blocks (the analysis' reader).
 
-    A line-aligned block (about 1 MiB) of the standard four columns whose every line has four
-    fields, a ``YYYY-MM-DDTHH:MM:SS+08:00`` timestamp, a non-empty user and a known action (no
-    quoting; timestamps ascending) is turned into columns with
-    C-level string operations (``split``, slicing, ``map`` over cached per-hour epochs); any
-    other block goes through :func:`iter_usage`'s own row-by-row code, so the events, their
-    row numbers and the errors raised are the same either way. Rows read one by one are
-    gathered into batches of at most ``size`` events.
+    A line-aligned block (about 1 MiB) of the standard four columns is read by the vectorised
+    fast path of :func:`~.columns.parse_block` when it accepts it; any other block goes through
+    :func:`iter_usage`'s own row-by-row code, so the events, their row numbers and the errors
+    raised are the same either way. Rows read one by one are gathered into blocks of at most
+    ``size`` events.
     """
-    ts: list[int] = []
-    users: list[str] = []
-    actions: list[str] = []
-    objects: list[str] = []
-    first = 0
-    for item in _usage_items(source, path, columns=True):
-        if isinstance(item, UsageBatch):
-            if ts:
-                yield UsageBatch(ts, users, actions, objects, range(first, first + len(ts)))
-                ts, users, actions, objects = [], [], [], []
+    decoder = Decoder(_encoding_hint(source, path))
+    pending: list[UsageEvent] = []
+    for item in _usage_items(source, path, columns=True, decoder=decoder):
+        if isinstance(item, UsageColumns):
+            if pending:
+                yield _columns_of(pending, decoder.encoding)
+                pending = []
             yield item
             continue
-        if not ts:
-            first = item[4]
-        ts.append(item[0])
-        users.append(item[1])
-        actions.append(item[2])
-        objects.append(item[3])
-        if len(ts) >= size:
-            yield UsageBatch(ts, users, actions, objects, range(first, first + len(ts)))
-            ts, users, actions, objects = [], [], [], []
-    if ts:
-        yield UsageBatch(ts, users, actions, objects, range(first, first + len(ts)))
+        pending.append(item)
+        if len(pending) >= size:
+            yield _columns_of(pending, decoder.encoding)
+            pending = []
+    if pending:
+        yield _columns_of(pending, decoder.encoding)
 
 
-def _columns(text: str, prev: int) -> tuple[list[int], list[str], list[str], list[str]] | None:
-    """A block of four-column lines as columns, or None when the fast path does not accept it
-    (a line without exactly four fields, an empty user, an unknown action, a timestamp not of
-    the ``YYYY-MM-DDTHH:MM:SS+08:00`` shape, or timestamps not ascending).
-
-    Splitting ``text`` with every line end followed by a ``,`` leaves each line's last field
-    ending in ``\\n``: the line ends all falling in the object column proves four fields per
-    line, with two C-level counts.
-    """
-    if not text.endswith("\n"):
-        text += "\n"
-    n = text.count("\n")
-    fields = text.replace("\n", "\n,").split(",")
-    fields.pop()  # the "" after the last line end
-    ends = fields[3::4]
-    joined_ends = "".join(ends)
-    if len(fields) != 4 * n or joined_ends.count("\n") != n:
-        return None
-    stamps = fields[0::4]
-    users = fields[1::4]
-    actions = fields[2::4]
-    if "" in users or not _ACTIONS.issuperset(actions):
-        return None
-    try:
-        # ":MM:SS+08:00" → seconds into the hour (also checks the shape and the offset)
-        secs = list(map(_TAILS.__getitem__, map(_AFTER_HOUR, stamps)))
-    except KeyError:
-        return None
-    # equal-width timestamps sort like the instants they name; then each hour's rows are
-    # one slice, found by bisection, and the hour's epoch is looked up once
-    if not all(map(le, stamps, islice(stamps, 1, None))):
-        return None
-    bases: list[int] = []
-    lo = 0
-    while lo < n:
-        hour = stamps[lo][:13]
-        base = _HOUR_BASES.get(hour)
-        if base is None:
-            base = minute_base(hour + ":00")
-            if base is None:
-                return None
-            if len(_HOUR_BASES) > 100_000:
-                _HOUR_BASES.clear()
-            _HOUR_BASES[hour] = base
-        hi = bisect_left(stamps, hour + ";", lo)
-        bases.extend(repeat(base, hi - lo))
-        lo = hi
-    ts = list(map(add, bases, secs))
-    if ts[0] < prev:
-        return None
-    return ts, users, actions, joined_ends[:-1].split("\n")
+def _columns_of(events: list[UsageEvent], encoding: str) -> UsageColumns:
+    ts, users, actions, objects, rows = zip(*events, strict=True)
+    return columns_from_lists(ts, users, actions, objects, rows, encoding=encoding)
 
 
 def _usage_items(
-    source: EntrySource, path: str, *, columns: bool
-) -> Iterator[UsageEvent | UsageBatch]:
-    """:func:`iter_usage`'s reader; with ``columns``, accepted blocks come as batches."""
-    decoder = Decoder(_encoding_hint(source, path))
-    blocks = _open_blocks(source, path, ahead=columns)
+    source: EntrySource, path: str, *, columns: bool, decoder: Decoder | None = None
+) -> Iterator[UsageEvent | UsageColumns]:
+    """:func:`iter_usage`'s reader; with ``columns``, the blocks that
+    :func:`~.columns.parse_block` accepts come as :class:`~.columns.UsageColumns`."""
+    if decoder is None:
+        decoder = Decoder(_encoding_hint(source, path))
+    blocks = _guarded(_open_blocks(source, path, ahead=columns), path)
     texts = _guarded(_decoded_texts(blocks, decoder), path)
     header, first = _header(map(_as_lines, texts), path, USAGE_COLUMNS)
     idx = header.index
     its, iu, ia, io = (idx[c] for c in USAGE_COLUMNS)
     ncols = len(header.names)
     simple = header.names == USAGE_COLUMNS
-    # blocks stay text until the column fast path accepts or refuses them
-    groups: Iterator[str | list[str]] = texts if columns and simple else map(_as_lines, texts)
+    # with the fast path, blocks stay raw bytes until it accepts or refuses them
+    fast = columns and simple
+    groups: Iterator[bytes | list[str]] = blocks if fast else map(_as_lines, texts)
+
+    def decoded(block: bytes) -> _Lines:
+        try:
+            text = decoder.decode(block)
+        except StreamProblem as exc:
+            raise _refused(exc.code, path, exc.message) from None
+        return _as_lines(text.replace("\r\n", "\n") if "\r" in text else text)
+
+    def lines_of(group: bytes | list[str]) -> list[str]:
+        return decoded(group) if isinstance(group, bytes) else group
+
     tails = _TAIL
     actions = _ACTIONS
     new = tuple.__new__
@@ -348,28 +283,31 @@ def _usage_items(
             )
         return ts, u, a, o
 
-    pending: list[str | list[str]] = [first]
-    if columns and simple and not getattr(first, "quoted", True) and first:
-        pending = ["\n".join(first) + "\n"]  # the header's block takes the fast path too
+    pending: list[bytes | list[str]] = [first]
+    if fast and not getattr(first, "quoted", True) and first:
+        # the rest of the header's block takes the fast path too (the same bytes again)
+        pending = [("\n".join(first) + "\n").encode(decoder.encoding)]
     while True:
         item = pending.pop() if pending else next(groups, None)
         if item is None:
             return
-        if isinstance(item, str):
-            got_cols = _columns(item, prev) if '"' not in item else None
-            if got_cols is not None:
-                n = len(got_cols[0])
-                prev = got_cols[0][-1]
-                yield UsageBatch(*got_cols, range(row + 1, row + 1 + n))
+        if isinstance(item, bytes):
+            # without an established encoding, non-ASCII blocks are decoded (which settles it)
+            trusted = decoder.fixed or item.isascii()
+            got = parse_block(item, prev, row + 1, decoder.encoding) if trusted else None
+            if got is not None:
+                n = len(got.ts)
+                prev = int(got.ts[-1])
+                yield got
                 row += n
                 line += n
                 continue
-            lines: list[str] = _as_lines(item)
+            lines: list[str] = decoded(item)
         else:
             lines = item
         if getattr(lines, "quoted", True):
             # records may span lines from here on: hand the rest to the record splitter
-            rest = _chain_lines(lines, (g if isinstance(g, list) else _as_lines(g) for g in groups))
+            rest = _chain_lines(lines, map(lines_of, groups))
             yield from _general_usage(path, rest, line + 1, row=row, prev=prev, header=header)
             return
         done = 0

@@ -91,7 +91,11 @@ def test_streaming_pass_equals_naive(seed: int, monkeypatch: pytest.MonkeyPatch)
         d: tuple(v) for d, v in days.items()
     }
     assert {d: s.users for d, s in log.days.items()} == {d: len(u) for d, u in users.items()}
-    assert log.day_users == {d: u for d, u in users.items() if applied - 89 <= d <= applied}
+    window = {d: u for d, u in users.items() if applied - 89 <= d <= applied}
+    assert {d: len(u) for d, u in log.day_users.items()} == {d: len(u) for d, u in window.items()}
+    for days_back in (1, 7, 30, 90):
+        inside = [u for d, u in users.items() if applied - days_back < d <= applied]
+        assert log.distinct_users(days_back) == len(set().union(*inside))
     assert log.hours == hours
     assert (log.gap_n, log.gap_sum, log.gap_sumsq) == (
         len(gaps),
@@ -133,7 +137,7 @@ def test_per_user_state_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
 def _summary(log: LogPass) -> tuple[object, ...]:
     return (
         {d: (s.events, s.users, s.first_row, s.last_row) for d, s in log.days.items()},
-        log.day_users,
+        {d: u.tolist() for d, u in log.day_users.items()},
         log.hours,
         (log.gap_n, log.gap_sum, log.gap_sumsq),
         (log.late_events, log.late_first_row, log.late_first_ts),
@@ -142,17 +146,13 @@ def _summary(log: LogPass) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize(
-    ("size", "hold"), [(1, 1 << 17), (7, 50), (333, 1 << 17), (333, 100), (5000, 64)]
-)
-def test_batch_boundaries_and_row_ranges_do_not_matter(
-    size: int, hold: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("size", "merge"), [(1, 1 << 19), (7, 50), (333, 1 << 19), (333, 100), (5000, 64)])
+def test_block_boundaries_do_not_matter(
+    size: int, merge: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cutting the log into batches of any size, with row numbers as a ``range`` (the reader's
-    fast path) or as a list, and working on (d) in pieces of any size, gives the same figures
-    and the same repeated-run hits."""
-    from inspector_app.analysis.usagestats import batches_from_events
-    from inspector_app.casepkg.logs import UsageBatch
+    """Cutting the log into column blocks of any size, and merging the (d) windows into the
+    signature table at any interval, gives the same figures and the same repeated-run hits."""
+    from inspector_app.analysis.usagestats import columns_from_events
 
     events = random_log(4, 3000)
 
@@ -168,16 +168,11 @@ def test_batch_boundaries_and_row_ranges_do_not_matter(
 
     whole = fresh()
     whole.consume(iter(events))
-    monkeypatch.setattr(usagestats, "HOLD", hold)
-    as_ranges = fresh()
-    as_ranges.consume_batches(
-        UsageBatch(b.ts, b.users, b.actions, b.objects, range(b.rows[0], b.rows[-1] + 1))
-        for b in batches_from_events(events, size)
-    )
-    as_lists = fresh()
-    as_lists.consume_batches(batches_from_events(events, size))
+    monkeypatch.setattr(usagestats, "MERGE_EVERY", merge)
+    cut = fresh()
+    cut.consume_columns(columns_from_events(events, size))
     assert whole.repeat_hits, "the random log replays sessions on several dates"
-    assert _summary(as_ranges) == _summary(whole) == _summary(as_lists)
+    assert _summary(cut) == _summary(whole)
 
 
 def test_cancelling_the_real_reader_stops_its_prefetch_thread(tmp_path: Path) -> None:
