@@ -240,6 +240,26 @@ def columns_from_events(events: Iterable[UsageEvent], size: int = 1 << 14) -> It
         yield columns_from_lists(ts, users, actions, objects, rows)
 
 
+def stable_order(keys: U64) -> I64:
+    """Indexes that sort ``keys`` stably (equal keys keep their order).
+
+    One plain ``np.sort`` of composite keys (the key's top bits, the index below them) is
+    several times faster than a stable ``argsort`` of 64-bit keys; when two different keys
+    share their top bits (a chance of about n² / 2^(65 − index bits)), the stable ``argsort``
+    is used instead.
+    """
+    m = len(keys)
+    bits = max(1, (m - 1).bit_length())
+    if bits <= 24:
+        low = np.uint64((1 << bits) - 1)
+        packed = np.sort((keys & ~low) | np.arange(m, dtype=np.uint64))
+        order = (packed & low).astype(np.int64)
+        top = packed >> np.uint64(bits)
+        if not ((top[1:] == top[:-1]) & (keys[order[1:]] != keys[order[:-1]])).any():
+            return order
+    return np.argsort(keys, kind="stable")
+
+
 class _Powers:
     """``BASE**i`` and ``BASE**-i`` modulo 2**64 for i = 0 … n − 1 (grown on demand)."""
 
@@ -334,23 +354,34 @@ class _Users:
 
 
 class _Table:
-    """Signatures of LOG_SYNTHETIC (d) windows: dates seen, last date, first occurrence."""
+    """Signatures of LOG_SYNTHETIC (d) windows and the dates they were seen on.
+
+    Windows are gathered (:meth:`add`) and merged every :data:`MERGE_EVERY` windows. A merge
+    sorts the batch by signature (one ``np.sort`` of composite keys), counts each signature's
+    dates, and looks the signatures up in
+
+    * ``multi``: the signatures seen on two dates or more (dates, last date, user, first
+      occurrences), a small dict;
+    * ``runs``: sorted arrays of the signatures seen on one date only, one per merge (signature,
+      date, first occurrence's rows), newest last. Past :data:`MAX_SIGNATURES` entries the
+      oldest run is forgotten.
+    """
 
     def __init__(self, repeat_dates: int, users: _Users) -> None:
         self.repeat_dates = repeat_dates
         self.users = users
-        self.sig = np.empty(0, np.uint64)  # sorted
-        self.count = np.empty(0, np.int64)
-        self.last = np.empty(0, np.int64)
-        self.row0 = np.empty(0, np.int64)
-        self.row1 = np.empty(0, np.int64)
-        #: signatures seen on two dates or more -> (user id, first occurrences (≤ 3))
-        self.multi: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-        self.pending: list[tuple[U64, I64, I64, I64, U64]] = []
+        #: (signatures, dates, first occurrence's rows as ``row0 << 32 | row1``)
+        self.runs: list[tuple[U64, I64, I64]] = []
+        #: signature -> [user id, dates seen, last date, first occurrences (≤ 3)]
+        self.multi: dict[int, list[Any]] = {}
+        self.multi_keys = np.empty(0, np.uint64)  # sorted
+        self.pending: list[tuple[U64, I64, I64, U64]] = []
         self.n_pending = 0
 
     def add(self, sig: U64, day: I64, row0: I64, row1: I64, user: U64) -> None:
-        self.pending.append((sig, day, row0, row1, user))
+        """Windows (signature, date, first and last row, user key); rows < 2**32 (a package
+        holds at most 20 GiB, so fewer rows than that)."""
+        self.pending.append((sig, day, (row0 << 32) | row1, user))
         self.n_pending += len(sig)
         if self.n_pending >= MERGE_EVERY:
             self.merge()
@@ -358,82 +389,85 @@ class _Table:
     def merge(self) -> None:
         if not self.pending:
             return
-        sig, day, row0, row1, user = (np.concatenate(c) for c in zip(*self.pending, strict=True))
+        sig, day, rows, user = (np.concatenate(c) for c in zip(*self.pending, strict=True))
         self.pending = []
         self.n_pending = 0
-        o = np.lexsort((row1, day, sig))
-        sig, day, row0, row1, user = sig[o], day[o], row0[o], row1[o], user[o]
-        # the first window of each (signature, date)
-        m = len(sig)
-        first = np.ones(m, np.bool_)
-        first[1:] = (sig[1:] != sig[:-1]) | (day[1:] != day[:-1])
-        q = np.flatnonzero(first)
-        sig, day, row0, row1, user = sig[q], day[q], row0[q], row1[q], user[q]
-        heads = np.flatnonzero(np.concatenate(([True], sig[1:] != sig[:-1])))
-        dates = np.diff(np.append(heads, len(sig)))
-        usig = sig[heads]
-        last_day = day[heads + dates - 1]
-        at = np.searchsorted(self.sig, usig)
-        found = at < len(self.sig)
-        found[found] = self.sig[at[found]] == usig[found]
-        atf = at[found]
-        # a date already counted by the previous merge (a date cut by MERGE_EVERY)
-        again = np.zeros(len(usig), np.int64)
-        again[found] = day[heads[found]] == self.last[atf]
-        total = dates - again
-        total[found] += self.count[atf]
-        self.count[atf] = total[found]
-        self.last[atf] = last_day[found]
-        for j in np.flatnonzero(total >= 2).tolist():
+        # pending windows are in time order per signature (blocks in file order, and a
+        # signature is one user's, whose windows a block lists in time order): a stable
+        # sort by signature leaves each signature's windows by date, first occurrence first
+        order = stable_order(sig)
+        s = sig[order]
+        d = day[order]
+        m = len(s)
+        new_sig = np.ones(m, np.bool_)
+        new_sig[1:] = s[1:] != s[:-1]
+        first = new_sig.copy()
+        first[1:] |= d[1:] != d[:-1]
+        q = np.flatnonzero(first)  # the first window of each (signature, date)
+        heads_q = np.flatnonzero(new_sig[q])  # in q: the first date of each signature
+        dates = np.diff(np.append(heads_q, len(q)))
+        heads = q[heads_q]  # in the sorted batch: each signature's first window
+        usig = s[heads]
+        first_day = d[heads]
+        # signatures seen on two dates or more already
+        if len(self.multi_keys):
+            at = np.minimum(np.searchsorted(self.multi_keys, usig), len(self.multi_keys) - 1)
+            in_multi = self.multi_keys[at] == usig
+        else:
+            in_multi = np.zeros(len(usig), np.bool_)
+        # signatures seen on one earlier date (in a run)
+        run_day = np.full(len(usig), -1, np.int64)
+        run_rows = np.zeros(len(usig), np.int64)
+        for r_sig, r_day, r_rows in self.runs:
+            at = np.minimum(np.searchsorted(r_sig, usig), len(r_sig) - 1)
+            hit = (r_sig[at] == usig) & ~in_multi
+            run_day[hit] = r_day[at[hit]]
+            run_rows[hit] = r_rows[at[hit]]
+        in_run = run_day >= 0
+        # the signatures now seen on two dates or more: Python, one at a time (rare)
+        # (a signature of a run seen again on that run's date only is left where it is)
+        same = in_run & (dates == 1) & (first_day == run_day)
+        touched = np.flatnonzero((in_multi | in_run | (dates >= 2)) & ~same)
+        for j in touched.tolist():
             key = int(usig[j])
             entry = self.multi.get(key)
+            k, end = int(heads_q[j]), int(heads_q[j] + dates[j])
             if entry is None:
-                name = self.users.names.get(int(user[heads[j]]), "?")
-                if found[j]:
-                    t = int(at[j])
-                    entry = (name, [(int(self.row0[t]), int(self.row1[t]))])
-                else:
-                    entry = (name, [])
+                w = int(order[heads[j]])
+                entry = [self.users.names.get(int(user[w]), "?"), 0, -1, []]
+                if in_run[j]:
+                    entry[1:3] = [1, int(run_day[j])]
+                    entry[3].append(_span(int(run_rows[j])))
                 self.multi[key] = entry
-            spans = entry[1]
-            k = int(heads[j] + again[j])
-            end = int(heads[j] + dates[j])
-            while len(spans) < 3 and k < end:
-                spans.append((int(row0[k]), int(row1[k])))
-                k += 1
-        new = ~found
-        pos = at[new]
-        hn = heads[new]
-        self.sig = np.insert(self.sig, pos, usig[new])
-        self.count = np.insert(self.count, pos, total[new])
-        self.last = np.insert(self.last, pos, last_day[new])
-        self.row0 = np.insert(self.row0, pos, row0[hn])
-        self.row1 = np.insert(self.row1, pos, row1[hn])
-        if len(self.sig) > MAX_SIGNATURES:
-            self._forget_oldest()
-
-    def _forget_oldest(self) -> None:
-        """Forget the oldest dates' signatures seen on one date only, down to half the cap."""
-        single = self.count == 1
-        room = MAX_SIGNATURES // 2 - int((~single).sum())
-        keep = ~single
-        if room > 0:
-            days = np.sort(self.last[single])
-            cutoff = days[len(days) - room] if room < len(days) else days[0]
-            keep |= single & (self.last >= cutoff)
-        for name in ("sig", "count", "last", "row0", "row1"):
-            setattr(self, name, getattr(self, name)[keep])
+            if int(first_day[j]) == entry[2]:
+                k += 1  # that date was counted by an earlier merge
+            for i in range(k, end):
+                w = int(order[q[i]])
+                entry[1] += 1
+                if len(entry[3]) < 3:
+                    entry[3].append(_span(int(rows[w])))
+            entry[2] = int(d[q[end - 1]])
+        if len(touched):
+            self.multi_keys = np.sort(np.fromiter(self.multi, np.uint64, len(self.multi)))
+        # the rest were seen on this one date only: a new run
+        alone = np.flatnonzero(~(in_multi | in_run) & (dates == 1))
+        if len(alone):
+            self.runs.append((usig[alone], first_day[alone], rows[order[heads[alone]]]))
+        while sum(len(r[0]) for r in self.runs) > MAX_SIGNATURES and len(self.runs) > 1:
+            self.runs.pop(0)
 
     def hits(self) -> dict[int, RepeatHit]:
         """The signatures seen on ``repeat_dates`` dates or more."""
         self.merge()
-        out: dict[int, RepeatHit] = {}
-        for key, (user, spans) in self.multi.items():
-            t = int(np.searchsorted(self.sig, np.uint64(key)))
-            count = int(self.count[t])
-            if count >= self.repeat_dates:
-                out[key] = RepeatHit(user, count, list(spans))
-        return out
+        return {
+            key: RepeatHit(name, count, list(spans))
+            for key, (name, count, _last, spans) in self.multi.items()
+            if count >= self.repeat_dates
+        }
+
+
+def _span(packed: int) -> tuple[int, int]:
+    return packed >> 32, packed & 0xFFFF_FFFF
 
 
 class _Pass:
@@ -511,7 +545,7 @@ class _Pass:
         need = self.need
         users = self.users
         n = len(block.ts)
-        order = np.argsort(block.ukey, kind="stable")
+        order = stable_order(block.ukey)
         sk = block.ukey[order]
         head = np.ones(n, np.bool_)
         head[1:] = sk[1:] != sk[:-1]

@@ -194,7 +194,10 @@ def _timestamps(buf: U8, starts: I64) -> I64 | None:
     view = np.lib.stride_tricks.as_strided(buf, shape=(len(buf) - 31, 32), strides=(1, 1))
     w = view[starts].view(np.uint64)  # (n, 4)
     d = w ^ _XOR
-    if (d & _MUST).any() or ((d + _ADD) & _HI).any():
+    bad = d + _ADD
+    bad &= _HI
+    bad |= d & _MUST
+    if bad.any():
         return None
     # minutes and seconds (digits after the xor are 0–9)
     w1, w2 = d[:, 1], d[:, 2]
@@ -300,6 +303,20 @@ def columns_from_lists(
     )
 
 
+class ParsedBlock(bytes):
+    """A raw block with the columns :func:`parse_block` made of it on the reader's helper
+    thread (``prev_ts`` unknown there, rows numbered from 1): see :func:`speculate`."""
+
+    columns: UsageColumns | None = None
+
+
+def speculate(block: bytes, encoding: str = "utf-8") -> ParsedBlock:
+    """``block`` with its columns parsed ahead (None when the fast path refuses it)."""
+    out = ParsedBlock(block)
+    out.columns = parse_block(block, -(1 << 62), 1, encoding)
+    return out
+
+
 def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> UsageColumns | None:
     """The rows of a line-aligned block of ``timestamp,user_id,action,object`` lines as
     columns, or None when the fast path does not accept the block (see the module docstring;
@@ -315,17 +332,24 @@ def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> Us
     size = len(block)
     buf = np.frombuffer(block + bytes(PAD), np.uint8)
     body = buf[:size]
-    ends = np.flatnonzero(body == 10)
-    n = len(ends)
-    commas = np.flatnonzero(body == 44)
-    if len(commas) != 3 * n or n == 0:
+    # the line ends and commas in one scan: each line must give exactly ",,,\n"
+    seps = np.flatnonzero((body == 10) | (body == 44))
+    if len(seps) % 4:
         return None
-    commas = commas.reshape(n, 3)
+    seps = seps.reshape(-1, 4)
+    n = len(seps)
+    if n == 0:
+        return None
+    kinds = body[seps]
+    if (kinds[:, :3] != 44).any() or (kinds[:, 3] != 10).any():
+        return None
+    ends = seps[:, 3]
+    commas = seps[:, :3]
     starts = np.empty(n, np.int64)
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
-    # three commas per line: the first 25 bytes after the line start, the last before its end
-    if (commas[:, 0] - starts != 25).any() or (commas[:, 2] >= ends).any():
+    # the timestamp: the 25 bytes before the first comma
+    if (commas[:, 0] - starts != 25).any():
         return None
     ts = _timestamps(buf, starts)
     if ts is None or int(ts[0]) < prev_ts or (n > 1 and (ts[1:] < ts[:-1]).any()):

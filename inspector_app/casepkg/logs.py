@@ -16,10 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar, cast
 
-from inspector_app.casepkg.columns import UsageColumns, columns_from_lists, parse_block
+from inspector_app.casepkg.columns import (
+    ParsedBlock,
+    UsageColumns,
+    columns_from_lists,
+    parse_block,
+    speculate,
+)
 from inspector_app.casepkg.csvcore import (
     CellProblem,
     Header,
@@ -146,17 +153,26 @@ def _header(
     raise _refused("SCHEMA_INVALID", path, bi("The file is empty: no header row."), 1)
 
 
-def _open_blocks(source: EntrySource, path: str, *, ahead: bool = False) -> Iterator[bytes]:
+def _open_blocks(
+    source: EntrySource,
+    path: str,
+    *,
+    ahead: bool = False,
+    work: Callable[[bytes], bytes] | None = None,
+) -> Iterator[bytes]:
     """Line-aligned raw blocks of an entry, gunzipped for ``*.gz`` (BOM removed).
 
-    With ``ahead``, reading and inflating run on a helper thread a few blocks ahead
-    (:func:`~.textio.prefetch`: ``zlib`` releases the GIL, so that work uses the other core).
+    With ``ahead``, reading and inflating (and ``work`` on each block) run on a helper thread a
+    few blocks ahead (:func:`~.textio.prefetch`: ``zlib`` and most numpy operations release the
+    GIL, so that work uses the other core).
     """
     with source.open(path) as raw:
         chunks = read_chunks(raw)
         if path.endswith(".gz"):
             chunks = gunzip_chunks(chunks)
         blocks = split_lines(chunks)
+        if work is not None:
+            blocks = map(work, blocks)
         yield from prefetch(blocks) if ahead else blocks
 
 
@@ -210,7 +226,9 @@ def _usage_items(
     :func:`~.columns.parse_block` accepts come as :class:`~.columns.UsageColumns`."""
     if decoder is None:
         decoder = Decoder(_encoding_hint(source, path))
-    blocks = _guarded(_open_blocks(source, path, ahead=columns), path)
+    # with columns, the helper thread also tries the vectorised parse on each block
+    ahead = partial(speculate, encoding=decoder.encoding) if columns else None
+    blocks = _guarded(_open_blocks(source, path, ahead=columns, work=ahead), path)
     texts = _guarded(_decoded_texts(blocks, decoder), path)
     header, first = _header(map(_as_lines, texts), path, USAGE_COLUMNS)
     idx = header.index
@@ -293,8 +311,16 @@ def _usage_items(
             return
         if isinstance(item, bytes):
             # without an established encoding, non-ASCII blocks are decoded (which settles it)
-            trusted = decoder.fixed or item.isascii()
-            got = parse_block(item, prev, row + 1, decoder.encoding) if trusted else None
+            got = None
+            if decoder.fixed or item.isascii():
+                if isinstance(item, ParsedBlock):  # parsed ahead, rows numbered from 1
+                    got = item.columns
+                    if got is not None and int(got.ts[0]) >= prev:
+                        got = got._replace(rows=got.rows + row)
+                    else:
+                        got = None
+                else:
+                    got = parse_block(item, prev, row + 1, decoder.encoding)
             if got is not None:
                 n = len(got.ts)
                 prev = int(got.ts[-1])
