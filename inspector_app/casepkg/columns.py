@@ -303,17 +303,40 @@ def columns_from_lists(
     )
 
 
+class Layout(NamedTuple):
+    """A block the fast path accepted, before its keys are computed (:func:`layout`)."""
+
+    block: bytes
+    buf: U8
+    ts: I64
+    action: U64
+    #: first comma, second comma, third comma and line end of each line
+    seps: I64
+
+    def columns(self, first_row: int, encoding: str) -> UsageColumns:
+        """The block's columns, rows numbered from ``first_row`` (computes the keys)."""
+        seps, buf = self.seps, self.buf
+        u_start = seps[:, 0] + 1
+        ukey = field_keys(buf, u_start, seps[:, 1])
+        okey = field_keys(buf, seps[:, 2] + 1, seps[:, 3])
+        n = len(self.ts)
+        rows = np.arange(first_row, first_row + n, dtype=np.int64)
+        names = UserNames(buf=self.block, starts=u_start, ends=seps[:, 1], encoding=encoding)
+        return UsageColumns(self.ts, ukey, self.action, okey, rows, names)
+
+
 class ParsedBlock(bytes):
-    """A raw block with the columns :func:`parse_block` made of it on the reader's helper
-    thread (``prev_ts`` unknown there, rows numbered from 1): see :func:`speculate`."""
+    """A raw block with its :class:`Layout` made on the reader's helper thread (``prev_ts``
+    unknown there): see :func:`speculate`."""
 
-    columns: UsageColumns | None = None
+    layout: Layout | None = None
 
 
-def speculate(block: bytes, encoding: str = "utf-8") -> ParsedBlock:
-    """``block`` with its columns parsed ahead (None when the fast path refuses it)."""
+def speculate(block: bytes) -> ParsedBlock:
+    """``block`` with its layout parsed ahead (None when the fast path refuses it); the keys
+    are left to the consumer, which balances the work of the two threads."""
     out = ParsedBlock(block)
-    out.columns = parse_block(block, -(1 << 62), 1, encoding)
+    out.layout = layout(block, -(1 << 62))
     return out
 
 
@@ -321,6 +344,12 @@ def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> Us
     """The rows of a line-aligned block of ``timestamp,user_id,action,object`` lines as
     columns, or None when the fast path does not accept the block (see the module docstring;
     also when its first timestamp is before ``prev_ts``). ``block`` holds no header."""
+    got = layout(block, prev_ts)
+    return None if got is None else got.columns(first_row, encoding)
+
+
+def layout(block: bytes, prev_ts: int) -> Layout | None:
+    """:func:`parse_block` without the keys."""
     if b'"' in block:
         return None
     if b"\r" in block:
@@ -371,8 +400,4 @@ def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> Us
     action = _ACTION_CODES[at].astype(np.uint64)
     if (_ACTION_LENGTHS[action] != a_len).any():  # a NUL byte inside the field
         return None
-    ukey = field_keys(buf, u_start, commas[:, 1])
-    okey = field_keys(buf, commas[:, 2] + 1, ends)
-    rows = np.arange(first_row, first_row + n, dtype=np.int64)
-    names = UserNames(buf=block, starts=u_start, ends=commas[:, 1], encoding=encoding)
-    return UsageColumns(ts, ukey, action, okey, rows, names)
+    return Layout(block, buf, ts, action, seps)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
-from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar, cast
 
@@ -227,7 +226,7 @@ def _usage_items(
     if decoder is None:
         decoder = Decoder(_encoding_hint(source, path))
     # with columns, the helper thread also tries the vectorised parse on each block
-    ahead = partial(speculate, encoding=decoder.encoding) if columns else None
+    ahead = speculate if columns else None
     blocks = _guarded(_open_blocks(source, path, ahead=columns, work=ahead), path)
     texts = _guarded(_decoded_texts(blocks, decoder), path)
     header, first = _header(map(_as_lines, texts), path, USAGE_COLUMNS)
@@ -313,12 +312,10 @@ def _usage_items(
             # without an established encoding, non-ASCII blocks are decoded (which settles it)
             got = None
             if decoder.fixed or item.isascii():
-                if isinstance(item, ParsedBlock):  # parsed ahead, rows numbered from 1
-                    got = item.columns
-                    if got is not None and int(got.ts[0]) >= prev:
-                        got = got._replace(rows=got.rows + row)
-                    else:
-                        got = None
+                if isinstance(item, ParsedBlock):  # parsed ahead, without its keys
+                    done = item.layout
+                    if done is not None and int(done.ts[0]) >= prev:
+                        got = done.columns(row + 1, decoder.encoding)
                 else:
                     got = parse_block(item, prev, row + 1, decoder.encoding)
             if got is not None:
