@@ -312,12 +312,13 @@ class Layout(NamedTuple):
     action: U64
     #: first comma, second comma, third comma and line end of each line
     seps: I64
+    #: the user keys
+    ukey: U64
 
     def columns(self, first_row: int, encoding: str) -> UsageColumns:
-        """The block's columns, rows numbered from ``first_row`` (computes the keys)."""
-        seps, buf = self.seps, self.buf
+        """The block's columns, rows numbered from ``first_row`` (computes the object keys)."""
+        seps, buf, ukey = self.seps, self.buf, self.ukey
         u_start = seps[:, 0] + 1
-        ukey = field_keys(buf, u_start, seps[:, 1])
         okey = field_keys(buf, seps[:, 2] + 1, seps[:, 3])
         n = len(self.ts)
         rows = np.arange(first_row, first_row + n, dtype=np.int64)
@@ -333,8 +334,8 @@ class ParsedBlock(bytes):
 
 
 def speculate(block: bytes) -> ParsedBlock:
-    """``block`` with its layout parsed ahead (None when the fast path refuses it); the keys
-    are left to the consumer, which balances the work of the two threads."""
+    """``block`` with its layout parsed ahead (None when the fast path refuses it); the object
+    keys are left to the consumer, which balances the work of the two threads."""
     out = ParsedBlock(block)
     out.layout = layout(block, -(1 << 62))
     return out
@@ -349,7 +350,7 @@ def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> Us
 
 
 def layout(block: bytes, prev_ts: int) -> Layout | None:
-    """:func:`parse_block` without the keys."""
+    """:func:`parse_block` without the object keys."""
     if b'"' in block:
         return None
     if b"\r" in block:
@@ -400,4 +401,4 @@ def layout(block: bytes, prev_ts: int) -> Layout | None:
     action = _ACTION_CODES[at].astype(np.uint64)
     if (_ACTION_LENGTHS[action] != a_len).any():  # a NUL byte inside the field
         return None
-    return Layout(block, buf, ts, action, seps)
+    return Layout(block, buf, ts, action, seps, field_keys(buf, u_start, commas[:, 1]))
