@@ -271,8 +271,10 @@ class _Powers:
         if len(self.up) < n:
             size = max(n, 2 * len(self.up), 1 << 16)
             inverse = pow(_BASE, -1, 1 << 64)
-            self.up = np.cumprod(np.full(size, _BASE, np.uint64)) * np.uint64(inverse)
-            self.down = np.cumprod(np.full(size, inverse, np.uint64)) * np.uint64(_BASE)
+            up = np.cumprod(np.full(size, _BASE, np.uint64), dtype=np.uint64)
+            down = np.cumprod(np.full(size, inverse, np.uint64), dtype=np.uint64)
+            self.up = up * np.uint64(inverse)  # BASE**0, BASE**1, …
+            self.down = down * np.uint64(_BASE)
         return self.up, self.down
 
 

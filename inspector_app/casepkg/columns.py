@@ -227,6 +227,66 @@ def _timestamps(buf: U8, starts: I64) -> I64 | None:
     return np.repeat(bases, counts) + (mm * np.uint64(60) + ss).astype(np.int64)
 
 
+# ------------------------------------------------------------------ whitespace
+#: bytes ``str.strip()`` removes that can stand unquoted in a field (CR and LF cannot)
+_ASCII_SPACE = np.zeros(256, np.bool_)
+_ASCII_SPACE[[0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
+#: UTF-8 of the non-ASCII characters ``str.strip()`` removes, as 2- and 3-byte big-endian ints
+_WIDE2 = np.array([0xC285, 0xC2A0], np.int64)
+_WIDE3 = np.array(
+    sorted(
+        int.from_bytes(chr(c).encode(), "big")
+        for c in range(0x800, 0x10000)
+        if chr(c).isspace() and not 0xD800 <= c < 0xE000
+    ),
+    np.int64,
+)
+
+
+def _flags(ascii_space: bool, wide: set[int]) -> U8:
+    table = np.zeros(256, np.uint8)
+    if ascii_space:
+        table[_ASCII_SPACE] = 1
+    table[sorted(wide)] |= 2
+    return table
+
+
+#: a field's first byte: 1 = a space ``strip()`` removes, 2 = may start a wide space
+_FIRST = _flags(True, {int(c) >> 8 for c in _WIDE2} | {int(c) >> 16 for c in _WIDE3})
+#: a field's last byte: the same for the end of a wide space
+_LAST = _flags(True, {int(c) & 0xFF for c in _WIDE2} | {int(c) & 0xFF for c in _WIDE3})
+
+
+def _padded(buf: U8, starts: I64, ends: I64) -> bool:
+    """Does a field ``buf[start:end]`` begin or end with a character that ``str.strip()``
+    removes (UTF-8)? The row-by-row reader strips fields; the fast path does not, so such a
+    block is left to it. (An empty field's first byte is its line end or comma, its last the
+    comma before it: neither counts.)"""
+    first = _FIRST[buf[starts]]
+    last = _LAST[buf[ends - 1]]
+    flags = first | last
+    if not flags.any():
+        return False
+    if (flags & 1).any():
+        return True
+    s = starts[(first & 2) != 0]
+    e = ends[(last & 2) != 0]
+    b0, b1, b2 = (buf[s + k].astype(np.int64) for k in range(3))
+    head2 = (b0 << 8) | b1
+    head3 = (head2 << 8) | b2
+    # the bytes before the field's end (before a short field's start this only risks a
+    # needless fallback, never a miss)
+    t1, t2, t3 = (buf[np.maximum(e - k, 0)].astype(np.int64) for k in (1, 2, 3))
+    tail2 = (t2 << 8) | t1
+    tail3 = (t3 << 16) | tail2
+    return bool(
+        np.isin(head2, _WIDE2).any()
+        or np.isin(head3, _WIDE3).any()
+        or np.isin(tail2, _WIDE2).any()
+        or np.isin(tail3, _WIDE3).any()
+    )
+
+
 # ------------------------------------------------------------------ blocks
 class UserNames:
     """The user ids of a column block, decoded on demand (by row index within the block)."""
@@ -287,9 +347,9 @@ def columns_from_lists(
 ) -> UsageColumns:
     """Columns of rows read one by one (the same keys as the fast path gives)."""
     code = _ACTION_CODE
-    action = np.fromiter((code.get(a, -1) for a in actions), np.int64, len(actions))
-    other = np.flatnonzero(action < 0)
-    action = action.astype(np.uint64)
+    known = np.fromiter((code.get(a, -1) for a in actions), np.int64, len(actions))
+    other = np.flatnonzero(known < 0)
+    action = known.astype(np.uint64)
     if len(other):
         keys = keys_of_strings([actions[i] for i in other.tolist()], encoding)
         action[other] = keys | np.uint64(1 << 63)
@@ -333,11 +393,11 @@ class ParsedBlock(bytes):
     layout: Layout | None = None
 
 
-def speculate(block: bytes) -> ParsedBlock:
+def speculate(block: bytes, encoding: str = "utf-8") -> ParsedBlock:
     """``block`` with its layout parsed ahead (None when the fast path refuses it); the object
     keys are left to the consumer, which balances the work of the two threads."""
     out = ParsedBlock(block)
-    out.layout = layout(block, -(1 << 62))
+    out.layout = layout(block, -(1 << 62), encoding)
     return out
 
 
@@ -345,12 +405,15 @@ def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> Us
     """The rows of a line-aligned block of ``timestamp,user_id,action,object`` lines as
     columns, or None when the fast path does not accept the block (see the module docstring;
     also when its first timestamp is before ``prev_ts``). ``block`` holds no header."""
-    got = layout(block, prev_ts)
+    got = layout(block, prev_ts, encoding)
     return None if got is None else got.columns(first_row, encoding)
 
 
-def layout(block: bytes, prev_ts: int) -> Layout | None:
-    """:func:`parse_block` without the object keys."""
+def layout(block: bytes, prev_ts: int, encoding: str = "utf-8") -> Layout | None:
+    """:func:`parse_block` without the object keys. Only UTF-8 (or plain ASCII) blocks are
+    taken: the whitespace check below knows UTF-8's spaces."""
+    if encoding.replace("_", "-").lower() not in {"utf-8", "utf8"} and not block.isascii():
+        return None
     if b'"' in block:
         return None
     if b"\r" in block:
@@ -363,10 +426,10 @@ def layout(block: bytes, prev_ts: int) -> Layout | None:
     buf = np.frombuffer(block + bytes(PAD), np.uint8)
     body = buf[:size]
     # the line ends and commas in one scan: each line must give exactly ",,,\n"
-    seps = np.flatnonzero((body == 10) | (body == 44))
-    if len(seps) % 4:
+    found = np.flatnonzero((body == 10) | (body == 44))
+    if len(found) % 4:
         return None
-    seps = seps.reshape(-1, 4)
+    seps = found.reshape(-1, 4)
     n = len(seps)
     if n == 0:
         return None
@@ -387,6 +450,8 @@ def layout(block: bytes, prev_ts: int) -> Layout | None:
     u_start = commas[:, 0] + 1
     u_len = commas[:, 1] - u_start
     if (u_len <= 0).any():
+        return None
+    if _padded(buf, u_start, commas[:, 1]) or _padded(buf, commas[:, 2] + 1, ends):
         return None
     a_start = commas[:, 1] + 1
     a_len = commas[:, 2] - a_start

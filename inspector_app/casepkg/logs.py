@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar, cast
 
@@ -226,7 +227,7 @@ def _usage_items(
     if decoder is None:
         decoder = Decoder(_encoding_hint(source, path))
     # with columns, the helper thread also tries the vectorised parse on each block
-    ahead = speculate if columns else None
+    ahead = partial(speculate, encoding=decoder.encoding) if columns else None
     blocks = _guarded(_open_blocks(source, path, ahead=columns, work=ahead), path)
     texts = _guarded(_decoded_texts(blocks, decoder), path)
     header, first = _header(map(_as_lines, texts), path, USAGE_COLUMNS)
@@ -310,18 +311,18 @@ def _usage_items(
             return
         if isinstance(item, bytes):
             # without an established encoding, non-ASCII blocks are decoded (which settles it)
-            got = None
+            cols = None
             if decoder.fixed or item.isascii():
-                if isinstance(item, ParsedBlock):  # parsed ahead, without its keys
-                    done = item.layout
-                    if done is not None and int(done.ts[0]) >= prev:
-                        got = done.columns(row + 1, decoder.encoding)
+                if isinstance(item, ParsedBlock):  # parsed ahead, without its object keys
+                    early = item.layout
+                    if early is not None and int(early.ts[0]) >= prev:
+                        cols = early.columns(row + 1, decoder.encoding)
                 else:
-                    got = parse_block(item, prev, row + 1, decoder.encoding)
-            if got is not None:
-                n = len(got.ts)
-                prev = int(got.ts[-1])
-                yield got
+                    cols = parse_block(item, prev, row + 1, decoder.encoding)
+            if cols is not None:
+                n = len(cols.ts)
+                prev = int(cols.ts[-1])
+                yield cols
                 row += n
                 line += n
                 continue
@@ -345,11 +346,12 @@ def _usage_items(
                         if s is not None and t[:16] == prefix
                         else slow_ts(t, line + 1 + row - row0)
                     )
+                    u = u.strip()  # fields are trimmed, as field by field below
                     if ts < prev or a not in actions or not u:
                         break
                     prev = ts
                     row += 1
-                    yield new(cls, (ts, u, a, o, row))
+                    yield new(cls, (ts, u, a, o.strip(), row))
             except ValueError:
                 pass
             done = row - row0
