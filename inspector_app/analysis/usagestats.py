@@ -228,8 +228,9 @@ class LogPass:
         }
 
 
-
-def columns_from_events(events: Iterable[UsageEvent], size: int = 1 << 14) -> Iterator[UsageColumns]:
+def columns_from_events(
+    events: Iterable[UsageEvent], size: int = 1 << 14
+) -> Iterator[UsageColumns]:
     """Column blocks of at most ``size`` events from event tuples (any source)."""
     it = iter(events)
     while True:
@@ -618,9 +619,7 @@ class _Pass:
             return
         log = self.log
         day = self.day
-        log.days[day] = DayStat(
-            self.day_events, len(self.day_users), self.day_first, self.last_row
-        )
+        log.days[day] = DayStat(self.day_events, len(self.day_users), self.day_first, self.last_row)
         if self.keep_from <= day <= self.keep_to:
             log.day_users[day] = self.day_users
         self.day_events = 0

@@ -161,7 +161,10 @@ def _pattern(text: str, digits: str) -> tuple[int, int, int, int]:
 _SHAPE = [
     _pattern("0000-00-", "dddd=dd="),
     _pattern("00T00:00", "dd=dd=dd"),
-    _pattern(":00+08:0", "=dd=====",),
+    _pattern(
+        ":00+08:0",
+        "=dd=====",
+    ),
     _pattern("0.......", "=......."),
 ]
 _XOR = np.array([s[0] for s in _SHAPE], np.uint64)

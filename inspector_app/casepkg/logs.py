@@ -188,7 +188,9 @@ def iter_usage(source: EntrySource, path: str) -> Iterator[UsageEvent]:
     return cast(Iterator[UsageEvent], _usage_items(source, path, columns=False))
 
 
-def iter_usage_columns(source: EntrySource, path: str, size: int = 1 << 15) -> Iterator[UsageColumns]:
+def iter_usage_columns(
+    source: EntrySource, path: str, size: int = 1 << 15
+) -> Iterator[UsageColumns]:
     """The same events as :func:`iter_usage`, as numpy column blocks (the analysis' reader).
 
     A line-aligned block (about 1 MiB) of the standard four columns is read by the vectorised
@@ -339,14 +341,14 @@ def _usage_items(
             # fast path: exactly four fields per line; anything else leaves the loop
             row0 = row
             try:
-                for t, u, a, o in map(split, lines, commas):
+                for t, raw_u, a, o in map(split, lines, commas):
                     s = tails.get(t[16:])
                     ts = (
                         base + s
                         if s is not None and t[:16] == prefix
                         else slow_ts(t, line + 1 + row - row0)
                     )
-                    u = u.strip()  # fields are trimmed, as field by field below
+                    u = raw_u.strip()  # fields are trimmed, as field by field below
                     if ts < prev or a not in actions or not u:
                         break
                     prev = ts

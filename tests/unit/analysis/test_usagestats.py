@@ -146,7 +146,9 @@ def _summary(log: LogPass) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize(("size", "merge"), [(1, 1 << 19), (7, 50), (333, 1 << 19), (333, 100), (5000, 64)])
+@pytest.mark.parametrize(
+    ("size", "merge"), [(1, 1 << 19), (7, 50), (333, 1 << 19), (333, 100), (5000, 64)]
+)
 def test_block_boundaries_do_not_matter(
     size: int, merge: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

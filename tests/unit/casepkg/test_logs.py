@@ -218,7 +218,9 @@ def _outcome(read: Iterator[tuple[int, str, str, str, int]]) -> object:
         return (exc.code, exc.issue.line, exc.issue.message)
 
 
-def _event_columns(events: Iterable[UsageEvent], encoding: str = "utf-8") -> list[tuple[object, ...]]:
+def _event_columns(
+    events: Iterable[UsageEvent], encoding: str = "utf-8"
+) -> list[tuple[object, ...]]:
     """What the column reader should give for these events (keys by the shared key function)."""
     from inspector_app.casepkg.columns import keys_of_strings
     from inspector_app.casepkg.model import ACTIONS
