@@ -39,6 +39,7 @@ from inspector_app.casepkg.model import ACTIONS, EntrySource, RecordCount, Usage
 from inspector_app.casepkg.textio import (
     Decoder,
     StreamProblem,
+    coalesce,
     gunzip_chunks,
     prefetch,
     read_chunks,
@@ -49,6 +50,9 @@ from inspector_app.i18n import bi
 from inspector_app.values import parse_timestamp
 
 _T = TypeVar("_T")
+#: bytes per block of the column reader: 4 MiB (≈ 60,000 rows) measured fastest on the large
+#: sample (1 MiB: 10.2 s, 2 MiB: 8.8 s, 4 MiB: 7.6 s, 8 MiB: 7.6 s for 14.3 M rows)
+COLUMN_BLOCK = 4 << 20
 USAGE_COLUMNS = ("timestamp", "user_id", "action", "object")
 RECORD_COLUMNS = ("date", "object_type", "created", "updated")
 _ACTIONS = frozenset(ACTIONS)
@@ -159,17 +163,21 @@ def _open_blocks(
     *,
     ahead: bool = False,
     work: Callable[[bytes], bytes] | None = None,
+    size: int | None = None,
 ) -> Iterator[bytes]:
-    """Line-aligned raw blocks of an entry, gunzipped for ``*.gz`` (BOM removed).
+    """Line-aligned raw blocks of an entry (about ``size`` bytes, default
+    :data:`~.textio.CHUNK`), gunzipped for ``*.gz`` (BOM removed).
 
     With ``ahead``, reading and inflating (and ``work`` on each block) run on a helper thread a
     few blocks ahead (:func:`~.textio.prefetch`: ``zlib`` and most numpy operations release the
     GIL, so that work uses the other core).
     """
     with source.open(path) as raw:
-        chunks = read_chunks(raw)
+        chunks = read_chunks(raw, size)
         if path.endswith(".gz"):
             chunks = gunzip_chunks(chunks)
+            if size:
+                chunks = coalesce(chunks, size)
         blocks = split_lines(chunks)
         if work is not None:
             blocks = map(work, blocks)
@@ -230,7 +238,8 @@ def _usage_items(
         decoder = Decoder(_encoding_hint(source, path))
     # with columns, the helper thread also tries the vectorised parse on each block
     ahead = partial(speculate, encoding=decoder.encoding) if columns else None
-    blocks = _guarded(_open_blocks(source, path, ahead=columns, work=ahead), path)
+    size = COLUMN_BLOCK if columns else None
+    blocks = _guarded(_open_blocks(source, path, ahead=columns, work=ahead, size=size), path)
     texts = _guarded(_decoded_texts(blocks, decoder), path)
     header, first = _header(map(_as_lines, texts), path, USAGE_COLUMNS)
     idx = header.index

@@ -150,6 +150,20 @@ def gunzip_chunks(
 MAX_LINE = 16 << 20
 
 
+def coalesce(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
+    """Join consecutive chunks into pieces of at least ``size`` bytes (the last may be less)."""
+    parts: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        parts.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield b"".join(parts)
+            parts, held = [], 0
+    if parts:
+        yield b"".join(parts)
+
+
 def split_lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """Re-chunk a byte stream so that every block ends with ``\\n`` (except maybe the last).
 

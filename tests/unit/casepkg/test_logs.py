@@ -255,10 +255,11 @@ def test_column_blocks_equal_the_events(data: bytes, block: int) -> None:
     """``iter_usage_columns`` (the analysis' column reader) yields exactly the events, row
     numbers and errors of ``iter_usage``, with the same user and object keys, whatever mixture
     of fast (numpy) and row-by-row blocks."""
+    from inspector_app.casepkg import logs
     from inspector_app.casepkg.logs import iter_usage_columns
 
-    old = textio.CHUNK
-    textio.CHUNK = block
+    old = textio.CHUNK, logs.COLUMN_BLOCK
+    textio.CHUNK = logs.COLUMN_BLOCK = block
     try:
         src = _Bytes({"u.csv": data})
         try:
@@ -272,7 +273,7 @@ def test_column_blocks_equal_the_events(data: bytes, block: int) -> None:
             got = (exc.code, exc.issue.line, exc.issue.message)
         assert got == events
     finally:
-        textio.CHUNK = old
+        textio.CHUNK, logs.COLUMN_BLOCK = old
 
 
 def test_column_blocks_take_the_fast_path() -> None:
