@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from inspector_app.casepkg import open_package, textio, validate_package, zipfmt
 from inspector_app.casepkg.logs import iter_usage, minute_base, timestamp_seconds
 from inspector_app.casepkg.model import UsageEvent
-from inspector_app.errors import PackageRefused
 from inspector_app.casepkg.sources import FolderSource
+from inspector_app.errors import PackageRefused
 from inspector_app.values import parse_timestamp
 from tests.unit.casepkg.builders import build_package, gzip_bytes
 
