@@ -20,15 +20,16 @@ number of vectorised operations; only bounded state is kept between blocks:
   the row); each block's rows are grouped by user with one stable sort, the carried events are
   put in front of each user's group, and every window of ``repeat_run`` consecutive events of
   one user gets a signature from a polynomial rolling hash (prefix sums, one ``cumsum``). A
-  run's date is the date of its last event. The (signature, date) pairs are merged into a
-  sorted signature table (dates seen, last date, first occurrence) every
-  :data:`MERGE_EVERY` windows. The table is capped (:data:`MAX_SIGNATURES`): past the cap, the
-  signatures seen on one date only whose date is oldest are forgotten until half the cap is
-  left (those seen on two dates or more are kept). Below the cap the check is exact up to
-  64-bit hash collisions; beyond it a run is still found when its occurrences lie within the
-  retained horizon of the most recent ~500,000 windows, which is how scripted logs look (the
-  same session replayed again and again). The per-user state is capped too
-  (:data:`MAX_USERS`; the idlest half is forgotten past it, and their runs start afresh).
+  run's date is the date of its last event. The (signature, date, rows) of the windows are
+  merged every :data:`MERGE_EVERY` windows (:class:`_Table`): signatures seen on two dates or
+  more go to a small dict; the others are kept in sorted arrays, one per merge. Past
+  :data:`MAX_SIGNATURES` single-date signatures, the oldest merge's array is forgotten (those
+  seen on two dates or more are kept). Below the cap (about a million windows) the check is
+  exact up to 64-bit hash collisions; beyond it a replayed run is still found when its
+  occurrences lie within the retained horizon of the most recent 0.5–1 million windows, which
+  is how scripted logs look (the same session replayed again and again). The per-user state
+  is capped too (:data:`MAX_USERS`; the idlest half is forgotten past it, and their runs start
+  afresh).
 
 Users are told apart by the 64-bit keys of their ids (:func:`~inspector_app.casepkg.columns.
 field_keys`); names are decoded only for users the rules report.
