@@ -111,7 +111,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
                 "Usage of {system}: {events} events, {first} … {last}; last 90 days: {days} "
                 "active days, {users} users; share of the last 30 days {share}",
                 system=sid,
-                events=stats["events"],
+                events=f"{stats['events']:,}",
                 first=stats["first_event"] or "—",
                 last=stats["last_event"] or "—",
                 days=stats["active_days_last_90"],
