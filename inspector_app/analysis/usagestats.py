@@ -65,6 +65,8 @@ MAX_SIGNATURES = 1_000_000
 MERGE_EVERY = 1 << 19
 #: cap of the users whose last events LOG_SYNTHETIC (d) keeps (the idlest are forgotten)
 MAX_USERS = 100_000
+#: cap of the signatures seen on two dates or more (each a small Python list, ≈ 200 bytes)
+MAX_REPEATED = 500_000
 #: progress is reported (and cancellation checked) every 2**16 events
 TICK_MASK = 0xFFFF
 #: "no previous event" in the per-user state
@@ -452,6 +454,8 @@ class _Table:
                     entry[3].append(_span(int(rows[w])))
             entry[2] = int(d[q[end - 1]])
         if len(touched):
+            if len(self.multi) > MAX_REPEATED:
+                self._forget_stale()
             self.multi_keys = np.sort(np.fromiter(self.multi, np.uint64, len(self.multi)))
         # the rest were seen on this one date only: a new run
         alone = np.flatnonzero(~(in_multi | in_run) & (dates == 1))
@@ -459,6 +463,16 @@ class _Table:
             self.runs.append((usig[alone], first_day[alone], rows[order[heads[alone]]]))
         while sum(len(r[0]) for r in self.runs) > MAX_SIGNATURES and len(self.runs) > 1:
             self.runs.pop(0)
+
+    def _forget_stale(self) -> None:
+        """Past :data:`MAX_REPEATED` signatures seen on two dates or more, forget those still
+        short of ``repeat_dates`` whose last date is oldest, down to half the cap (a hit is
+        never forgotten)."""
+        short = [(e[2], k) for k, e in self.multi.items() if e[1] < self.repeat_dates]
+        short.sort()
+        excess = len(self.multi) - MAX_REPEATED // 2
+        for _last, key in short[: max(0, excess)]:
+            del self.multi[key]
 
     def hits(self) -> dict[int, RepeatHit]:
         """The signatures seen on ``repeat_dates`` dates or more."""

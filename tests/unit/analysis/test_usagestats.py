@@ -224,3 +224,47 @@ def ts_text(t: int) -> str:
     from inspector_app.values import TZ
 
     return datetime.fromtimestamp(t, TZ).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+
+
+def test_signatures_seen_twice_are_capped_but_hits_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A log whose every session recurs on two dates only grows the table of signatures seen
+    twice up to its cap; a run recurring on three dates within the retained horizon is still
+    reported."""
+    monkeypatch.setattr(usagestats, "MAX_REPEATED", 64)
+    monkeypatch.setattr(usagestats, "MERGE_EVERY", 256)
+    sizes: list[int] = []
+    forget = usagestats._Table._forget_stale
+
+    def spy(table: usagestats._Table) -> None:
+        forget(table)
+        sizes.append(len(table.multi))
+
+    monkeypatch.setattr(usagestats._Table, "_forget_stale", spy)
+    events: list[UsageEvent] = []
+    t = T0
+    row = 0
+    for day in range(40):
+        base = T0 + day * 86400
+        sessions = [day // 2 * 100 + k for k in range(5)]  # each session on two dates
+        if day in (30, 34, 38):
+            sessions.append(-1)  # the bot's session, on three dates
+        for sid in sessions:
+            t = max(t, base)
+            for i in range(20):
+                t += 7 + (sid * 13 + i) % 5
+                row += 1
+                user = "bot" if sid < 0 else f"u{sid}"
+                events.append(UsageEvent(t, user, "view", f"o{i}", row))
+    log = LogPass(
+        applied=(events[-1].ts + OFFSET) // 86400,
+        user_window_days=90,
+        max_gap_seconds=3600,
+        created_ts=events[-1].ts,
+        repeat_run=20,
+        repeat_dates=3,
+    )
+    log.consume(iter(events))
+    assert [(h.user_id, h.n_dates) for h in log.repeat_hits.values()] == [("bot", 3)]
+    assert sizes and max(sizes) <= 32 + 1, "the cap was reached and the table halved"
