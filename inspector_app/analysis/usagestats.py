@@ -24,7 +24,7 @@ number of vectorised operations; only bounded state is kept between blocks:
   merged every :data:`MERGE_EVERY` windows (:class:`_Table`): signatures seen on two dates or
   more go to a small dict; the others are kept in sorted arrays, one per merge. Past
   :data:`MAX_SIGNATURES` single-date signatures, the oldest merge's array is forgotten (those
-  seen on two dates or more are kept). Below the cap (about a million windows) the check is
+  seen on two dates or more are kept, up to :data:`MAX_REPEATED`). Below the cap (about a million windows) the check is
   exact up to 64-bit hash collisions; beyond it a replayed run is still found when its
   occurrences lie within the retained horizon of the most recent 0.5–1 million windows, which
   is how scripted logs look (the same session replayed again and again). The per-user state
