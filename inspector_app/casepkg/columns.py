@@ -234,39 +234,41 @@ def _timestamps(buf: U8, starts: I64) -> I64 | None:
 #: bytes ``str.strip()`` removes that can stand unquoted in a field (CR and LF cannot)
 _ASCII_SPACE = np.zeros(256, np.bool_)
 _ASCII_SPACE[[0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
-#: UTF-8 of the non-ASCII characters ``str.strip()`` removes, as 2- and 3-byte big-endian ints
-_WIDE2 = np.array([0xC285, 0xC2A0], np.int64)
-_WIDE3 = np.array(
-    sorted(
-        int.from_bytes(chr(c).encode(), "big")
-        for c in range(0x800, 0x10000)
-        if chr(c).isspace() and not 0xD800 <= c < 0xE000
-    ),
-    np.int64,
-)
+#: the non-ASCII characters ``str.strip()`` removes (U+0085, U+00A0, U+1680, U+2000…, U+3000)
+_WIDE_SPACES = [chr(c) for c in range(0x80, 0x10000) if chr(c).isspace()]
 
 
-def _flags(ascii_space: bool, wide: set[int]) -> U8:
-    table = np.zeros(256, np.uint8)
-    if ascii_space:
-        table[_ASCII_SPACE] = 1
-    table[sorted(wide)] |= 2
-    return table
+class _Spaces:
+    """How the wide spaces look in one encoding: their byte strings grouped by length (as
+    big-endian ints), and flag tables of a field's first and last byte (1: an ASCII space
+    ``strip()`` removes; 2: may begin or end a wide space)."""
+
+    def __init__(self, encoding: str) -> None:
+        coded = {c.encode(encoding) for c in _WIDE_SPACES}
+        self.by_length = {
+            n: np.array(sorted(int.from_bytes(b, "big") for b in coded if len(b) == n), np.int64)
+            for n in sorted({len(b) for b in coded})
+        }
+        self.first = np.zeros(256, np.uint8)
+        self.last = np.zeros(256, np.uint8)
+        self.first[_ASCII_SPACE] = 1
+        self.last[_ASCII_SPACE] = 1
+        self.first[sorted({b[0] for b in coded})] |= 2
+        self.last[sorted({b[-1] for b in coded})] |= 2
 
 
-#: a field's first byte: 1 = a space ``strip()`` removes, 2 = may start a wide space
-_FIRST = _flags(True, {int(c) >> 8 for c in _WIDE2} | {int(c) >> 16 for c in _WIDE3})
-#: a field's last byte: the same for the end of a wide space
-_LAST = _flags(True, {int(c) & 0xFF for c in _WIDE2} | {int(c) & 0xFF for c in _WIDE3})
+#: the encodings whose non-ASCII blocks the fast path takes (those validation can establish)
+_SPACES = {"utf-8": _Spaces("utf-8"), "gb18030": _Spaces("gb18030")}
 
 
-def _padded(buf: U8, starts: I64, ends: I64) -> bool:
+def _padded(buf: U8, starts: I64, ends: I64, spaces: _Spaces) -> bool:
     """Does a field ``buf[start:end]`` begin or end with a character that ``str.strip()``
-    removes (UTF-8)? The row-by-row reader strips fields; the fast path does not, so such a
-    block is left to it. (An empty field's first byte is its line end or comma, its last the
-    comma before it: neither counts.)"""
-    first = _FIRST[buf[starts]]
-    last = _LAST[buf[ends - 1]]
+    removes? The row-by-row reader strips fields; the fast path does not, so such a block is
+    left to it. (An empty field's first byte is its line end or comma, its last the comma
+    before it: neither counts. Bytes read before a short field's start, or a match straddling
+    two characters, only risk a needless fallback, never a miss.)"""
+    first = spaces.first[buf[starts]]
+    last = spaces.last[buf[ends - 1]]
     flags = first | last
     if not flags.any():
         return False
@@ -274,20 +276,15 @@ def _padded(buf: U8, starts: I64, ends: I64) -> bool:
         return True
     s = starts[(first & 2) != 0]
     e = ends[(last & 2) != 0]
-    b0, b1, b2 = (buf[s + k].astype(np.int64) for k in range(3))
-    head2 = (b0 << 8) | b1
-    head3 = (head2 << 8) | b2
-    # the bytes before the field's end (before a short field's start this only risks a
-    # needless fallback, never a miss)
-    t1, t2, t3 = (buf[np.maximum(e - k, 0)].astype(np.int64) for k in (1, 2, 3))
-    tail2 = (t2 << 8) | t1
-    tail3 = (t3 << 16) | tail2
-    return bool(
-        np.isin(head2, _WIDE2).any()
-        or np.isin(head3, _WIDE3).any()
-        or np.isin(tail2, _WIDE2).any()
-        or np.isin(tail3, _WIDE3).any()
-    )
+    for n, codes in spaces.by_length.items():
+        head = np.zeros(len(s), np.int64)
+        tail = np.zeros(len(e), np.int64)
+        for k in range(n):
+            head = (head << 8) | buf[s + k].astype(np.int64)
+            tail = (tail << 8) | buf[np.maximum(e - n + k, 0)].astype(np.int64)
+        if np.isin(head, codes).any() or np.isin(tail, codes).any():
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ blocks
@@ -413,10 +410,13 @@ def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> Us
 
 
 def layout(block: bytes, prev_ts: int, encoding: str = "utf-8") -> Layout | None:
-    """:func:`parse_block` without the object keys. Only UTF-8 (or plain ASCII) blocks are
-    taken: the whitespace check below knows UTF-8's spaces."""
-    if encoding.replace("_", "-").lower() not in {"utf-8", "utf8"} and not block.isascii():
-        return None
+    """:func:`parse_block` without the object keys. Blocks in UTF-8 or GB18030 are taken (the
+    white-space check knows their spaces); in another encoding, plain ASCII ones only."""
+    spaces = _SPACES.get(encoding.replace("_", "-").lower())
+    if spaces is None:
+        if not block.isascii():
+            return None
+        spaces = _SPACES["utf-8"]
     if b'"' in block:
         return None
     if b"\r" in block:
@@ -454,7 +454,7 @@ def layout(block: bytes, prev_ts: int, encoding: str = "utf-8") -> Layout | None
     u_len = commas[:, 1] - u_start
     if (u_len <= 0).any():
         return None
-    if _padded(buf, u_start, commas[:, 1]) or _padded(buf, commas[:, 2] + 1, ends):
+    if _padded(buf, u_start, commas[:, 1], spaces) or _padded(buf, commas[:, 2] + 1, ends, spaces):
         return None
     a_start = commas[:, 1] + 1
     a_len = commas[:, 2] - a_start

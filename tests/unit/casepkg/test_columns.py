@@ -100,11 +100,21 @@ def test_a_block_earlier_than_the_previous_row_is_refused() -> None:
     assert parse_block(data, ts + 1, 1, "utf-8") is None
 
 
-def test_gb18030_blocks_are_taken_only_when_ascii() -> None:
-    ascii_block = block([("alice", "view", "o")])
-    wide = "2024-07-01T09:00:00+08:00,张三,view,工单\n".encode("gb18030")
-    assert parse_block(ascii_block, 0, 1, "gb18030") is not None
-    assert parse_block(wide, 0, 1, "gb18030") is None
+def test_gb18030_blocks_are_taken_with_the_same_keys() -> None:
+    """A GB18030 block is parsed on its own bytes; its keys equal those of its values encoded
+    in GB18030, and white space around a field (U+3000 is A1A1 there) leaves it to the row
+    reader."""
+    text = "2024-07-01T09:00:00+08:00,张三,view,工单/WO-1\n"
+    cols = parse_block(text.encode("gb18030"), 0, 1, "gb18030")
+    assert cols is not None and cols.names.name(0) == "张三"
+    same = columns_from_lists(
+        cols.ts.tolist(), ["张三"], ["view"], ["工单/WO-1"], [1], encoding="gb18030"
+    )
+    assert (cols.ukey.tolist(), cols.okey.tolist()) == (same.ukey.tolist(), same.okey.tolist())
+    for padded in ("张三\u3000", "\u3000张三", "\u00a0张三", "张三\u2002"):
+        data = text.replace("张三", padded).encode("gb18030")
+        assert parse_block(data, 0, 1, "gb18030") is None, padded
+    assert parse_block(text.encode("gb18030"), 0, 1, "latin-1") is None  # not ASCII
 
 
 @settings(max_examples=200, deadline=None)

@@ -324,3 +324,51 @@ def test_column_blocks_strip_like_the_row_reader(user: str, obj: str, encoding: 
     assert expected[20][1] == user.strip()
     got = list(_flat_columns(iter_usage_columns(src, "u.csv")))  # type: ignore[arg-type]
     assert got == expected
+
+
+_PADS = ["", "", "", " ", "\u3000", "\u00a0", "\t"]
+_WORDS = ["张三", "李四", "u1", "报工单", "工单/WO-7", "x", "質檢單", "ＡＢ"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(_WORDS),
+            st.sampled_from(_PADS),
+            st.sampled_from(ACTIONS),
+            st.sampled_from(["", *_WORDS]),
+            st.sampled_from(_PADS),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    encoding=st.sampled_from(["utf-8", "gb18030"]),
+    block=st.sampled_from([64, 300, 1 << 20]),
+)
+def test_wide_text_reads_the_same_either_way(
+    rows: list[tuple[str, str, str, str, str]], encoding: str, block: int
+) -> None:
+    """Chinese user ids and objects, some padded with white space, in UTF-8 or GB18030 (the
+    encoding validation established): the column reader gives the rows of ``iter_usage``."""
+    from inspector_app.casepkg import logs
+    from inspector_app.casepkg.logs import iter_usage_columns
+
+    class Hinted(_Bytes):
+        def encoding_of(self, path: str) -> str:
+            return encoding
+
+    lines = [
+        f"2024-07-01T09:{i // 60:02d}:{i % 60:02d}+08:00,{p}{u},{a},{o}{q}"
+        for i, (u, p, a, o, q) in enumerate(rows)
+    ]
+    data = ("timestamp,user_id,action,object\n" + "\n".join(lines) + "\n").encode(encoding)
+    old = textio.CHUNK, logs.COLUMN_BLOCK
+    textio.CHUNK = logs.COLUMN_BLOCK = block
+    try:
+        src = Hinted({"u.csv": data})
+        expected = _event_columns(iter_usage(src, "u.csv"), encoding)  # type: ignore[arg-type]
+        got = list(_flat_columns(iter_usage_columns(src, "u.csv")))  # type: ignore[arg-type]
+        assert got == expected
+    finally:
+        textio.CHUNK, logs.COLUMN_BLOCK = old
