@@ -272,19 +272,17 @@ def _usage_items(
     prefix = ""
     base = 0
 
-    def slow_ts(text: str, line: int) -> int:
+    def slow_ts(text: str) -> int:
+        """Seconds of a timestamp (a per-minute cache for the common shape; ValueError)."""
         nonlocal prefix, base
         if len(text) == 25 and text[16:] in tails:
             b = minute_base(text[:16])
             if b is not None:
                 prefix, base = text[:16], b
                 return b + tails[text[16:]]
-        try:
-            return timestamp_seconds(text)[0]
-        except ValueError:
-            raise _refused(
-                "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=text), line
-            ) from None
+        return timestamp_seconds(text)[0]
+
+    at = (its, iu, ia, io)
 
     def careful(ln: str, line: int) -> tuple[int, str, str, str] | None:
         """One row checked field by field (blank lines give None)."""
@@ -294,23 +292,8 @@ def _usage_items(
             return None
         parts = ln.split(",")
         if len(parts) != ncols:
-            raise _refused(
-                "CSV_INVALID",
-                path,
-                bi("Expected {n} fields, found {m}.", n=ncols, m=len(parts)),
-                line,
-            )
-        t, u, a, o = (parts[its].strip(), parts[iu].strip(), parts[ia].strip(), parts[io].strip())
-        ts = slow_ts(t, line)
-        if a not in actions:
-            raise _refused("CSV_INVALID", path, bi("Unknown action {value!r}.", value=a), line)
-        if not u:
-            raise _refused("CSV_INVALID", path, bi("The user_id is empty."), line)
-        if ts < prev:
-            raise _refused(
-                "CSV_INVALID", path, bi("The row is earlier than the row before it."), line
-            )
-        return ts, u, a, o
+            raise _wrong_count(path, ncols, len(parts), line)
+        return _usage_row(path, parts, at, line=line, prev=prev, seconds=slow_ts)
 
     pending: list[bytes | list[str]] = [first]
     if fast and not getattr(first, "quoted", True) and first:
@@ -352,11 +335,8 @@ def _usage_items(
             try:
                 for t, raw_u, a, o in map(split, lines, commas):
                     s = tails.get(t[16:])
-                    ts = (
-                        base + s
-                        if s is not None and t[:16] == prefix
-                        else slow_ts(t, line + 1 + row - row0)
-                    )
+                    # a bad timestamp raises ValueError: ``careful`` reports it below
+                    ts = base + s if s is not None and t[:16] == prefix else slow_ts(t)
                     u = raw_u.strip()  # fields are trimmed, as field by field below
                     if ts < prev or a not in actions or not u:
                         break
@@ -374,6 +354,42 @@ def _usage_items(
             row += 1
             yield new(cls, (got[0], got[1], got[2], got[3], row))
         line += len(lines)
+
+
+def _wrong_count(path: str, n: int, m: int, line: int) -> PackageRefused:
+    return _refused("CSV_INVALID", path, bi("Expected {n} fields, found {m}.", n=n, m=m), line)
+
+
+def _seconds(text: str) -> int:
+    return timestamp_seconds(text)[0]
+
+
+def _usage_row(
+    path: str,
+    fields: list[str],
+    at: tuple[int, ...],
+    *,
+    line: int,
+    prev: int,
+    seconds: Callable[[str], int],
+) -> tuple[int, str, str, str]:
+    """A usage row's (ts, user, action, object), trimmed and checked: a timestamp
+    (``seconds`` raises ValueError otherwise), a known action, a user, not earlier than
+    ``prev``; problems raise ``CSV_INVALID`` for ``line``."""
+    t, u, a, o = (fields[i].strip() for i in at)
+    try:
+        ts = seconds(t)
+    except ValueError:
+        raise _refused(
+            "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=t), line
+        ) from None
+    if a not in _ACTIONS:
+        raise _refused("CSV_INVALID", path, bi("Unknown action {value!r}.", value=a), line)
+    if not u:
+        raise _refused("CSV_INVALID", path, bi("The user_id is empty."), line)
+    if ts < prev:
+        raise _refused("CSV_INVALID", path, bi("The row is earlier than the row before it."), line)
+    return ts, u, a, o
 
 
 def _guarded(groups: Iterator[_T], path: str) -> Iterator[_T]:
@@ -395,34 +411,14 @@ def _general_usage(
     path: str, lines: Iterator[str], first_line: int, *, row: int, prev: int, header: Header
 ) -> Iterator[UsageEvent]:
     """Row-by-row reading with full RFC 4180 quoting (records may span lines)."""
-    idx = header.index
-    its, iu, ia, io = (idx[c] for c in USAGE_COLUMNS)
+    at = tuple(header.index[c] for c in USAGE_COLUMNS)
     ncols = len(header.names)
     try:
         for line, text in split_records(lines, first_line):
             fields = parse_record(text)
             if len(fields) != ncols:
-                raise _refused(
-                    "CSV_INVALID",
-                    path,
-                    bi("Expected {n} fields, found {m}.", n=ncols, m=len(fields)),
-                    line,
-                )
-            t, u, a, o = (fields[i].strip() for i in (its, iu, ia, io))
-            try:
-                ts = timestamp_seconds(t)[0]
-            except ValueError:
-                raise _refused(
-                    "CSV_INVALID", path, bi("Not a timestamp: {value!r}", value=t), line
-                ) from None
-            if a not in _ACTIONS:
-                raise _refused("CSV_INVALID", path, bi("Unknown action {value!r}.", value=a), line)
-            if not u:
-                raise _refused("CSV_INVALID", path, bi("The user_id is empty."), line)
-            if ts < prev:
-                raise _refused(
-                    "CSV_INVALID", path, bi("The row is earlier than the row before it."), line
-                )
+                raise _wrong_count(path, ncols, len(fields), line)
+            ts, u, a, o = _usage_row(path, fields, at, line=line, prev=prev, seconds=_seconds)
             prev = ts
             row += 1
             yield UsageEvent(ts, u, a, o, row)
@@ -454,12 +450,7 @@ def _fields(path: str, lines: Iterator[str], ncols: int) -> Iterator[tuple[int, 
         for line, text in split_records(lines, 2):
             fields = parse_record(text)
             if len(fields) != ncols:
-                raise _refused(
-                    "CSV_INVALID",
-                    path,
-                    bi("Expected {n} fields, found {m}.", n=ncols, m=len(fields)),
-                    line,
-                )
+                raise _wrong_count(path, ncols, len(fields), line)
             yield line, fields
     except CellProblem as exc:
         line_no = exc.args[1] if len(exc.args) > 1 else None
