@@ -36,6 +36,7 @@ from typing import Any
 import sqlite_utils
 
 from inspector_app import canonjson
+from inspector_app.findings.core import insert_records, put_checkpoint
 from inspector_app.findings.db import environment_errors, transaction
 from inspector_app.home import Home
 from inspector_app.i18n import bi
@@ -43,7 +44,7 @@ from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
 from sync.bundle import SUFFIX, BundleRefused, OpenedBundle, atomic_write_stream, open_bundle
-from sync.keys import LocalIdentity, Peer, b64
+from sync.keys import LocalIdentity, Peer
 from sync.placement import Decision, Head, check_chain, check_identity, head_of
 from sync.receipt import make_receipt, receipt_file_name
 from sync.records import VerifiedContent, verify_content
@@ -401,28 +402,7 @@ class AgencyStore:
                 "INSERT INTO sync_attachments (sha256, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (digest, len(view)),
             )
-        conn.executemany(
-            "INSERT INTO findings (finding_id, signer, seq, prev, hash, case_id, kind, skey,"
-            " supersedes, created_at, body, signature, origin)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported')",
-            [
-                (
-                    r.finding_id,
-                    r.signer,
-                    r.seq,
-                    r.prev,
-                    r.hash,
-                    r.case_id,
-                    r.kind,
-                    r.skey,
-                    r.supersedes,
-                    r.created_at,
-                    r.body.decode("utf-8"),
-                    b64(r.signature),
-                )
-                for r in content.records
-            ],
-        )
+        insert_records(conn, content.records, "imported")
         conn.executemany(
             "INSERT INTO sync_finding_attachments (finding_id, sha256) VALUES (?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -430,22 +410,7 @@ class AgencyStore:
         )
         cp = content.checkpoint
         if cp is not None and content.records:
-            conn.execute(
-                "INSERT INTO checkpoints (signer, signer_key, seq, head, head_finding_id, body, signature)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (signer) DO UPDATE SET seq = excluded.seq, head = excluded.head,"
-                " head_finding_id = excluded.head_finding_id, body = excluded.body,"
-                " signature = excluded.signature",
-                (
-                    cp.signer,
-                    b64(cp.signer_key),
-                    cp.seq,
-                    cp.head,
-                    cp.head_finding_id,
-                    cp.body.decode("utf-8"),
-                    b64(cp.signature),
-                ),
-            )
+            put_checkpoint(conn, cp)
         for case in m["cases"]:
             if isinstance(case, dict) and isinstance(case.get("case_id"), str):
                 conn.execute(

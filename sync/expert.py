@@ -26,6 +26,7 @@ from typing import Any
 from inspector_app import __version__, canonjson
 from inspector_app.errors import InputRefused
 from inspector_app.findings import db as dbm
+from inspector_app.findings.core import insert_records, put_checkpoint
 from inspector_app.findings.records import SignedCheckpoint, SignedRecord
 from inspector_app.findings.store import FindingsStore, open_store
 from inspector_app.home import Home
@@ -42,7 +43,7 @@ from sync.bundle import (
     open_bundle,
     prepare_bundle,
 )
-from sync.keys import LocalIdentity, Peer, b64
+from sync.keys import LocalIdentity, Peer
 from sync.receipt import Receipt, read_receipt
 from sync.records import attachment_refs, verify_content
 from sync.schema import SYNC
@@ -488,50 +489,13 @@ def _recover_one(
                     )
                 )
             continue
-        conn.execute(
-            "INSERT INTO findings (finding_id, signer, seq, prev, hash, case_id, kind, skey,"
-            " supersedes, created_at, body, signature, origin)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local')",
-            (
-                rec.finding_id,
-                rec.signer,
-                rec.seq,
-                rec.prev,
-                rec.hash,
-                rec.case_id,
-                rec.kind,
-                rec.skey,
-                rec.supersedes,
-                rec.created_at,
-                rec.body.decode("utf-8"),
-                b64(rec.signature),
-            ),
-        )
+        insert_records(conn, [rec], "local")
         added += 1
     cp = content.checkpoint
     if cp is not None:
         held_cp = conn.execute("SELECT seq FROM checkpoints WHERE signer = ?", (signer,)).fetchone()
-        values = (
-            b64(cp.signer_key),
-            cp.seq,
-            cp.head,
-            cp.head_finding_id,
-            cp.body.decode("utf-8"),
-            b64(cp.signature),
-            cp.signer,
-        )
-        if held_cp is None:
-            conn.execute(
-                "INSERT INTO checkpoints (signer_key, seq, head, head_finding_id, body, signature,"
-                " signer) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        elif int(held_cp[0]) < cp.seq:
-            conn.execute(
-                "UPDATE checkpoints SET signer_key = ?, seq = ?, head = ?, head_finding_id = ?,"
-                " body = ?, signature = ? WHERE signer = ?",
-                values,
-            )
+        if held_cp is None or int(held_cp[0]) < cp.seq:
+            put_checkpoint(conn, cp)
     known = conn.execute(
         "SELECT bundle_hash, state FROM sync_exports WHERE number = ?", (bundle.number,)
     ).fetchone()

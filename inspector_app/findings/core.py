@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -43,6 +43,61 @@ _PROJECT_CASES_SQL = (
     " OR (me.uscc IS NOT NULL AND me.project_id IS NOT NULL AND c.uscc = me.uscc"
     " AND c.project_id = me.project_id)) UNION SELECT ?"
 )
+
+
+def insert_records(conn: Any, records: Iterable[SignedRecord], origin: str) -> None:
+    """Insert signed records as rows of ``findings`` (``origin`` 'local' or 'imported').
+
+    The one writer of findings rows: the store's own signing, the agency's merge, the expert's
+    recovery. The caller checks the chain and holds the transaction.
+    """
+    conn.executemany(
+        "INSERT INTO findings (finding_id, signer, seq, prev, hash, case_id, kind, skey,"
+        " supersedes, created_at, body, signature, origin)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.finding_id,
+                r.signer,
+                r.seq,
+                r.prev,
+                r.hash,
+                r.case_id,
+                r.kind,
+                r.skey,
+                r.supersedes,
+                r.created_at,
+                r.body.decode("utf-8"),
+                b64(r.signature),
+                origin,
+            )
+            for r in records
+        ],
+    )
+
+
+def put_checkpoint(conn: Any, cp: SignedCheckpoint) -> None:
+    """Store ``cp`` as its signer's checkpoint, replacing the one held (the caller checks order)."""
+    values = (
+        b64(cp.signer_key),
+        cp.seq,
+        cp.head,
+        cp.head_finding_id,
+        cp.body.decode("utf-8"),
+        b64(cp.signature),
+        cp.signer,
+    )
+    cur = conn.execute(
+        "UPDATE checkpoints SET signer_key = ?, seq = ?, head = ?, head_finding_id = ?,"
+        " body = ?, signature = ? WHERE signer = ?",
+        values,
+    )
+    if cur.rowcount == 0:
+        conn.execute(
+            "INSERT INTO checkpoints (signer_key, seq, head, head_finding_id, body, signature,"
+            " signer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
 
 
 class StoreCore:
@@ -428,7 +483,7 @@ class StoreCore:
             data=validated.data,
         )
         record = parse_record(body, identity.sign(body))
-        self._insert(conn, record, "local")
+        insert_records(conn, [record], "local")
         cp_body = checkpoint_body(
             signer_key=identity.public_key,
             seq=record.seq,
@@ -436,54 +491,8 @@ class StoreCore:
             head_finding_id=record.finding_id,
             created_at=created_at,
         )
-        self._put_checkpoint(conn, parse_checkpoint(cp_body, identity.sign(cp_body)))
+        put_checkpoint(conn, parse_checkpoint(cp_body, identity.sign(cp_body)))
         return record
-
-    @staticmethod
-    def _insert(conn: Any, record: SignedRecord, origin: str) -> None:
-        conn.execute(
-            "INSERT INTO findings (finding_id, signer, seq, prev, hash, case_id, kind, skey,"
-            " supersedes, created_at, body, signature, origin)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.finding_id,
-                record.signer,
-                record.seq,
-                record.prev,
-                record.hash,
-                record.case_id,
-                record.kind,
-                record.skey,
-                record.supersedes,
-                record.created_at,
-                record.body.decode("utf-8"),
-                b64(record.signature),
-                origin,
-            ),
-        )
-
-    @staticmethod
-    def _put_checkpoint(conn: Any, cp: SignedCheckpoint) -> None:
-        values = (
-            b64(cp.signer_key),
-            cp.seq,
-            cp.head,
-            cp.head_finding_id,
-            cp.body.decode("utf-8"),
-            b64(cp.signature),
-            cp.signer,
-        )
-        cur = conn.execute(
-            "UPDATE checkpoints SET signer_key = ?, seq = ?, head = ?, head_finding_id = ?,"
-            " body = ?, signature = ? WHERE signer = ?",
-            values,
-        )
-        if cur.rowcount == 0:
-            conn.execute(
-                "INSERT INTO checkpoints (signer_key, seq, head, head_finding_id, body, signature,"
-                " signer) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
 
     def _update_status(self, conn: Any, case_id: str) -> None:
         row = conn.execute("SELECT status FROM cases WHERE case_id = ?", (case_id,)).fetchone()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from inspector_app.errors import InputRefused
 from inspector_app.findings import db as dbm
-from inspector_app.findings.core import StoreCore
+from inspector_app.findings.core import StoreCore, insert_records, put_checkpoint
 from inspector_app.findings.model import ImportResult
 from inspector_app.findings.records import SignedCheckpoint, SignedRecord
 from inspector_app.i18n import bi
@@ -80,7 +80,7 @@ class MergeMixin(StoreCore):
                     "SELECT 1 FROM findings WHERE finding_id = ?", (record.finding_id,)
                 ).fetchone():
                     raise InputRefused(bi("{where}: the finding id is already used.", where=where))
-                self._insert(conn, record, "imported")
+                insert_records(conn, [record], "imported")
                 added += 1
             cp_seq = None
             if checkpoint is not None:
@@ -106,7 +106,7 @@ class MergeMixin(StoreCore):
                         bi("The record {id} lies beyond the signer's checkpoint.", id=beyond[0])
                     )
                 if held_cp is None or held_cp[0] < checkpoint.seq:
-                    self._put_checkpoint(conn, checkpoint)
+                    put_checkpoint(conn, checkpoint)
                 cp_seq = checkpoint.seq
         return ImportResult(
             signer=signer, added=added, already_present=present, checkpoint_seq=cp_seq

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from inspector_app.findings import Finding, verify_store
+from inspector_app.findings.core import insert_records
 
 from .conftest import CASE, Expert
 
@@ -224,7 +225,7 @@ def test_foreign_key_records_are_refused(
         data={"text": "forged"},
     )
     record = parse_record(body, forger.sign(body))
-    expert.store._insert(expert.store.db.conn, record, "local")
+    insert_records(expert.store.db.conn, [record], "local")
     report = verify_store(
         expert.store, own_key=expert.me.public_key, trusted_keys={expert.me.public_key}
     )
