@@ -276,22 +276,11 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     except KeyboardInterrupt:
         err.write(bi("Interrupted.") + "\n")
         return 1
-    except OSError as exc:
-        message = _environment_message(exc)
+    except Exception as exc:
+        message = _environment_message(exc) if isinstance(exc, OSError) else None
         if message is not None:
             err.write(message + "\n")
             return 1
-        log.exception("internal error in %s", args.command)
-        err.write(
-            bi(
-                "Internal error: {error}. Details are in the log file {log}.",
-                error=type(exc).__name__,
-                log=ctx.home.log_file,
-            )
-            + "\n"
-        )
-        return 3
-    except Exception as exc:
         log.exception("internal error in %s", args.command)
         err.write(
             bi(

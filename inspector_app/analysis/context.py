@@ -7,11 +7,11 @@ function ``check(ctx) -> list[Flag]``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from inspector_app.analysis.flags import Evidence
+from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.analysis.settings import Settings
 from inspector_app.analysis.usagestats import LogPass, day_number
 from inspector_app.casepkg.model import CasePackage
@@ -53,10 +53,6 @@ class Context:
         return self.package.project.acceptance_applied_at
 
     @property
-    def applied_day(self) -> int:
-        return day_number(self.applied)
-
-    @property
     def planned(self) -> date | None:
         return self.package.project.inspection_planned_at
 
@@ -82,10 +78,26 @@ class Context:
     def usage_path(self, system_id: str) -> str | None:
         return self.package.usage_logs.get(system_id)
 
+    def usage_evidence(self, system_id: str, rows: tuple[int, int] | None) -> list[Evidence]:
+        """The system's usage log at ``rows`` (None: the whole file); empty without a log."""
+        path = self.usage_path(system_id)
+        return [] if path is None else [Evidence(path, rows=rows)]
+
+    def usage_window_evidence(self, system_id: str, first: date, last: date) -> list[Evidence]:
+        """The system's usage-log rows dated ``first`` … ``last``; empty without a log."""
+        log = self.usage.get(system_id)
+        if log is None:
+            return []
+        return self.usage_evidence(system_id, log.rows_between(day_number(first), day_number(last)))
+
 
 def texts(msgid: str, **kw: object) -> tuple[str, str]:
-    """(Chinese, English) of one message id."""
-    return zh(msgid, **kw), en(msgid, **kw)
+    """(Chinese, English) of one message id. A value that is itself a (Chinese, English) pair —
+    another message's ``texts`` — goes into each language as that language's text."""
+    return (
+        zh(msgid, **{k: v[0] if isinstance(v, tuple) else v for k, v in kw.items()}),
+        en(msgid, **{k: v[1] if isinstance(v, tuple) else v for k, v in kw.items()}),
+    )
 
 
 def join_details(parts: list[tuple[str, str]]) -> str:
@@ -93,6 +105,52 @@ def join_details(parts: list[tuple[str, str]]) -> str:
     zh_text = "；".join(p[0] for p in parts)
     en_text = "; ".join(p[1] for p in parts)
     return zh_text if zh_text == en_text else f"{zh_text} / {en_text}"
+
+
+def make_flag(  # noqa: PLR0917 - the parts of one flag, in Flag's own order
+    rule: str,
+    subject: str | None,
+    title: tuple[str, str],
+    details: list[tuple[str, str]],
+    hint: str,
+    evidence: Iterable[Evidence],
+    facts: Mapping[str, object] | None = None,
+) -> Flag:
+    """A flag with a bilingual title, the detail line of ``details`` and each evidence pointer
+    once (in the order first given)."""
+    return Flag(
+        rule,
+        subject,
+        title[0],
+        title[1],
+        join_details(details),
+        hint,
+        tuple(dict.fromkeys(evidence)),
+        dict(facts or {}),
+    )
+
+
+@dataclass
+class Conditions:
+    """The conditions of one rule that hold for one subject. A rule whose several conditions
+    hold raises one flag (red-flags.md): titled by the first, listing every detail and every
+    piece of evidence."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)
+    titles: list[tuple[str, str]] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, title: tuple[str, str], detail: tuple[str, str], *evidence: Evidence) -> None:
+        self.titles.append(title)
+        self.details.append(detail)
+        self.evidence.extend(evidence)
+
+    def flag(self, rule: str, subject: str | None, hint: str) -> Flag | None:
+        """The flag of ``rule``, or None when no condition holds."""
+        if not self.titles:
+            return None
+        return make_flag(rule, subject, self.titles[0], self.details, hint, self.evidence, self.facts)
 
 
 def fmt_int(n: int) -> str:

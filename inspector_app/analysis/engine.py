@@ -20,8 +20,8 @@ from inspector_app.analysis import chronology, eligibility, evidence, finance, u
 from inspector_app.analysis.context import Context, RecordsSummary
 from inspector_app.analysis.flags import Flag, sort_flags
 from inspector_app.analysis.settings import Settings, layer, settings_sha256
-from inspector_app.analysis.usagestats import LogPass, columns_from_events, day_number
-from inspector_app.casepkg.columns import UsageColumns
+from inspector_app.analysis.usagestats import LogPass, day_number
+from inspector_app.casepkg.columns import UsageColumns, columns_from_events
 from inspector_app.casepkg.logs import iter_usage_columns
 from inspector_app.casepkg.model import CasePackage
 from inspector_app.i18n import bi

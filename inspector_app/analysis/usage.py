@@ -8,26 +8,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from inspector_app.analysis.context import Context, fmt_int, fmt_ratio, join_details, texts
+from inspector_app.analysis.context import (
+    Conditions,
+    Context,
+    fmt_int,
+    fmt_ratio,
+    join_details,
+    texts,
+)
 from inspector_app.analysis.flags import Evidence, Flag, pct
 from inspector_app.analysis.usagestats import LogPass, day_date, day_number, ts_datetime
 from inspector_app.casepkg.model import System
 from inspector_app.i18n import zh
 from inspector_app.values import isoformat, window
-
-
-def _log_evidence(ctx: Context, system_id: str, rows: tuple[int, int] | None) -> list[Evidence]:
-    path = ctx.usage_path(system_id)
-    if path is None:
-        return []
-    return [Evidence(path, rows=rows)]
-
-
-def _window_evidence(
-    ctx: Context, system_id: str, log: LogPass, first: date, last: date
-) -> list[Evidence]:
-    """The usage-log rows that fall within the dates ``first`` … ``last``."""
-    return _log_evidence(ctx, system_id, log.rows_between(day_number(first), day_number(last)))
 
 
 # --------------------------------------------------------------------------- USAGE_DORMANT
@@ -75,80 +68,73 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
     cfg = ctx.settings["USAGE_DORMANT"]
     sid = system.system_id
     applied = ctx.applied
-    parts: list[tuple[str, str]] = []
-    titles: list[tuple[str, str]] = []
-    evidence: list[Evidence] = []
-    facts: dict[str, object] = {}
+    found = Conditions()
     if system.go_live is None:
-        titles.append(texts("Built but unused: {system} has no go-live date", system=sid))
-        parts.append(texts("{system}: go_live is empty (not live)", system=sid))
-        evidence.append(ctx.system_pointer(sid, "go_live"))
+        found.add(
+            texts("Built but unused: {system} has no go-live date", system=sid),
+            texts("{system}: go_live is empty (not live)", system=sid),
+            ctx.system_pointer(sid, "go_live"),
+        )
     elif system.go_live > applied:
-        titles.append(
+        found.add(
             texts(
                 "Built but unused: {system} went live {days} days after the application",
                 system=sid,
                 days=(system.go_live - applied).days,
-            )
-        )
-        parts.append(
+            ),
             texts(
                 "{system}: go-live {go_live} is after the application date {applied}",
                 system=sid,
                 go_live=system.go_live.isoformat(),
                 applied=applied.isoformat(),
-            )
+            ),
+            ctx.system_pointer(sid, "go_live"),
         )
-        evidence.append(ctx.system_pointer(sid, "go_live"))
     log = ctx.usage.get(sid)
     if log is None:
-        titles.append(texts("Built but unused: {system} has no usage log", system=sid))
-        parts.append(texts("{system}: the package holds no usage log", system=sid))
-        evidence.append(ctx.system_pointer(sid))
-    if system.go_live is not None and system.go_live <= applied:
+        found.add(
+            texts("Built but unused: {system} has no usage log", system=sid),
+            texts("{system}: the package holds no usage log", system=sid),
+            ctx.system_pointer(sid),
+        )
+    elif system.go_live is not None and system.go_live <= applied:
         go_live = system.go_live
-        active = [day_date(d) for d in log.days] if log is not None else []
-        if log is not None:
-            runs = quiet_runs(active, go_live, applied)
-            longest = max(runs, key=lambda r: ((r[1] - r[0]).days, -r[0].toordinal()), default=None)
-            if longest is not None:
-                length = (longest[1] - longest[0]).days + 1
-                facts["longest_quiet_run"] = length
-                if length > cfg["max_quiet_days"]:
-                    titles.append(
-                        texts(
-                            "Built but unused: {system} had no event on {days} consecutive dates",
-                            system=sid,
-                            days=length,
-                        )
-                    )
-                    parts.append(
-                        texts(
-                            "{system}: no event from {first} to {last} ({days} dates)",
-                            system=sid,
-                            first=longest[0].isoformat(),
-                            last=longest[1].isoformat(),
-                            days=length,
-                        )
-                    )
-                    evidence.extend(_log_evidence(ctx, sid, _rows_around(log, longest)))
+        active = {day_date(d) for d in log.days}
+        runs = quiet_runs(list(active), go_live, applied)
+        longest = max(runs, key=lambda r: ((r[1] - r[0]).days, -r[0].toordinal()), default=None)
+        if longest is not None:
+            length = (longest[1] - longest[0]).days + 1
+            found.facts["longest_quiet_run"] = length
+            if length > cfg["max_quiet_days"]:
+                found.add(
+                    texts(
+                        "Built but unused: {system} had no event on {days} consecutive dates",
+                        system=sid,
+                        days=length,
+                    ),
+                    texts(
+                        "{system}: no event from {first} to {last} ({days} dates)",
+                        system=sid,
+                        first=longest[0].isoformat(),
+                        last=longest[1].isoformat(),
+                        days=length,
+                    ),
+                    *ctx.usage_evidence(sid, _rows_around(log, longest)),
+                )
         first, last = window(cfg["window_days"], applied)
         wdays = working_days(ctx, first, last, go_live)
-        if len(wdays) >= cfg["min_working_days"] and log is not None:
-            active_set = set(active)
-            used = sum(1 for d in wdays if d in active_set)
+        if len(wdays) >= cfg["min_working_days"]:
+            used = sum(1 for d in wdays if d in active)
             share = used / len(wdays)
-            facts["active_working_share"] = share
+            found.facts["active_working_share"] = share
             if share < cfg["min_active_share"]:
-                titles.append(
+                found.add(
                     texts(
                         "Built but unused: {system} was used on {share} of the working days "
                         "before the application",
                         system=sid,
                         share=pct(share),
-                    )
-                )
-                parts.append(
+                    ),
                     texts(
                         "{system}: events on {used} of {total} working days in {first}..{last}",
                         system=sid,
@@ -156,16 +142,12 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
                         total=len(wdays),
                         first=first.isoformat(),
                         last=last.isoformat(),
-                    )
+                    ),
+                    *ctx.usage_window_evidence(sid, first, last),
                 )
-                evidence.extend(_window_evidence(ctx, sid, log, first, last))
-    return _combined_flag(
+    return found.flag(
         "USAGE_DORMANT",
         sid,
-        titles,
-        parts,
-        evidence,
-        facts,
         zh(
             "Ask the enterprise to log in to the system on the spot and open the business "
             "records of a date you pick in the month before the application; ask the operators "
@@ -176,48 +158,14 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
 
 def _rows_around(log: LogPass, run: tuple[date, date]) -> tuple[int, int] | None:
     """The last record before a quiet run and the first after it (either may be missing)."""
-    before = [s.last_row for d, s in log.days.items() if d < day_number(run[0])]
-    after = [s.first_row for d, s in log.days.items() if d > day_number(run[1])]
+    start, end = day_number(run[0]), day_number(run[1])
+    before = [s.last_row for d, s in log.days.items() if d < start]
+    after = [s.first_row for d, s in log.days.items() if d > end]
     lo = max(before) if before else (min(after) if after else None)
     hi = min(after) if after else lo
     if lo is None or hi is None:
         return None
     return lo, hi
-
-
-def _combined_flag(  # noqa: PLR0917 - the parts of one flag, in Flag's own order
-    rule: str,
-    sid: str,
-    titles: list[tuple[str, str]],
-    parts: list[tuple[str, str]],
-    evidence: list[Evidence],
-    facts: dict[str, object],
-    hint: str,
-) -> Flag | None:
-    """One flag for every condition of ``rule`` that holds (red-flags.md: a rule whose several
-    conditions hold raises one flag): the first condition's title, every detail and evidence."""
-    if not titles:
-        return None
-    return Flag(
-        rule,
-        sid,
-        titles[0][0],
-        titles[0][1],
-        join_details(parts),
-        hint,
-        tuple(_dedupe(evidence)),
-        facts,
-    )
-
-
-def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
-    seen: set[Evidence] = set()
-    out = []
-    for e in evidence:
-        if e not in seen:
-            seen.add(e)
-            out.append(e)
-    return out
 
 
 # --------------------------------------------------------------------------- USAGE_BURST

@@ -40,17 +40,23 @@ Why numpy and not a columnar engine or plain Python: see ``docs/red-flags.md`` Â
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from itertools import islice, pairwise
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from inspector_app.casepkg.columns import UsageColumns, columns_from_lists, fmix, mix
+from inspector_app.casepkg.columns import (
+    UsageColumns,
+    UserNames,
+    columns_from_events,
+    fmix,
+    mix,
+)
 from inspector_app.casepkg.model import UsageEvent
 from inspector_app.values import TZ, isoformat
 
@@ -231,19 +237,6 @@ class LogPass:
         }
 
 
-def columns_from_events(
-    events: Iterable[UsageEvent], size: int = 1 << 14
-) -> Iterator[UsageColumns]:
-    """Column blocks of at most ``size`` events from event tuples (any source)."""
-    it = iter(events)
-    while True:
-        chunk = list(islice(it, size))
-        if not chunk:
-            return
-        ts, users, actions, objects, rows = zip(*chunk, strict=True)
-        yield columns_from_lists(ts, users, actions, objects, rows)
-
-
 def stable_order(keys: U64) -> I64:
     """Indexes that sort ``keys`` stably (equal keys keep their order).
 
@@ -312,7 +305,7 @@ class _Users:
         self.row = np.concatenate([self.row, np.zeros((old, self.need), np.int64)])
         self.free.extend(range(cap - 1, old - 1, -1))
 
-    def slots(self, keys: U64, first: I64, names: Any) -> I64:
+    def slots(self, keys: U64, first: I64, names: UserNames) -> I64:
         """The slots of the sorted distinct ``keys`` (new users get fresh slots; ``first``: a
         row index of each in the block, to name new users)."""
         at = np.searchsorted(self.keys, keys)

@@ -29,13 +29,16 @@ row of the file beforehand); user ids are decoded when a caller asks for one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from inspector_app.casepkg.model import ACTIONS
+from inspector_app.casepkg.model import ACTIONS, UsageEvent
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -174,14 +177,39 @@ _HI = np.array([s[3] for s in _SHAPE], np.uint64)
 #: bytes 0–4 of word 1 (``DDTHH``): with word 0, the hour prefix
 _HOUR_MASK = np.uint64(0xFF_FFFF_FFFF)
 _HOUR_BASES: dict[bytes, int] = {}
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_LOCAL_OFFSET = 8 * 3600
+_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):([0-5]\d)")
+_DAYS: dict[str, int] = {}
+
+
+def _day_number(text: str) -> int:
+    """Days from 1970-01-01 to the date ``YYYY-MM-DD`` (cached)."""
+    days = _DAYS.get(text)
+    if days is None:
+        days = date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        _DAYS[text] = days
+    return days
+
+
+def minute_base(prefix: str) -> int | None:
+    """POSIX seconds of ``YYYY-MM-DDTHH:MM`` read as +08:00, or None when it is not that shape."""
+    m = _MINUTE.fullmatch(prefix)
+    if m is None:
+        return None
+    try:
+        days = _day_number(prefix[:10])
+    except ValueError:
+        return None
+    return days * 86400 + int(m.group(4)) * 3600 + int(m.group(5)) * 60 - _LOCAL_OFFSET
 
 
 def _hour_base(prefix: bytes) -> int | None:
     """POSIX seconds of ``YYYY-MM-DDTHH`` read as +08:00 (None when not a real hour)."""
     base = _HOUR_BASES.get(prefix)
     if base is None:
-        from inspector_app.casepkg.logs import minute_base
-
         base = minute_base(prefix.decode("ascii") + ":00")
         if base is None:
             return None
@@ -297,7 +325,7 @@ class UserNames:
         self,
         *,
         values: Sequence[str] | None = None,
-        buf: bytes = b"",
+        buf: U8 | None = None,
         starts: I64 | None = None,
         ends: I64 | None = None,
         encoding: str = "utf-8",
@@ -311,8 +339,8 @@ class UserNames:
     def name(self, i: int) -> str:
         if self._values is not None:
             return self._values[i]
-        assert self._starts is not None and self._ends is not None
-        raw = self._buf[int(self._starts[i]) : int(self._ends[i])]
+        assert self._buf is not None and self._starts is not None and self._ends is not None
+        raw = self._buf[int(self._starts[i]) : int(self._ends[i])].tobytes()
         try:
             return raw.decode(self._encoding)
         except UnicodeDecodeError:
@@ -364,9 +392,8 @@ def columns_from_lists(
 
 
 class Layout(NamedTuple):
-    """A block the fast path accepted, before its keys are computed (:func:`layout`)."""
+    """A block the fast path accepted, before its object keys are computed (:func:`layout`)."""
 
-    block: bytes
     buf: U8
     ts: I64
     action: U64
@@ -382,7 +409,7 @@ class Layout(NamedTuple):
         okey = field_keys(buf, seps[:, 2] + 1, seps[:, 3])
         n = len(self.ts)
         rows = np.arange(first_row, first_row + n, dtype=np.int64)
-        names = UserNames(buf=self.block, starts=u_start, ends=seps[:, 1], encoding=encoding)
+        names = UserNames(buf=buf, starts=u_start, ends=seps[:, 1], encoding=encoding)
         return UsageColumns(self.ts, ukey, self.action, okey, rows, names)
 
 
@@ -399,6 +426,16 @@ def speculate(block: bytes, encoding: str = "utf-8") -> ParsedBlock:
     out = ParsedBlock(block)
     out.layout = layout(block, -(1 << 62), encoding)
     return out
+
+
+def columns_from_events(
+    events: Iterable[UsageEvent], size: int = 1 << 14, *, encoding: str = "utf-8"
+) -> Iterator[UsageColumns]:
+    """Column blocks of at most ``size`` events from event tuples (any source)."""
+    it = iter(events)
+    while chunk := list(islice(it, size)):
+        ts, users, actions, objects, rows = zip(*chunk, strict=True)
+        yield columns_from_lists(ts, users, actions, objects, rows, encoding=encoding)
 
 
 def parse_block(block: bytes, prev_ts: int, first_row: int, encoding: str) -> UsageColumns | None:
@@ -469,4 +506,4 @@ def layout(block: bytes, prev_ts: int, encoding: str = "utf-8") -> Layout | None
     action = _ACTION_CODES[at].astype(np.uint64)
     if (_ACTION_LENGTHS[action] != a_len).any():  # a NUL byte inside the field
         return None
-    return Layout(block, buf, ts, action, seps, field_keys(buf, u_start, commas[:, 1]))
+    return Layout(buf, ts, action, seps, field_keys(buf, u_start, commas[:, 1]))

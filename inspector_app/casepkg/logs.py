@@ -13,17 +13,16 @@ the line number of the first problem) is the same either way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
-from datetime import date
 from functools import partial
-from itertools import repeat
+from itertools import groupby, repeat
 from typing import Any, TypeVar, cast
 
 from inspector_app.casepkg.columns import (
     ParsedBlock,
     UsageColumns,
-    columns_from_lists,
+    columns_from_events,
+    minute_base,
     parse_block,
     speculate,
 )
@@ -56,35 +55,8 @@ COLUMN_BLOCK = 4 << 20
 USAGE_COLUMNS = ("timestamp", "user_id", "action", "object")
 RECORD_COLUMNS = ("date", "object_type", "created", "updated")
 _ACTIONS = frozenset(ACTIONS)
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_LOCAL_OFFSET = 8 * 3600
 #: ``":SS+08:00"`` → SS: the tail of a fast-path timestamp after its minute prefix
 _TAIL = {f":{s:02d}+08:00": s for s in range(60)}
-_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):([0-5]\d)")
-_DAYS: dict[str, int] = {}
-
-
-def _day_number(text: str) -> int:
-    """Days from 1970-01-01 to the date ``YYYY-MM-DD`` (cached)."""
-    days = _DAYS.get(text)
-    if days is None:
-        days = date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
-        if len(_DAYS) > 100_000:
-            _DAYS.clear()
-        _DAYS[text] = days
-    return days
-
-
-def minute_base(prefix: str) -> int | None:
-    """POSIX seconds of ``YYYY-MM-DDTHH:MM`` read as +08:00, or None when it is not that shape."""
-    m = _MINUTE.fullmatch(prefix)
-    if m is None:
-        return None
-    try:
-        days = _day_number(prefix[:10])
-    except ValueError:
-        return None
-    return days * 86400 + int(m.group(4)) * 3600 + int(m.group(5)) * 60 - _LOCAL_OFFSET
 
 
 def timestamp_seconds(text: str) -> tuple[int, bool]:
@@ -208,25 +180,13 @@ def iter_usage_columns(
     ``size`` events.
     """
     decoder = Decoder(_encoding_hint(source, path))
-    pending: list[UsageEvent] = []
-    for item in _usage_items(source, path, columns=True, decoder=decoder):
-        if isinstance(item, UsageColumns):
-            if pending:
-                yield _columns_of(pending, decoder.encoding)
-                pending = []
-            yield item
-            continue
-        pending.append(item)
-        if len(pending) >= size:
-            yield _columns_of(pending, decoder.encoding)
-            pending = []
-    if pending:
-        yield _columns_of(pending, decoder.encoding)
-
-
-def _columns_of(events: list[UsageEvent], encoding: str) -> UsageColumns:
-    ts, users, actions, objects, rows = zip(*events, strict=True)
-    return columns_from_lists(ts, users, actions, objects, rows, encoding=encoding)
+    items = _usage_items(source, path, columns=True, decoder=decoder)
+    for fast, group in groupby(items, key=lambda item: isinstance(item, UsageColumns)):
+        if fast:
+            yield from cast(Iterator[UsageColumns], group)
+        else:
+            events = cast(Iterator[UsageEvent], group)
+            yield from columns_from_events(events, size, encoding=decoder.encoding)
 
 
 def _usage_items(

@@ -9,11 +9,17 @@ file with an unknown table or key, or a value of the wrong type, is a usage erro
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from inspector_app.commands.common import add_identity_option
-from inspector_app.errors import InputRefused, PackageRefused
+from inspector_app.commands.common import (
+    add_identity_option,
+    age_identities,
+    check_optional_file,
+    existing_file,
+    refused_json,
+    report_issues,
+)
+from inspector_app.errors import PackageRefused
 from inspector_app.i18n import bi
 
 
@@ -40,14 +46,10 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app.analysis.engine import analyze
     from inspector_app.analysis.settings import load_rules_file
     from inspector_app.casepkg import open_package, validate_package
-    from inspector_app.commands.common import age_identities
 
-    if args.rules and (not Path(args.rules).exists() or Path(args.rules).is_dir()):
-        raise InputRefused(bi("No such file: {path}", path=args.rules))
+    check_optional_file(args.rules)
     rules_layer = load_rules_file(args.rules) if args.rules else None
-    path = Path(args.package)
-    if not path.is_file():
-        raise InputRefused(bi("No such file: {path}", path=path))
+    path = existing_file(args.package)
     identities = list(age_identities(args, ctx))
     progress = ctx.progress()
     try:
@@ -65,12 +67,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         # print exactly what `validate` prints for this package (the refused path only)
         validation = validate_package(path, identities=identities, tmp_dir=ctx.home.tmp_dir)
         if validation.valid:  # pragma: no cover - open_package and validate_package agree
-            obj: dict[str, Any] = {
-                "valid": False,
-                "package_id": None,
-                "errors": [i.to_json() for i in refused.issues],
-                "warnings": [],
-            }
+            obj = refused_json(refused.issues)
             issues = refused.issues
         else:
             obj = validation.to_json()
@@ -78,13 +75,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         if args.json:
             ctx.print_json(obj)
         else:
-            for issue in issues:
-                where = issue.path or ""
-                if issue.line is not None:
-                    where += f":{issue.line}"
-                if issue.pointer:
-                    where += f" {issue.pointer}"
-                ctx.err(f"{issue.code} {where}: {issue.message}")
+            report_issues(ctx, issues)
         return 1
     if args.json:
         ctx.print_json(result.to_json())

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused, InspectorError
+from inspector_app.errors import InputRefused, InspectorError, Issue
 from inspector_app.i18n import bi
 
 
@@ -84,3 +84,36 @@ def existing_file(path: str) -> Path:
     if not p.is_file():
         raise InputRefused(bi("No such file: {path}", path=str(p)))
     return p
+
+
+def check_optional_file(path: str | None) -> None:
+    """An optional input file the user named (``--rules FILE``): when given, it must exist and
+    not be a folder, else the input is refused (exit 1)."""
+    if path and (not Path(path).exists() or Path(path).is_dir()):
+        raise InputRefused(bi("No such file: {path}", path=path))
+
+
+def issue_where(issue: Issue) -> str:
+    """Where ``issue`` is: its path, then ``:line`` and `` pointer`` when known."""
+    where = issue.path or ""
+    if issue.line is not None:
+        where += f":{issue.line}"
+    if issue.pointer:
+        where += f" {issue.pointer}"
+    return where
+
+
+def refused_json(issues: Iterable[Issue]) -> dict[str, Any]:
+    """The ``validate --json`` object of a package refused before its id was read."""
+    return {
+        "valid": False,
+        "package_id": None,
+        "errors": [i.to_json() for i in issues],
+        "warnings": [],
+    }
+
+
+def report_issues(ctx: Any, issues: Iterable[Issue]) -> None:
+    """One ``CODE where: message`` line on stderr for each issue of a refused package."""
+    for issue in issues:
+        ctx.err(f"{issue.code} {issue_where(issue)}: {issue.message}")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app import identity
+from inspector_app.commands.common import cannot_write
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.i18n import bi
 from inspector_app.identity.files import environment_problem, fsync_dir
@@ -82,9 +83,10 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_passwd)
 
 
-def _info_json(info: identity.IdentityInfo) -> dict[str, Any]:
-    out = info.to_json()
-    out["fingerprint_display"] = identity.format_fingerprint(info.fingerprint)
+def _with_display(who: identity.IdentityInfo | identity.Card) -> dict[str, Any]:
+    """``who.to_json()`` with its fingerprint as shown to people (``fingerprint_display``)."""
+    out = who.to_json()
+    out["fingerprint_display"] = identity.format_fingerprint(who.fingerprint)
     return out
 
 
@@ -111,7 +113,7 @@ def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
         home, name=args.name, role=args.role, passphrase=passphrase, device=args.device
     )
     if args.json:
-        ctx.print_json(_info_json(info))
+        ctx.print_json(_with_display(info))
     else:
         ctx.err(bi("Identity created; keep the passphrase safe: it cannot be recovered."))
         _show(ctx, info)
@@ -121,7 +123,7 @@ def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     info = identity.load(ctx.home)
     if args.json:
-        out = _info_json(info)
+        out = _with_display(info)
         out["trusted"] = [c.to_json() for c in identity.trusted_cards(ctx.home)]
         ctx.print_json(out)
     else:
@@ -138,10 +140,7 @@ def _write_new_file(path: Path, data: bytes, mode: int) -> None:
             bi("{path} already exists; choose another file.", path=str(path))
         ) from None
     except OSError as exc:
-        problem = environment_problem(exc, path)
-        if problem is not None:
-            raise problem from exc
-        raise InputRefused(bi("Cannot write {path}: {error}", path=str(path), error=exc)) from exc
+        raise cannot_write(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -190,16 +189,10 @@ def cmd_export_age_identity(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def _card_json(card: identity.Card) -> dict[str, Any]:
-    out = card.to_json()
-    out["fingerprint_display"] = identity.format_fingerprint(card.fingerprint)
-    return out
-
-
 def cmd_trust(args: argparse.Namespace, ctx: Any) -> int:
     card = identity.trust_card(ctx.home, Path(args.card))
     if args.json:
-        ctx.print_json(_card_json(card))
+        ctx.print_json(_with_display(card))
     else:
         ctx.out(
             bi(
@@ -221,7 +214,7 @@ def cmd_trust(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_trusted(args: argparse.Namespace, ctx: Any) -> int:
     cards = identity.trusted_cards(ctx.home)
     if args.json:
-        ctx.print_json([_card_json(c) for c in cards])
+        ctx.print_json([_with_display(c) for c in cards])
     else:
         for c in cards:
             ctx.out(

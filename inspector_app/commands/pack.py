@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app.commands.common import cannot_write, issue_where
 from inspector_app.errors import InputRefused, PackageRefused
 from inspector_app.i18n import bi
 
@@ -73,15 +74,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     except OSError as exc:
         if not _about_output(exc, out, folder):
             raise
-        from inspector_app.commands.common import cannot_write
-
         raise cannot_write(exc, out) from exc
     except PackageRefused as exc:
         ctx.err(bi("The folder does not make a valid package; nothing was written:"))
         for issue in exc.issues:
-            where = (issue.path or "") + (f":{issue.line}" if issue.line else "")
-            where += f" {issue.pointer}" if issue.pointer else ""
-            ctx.err(f"  {issue.code} {where}  {issue.message}")
+            ctx.err(f"  {issue.code} {issue_where(issue)}  {issue.message}")
         return 1
     if args.json:
         ctx.print_json(

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app.commands.common import cannot_write
 from inspector_app.errors import UsageError
 from inspector_app.i18n import bi
 from inspector_app.samples import SCENARIOS, SIZES, VARIANTS, generate
@@ -74,8 +75,6 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             cancel=ctx.cancel,
         )
     except OSError as exc:  # the generator only writes: --out cannot be written
-        from inspector_app.commands.common import cannot_write
-
         raise cannot_write(exc, out) from exc
     ctx.err(bi("Sample package written: {path}", path=path))
     return 0

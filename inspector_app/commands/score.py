@@ -14,7 +14,13 @@ from typing import Any
 
 from inspector_app.checklist.loader import load_checklist_dir
 from inspector_app.checklist.scoring import ScoreResult, score_self_assessment
-from inspector_app.commands.common import add_identity_option, age_identities, existing_file
+from inspector_app.commands.common import (
+    add_identity_option,
+    age_identities,
+    existing_file,
+    refused_json,
+    report_issues,
+)
 from inspector_app.errors import PackageRefused, UsageError
 from inspector_app.i18n import bi
 
@@ -75,21 +81,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             package_id = package.package_id
     except PackageRefused as refused:
         if args.json:
-            ctx.print_json(
-                {
-                    "valid": False,
-                    "package_id": None,
-                    "errors": [i.to_json() for i in refused.issues],
-                    "warnings": [],
-                }
-            )
-        for issue in refused.issues:
-            where = issue.path or ""
-            if issue.line is not None:
-                where += f":{issue.line}"
-            if issue.pointer:
-                where += f" {issue.pointer}"
-            ctx.err(f"{issue.code} {where}: {issue.message}")
+            ctx.print_json(refused_json(refused.issues))
+        report_issues(ctx, refused.issues)
         return 1
     if args.json:
         ctx.print_json(result_json(result, package_id))

@@ -6,7 +6,12 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from inspector_app.commands.common import add_identity_option, age_identities, existing_file
+from inspector_app.commands.common import (
+    add_identity_option,
+    age_identities,
+    existing_file,
+    issue_where,
+)
 from inspector_app.errors import Issue
 from inspector_app.i18n import bi
 from inspector_app.values import TZ
@@ -27,12 +32,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _issue_line(issue: Issue) -> str:
-    where = issue.path or ""
-    if issue.line is not None:
-        where += f":{issue.line}"
-    if issue.pointer:
-        where += f" {issue.pointer}"
-    return f"  {issue.code:<22} {where}  {issue.message}".rstrip()
+    return f"  {issue.code:<22} {issue_where(issue)}  {issue.message}".rstrip()
 
 
 def _when(ts: int | None) -> str:

@@ -142,16 +142,9 @@ class Case:
     omit_attachments: set[int] = field(default_factory=set)
     score_excess: Decimal = Decimal(0)  # claimed_score minus computed score
     level_excess: int = 0
-    investment_override: Decimal | None = None
-
-    @property
-    def enterprise_party(self) -> names.Party:
-        return names.Party(self.ent.name, self.uscc, self.ent.district)
 
     @property
     def total_investment(self) -> Decimal:
-        if self.investment_override is not None:
-            return self.investment_override
         return sum((c.amount for c in self.contracts), Decimal("0.00"))
 
     @property

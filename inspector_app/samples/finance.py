@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from inspector_app.samples.names import Party
@@ -290,7 +290,3 @@ PAYMENT_COLUMNS = [
     "memo",
     "contract_no",
 ]
-
-
-def days(n: int) -> timedelta:
-    return timedelta(days=n)

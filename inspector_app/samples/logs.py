@@ -85,8 +85,6 @@ class LogStats:
 
     window: tuple[date, date]
     events: int = 0
-    first: date | None = None
-    last: date | None = None
     users_in_window: set[str] = field(default_factory=set)
     created_in_window: int = 0
     records: dict[tuple[date, str], list[int]] = field(default_factory=dict)
@@ -296,8 +294,6 @@ def usage_chunks(plan: LogPlan, stats: LogStats) -> Iterator[str]:
                 f"{prefix}{_TOD[t]},{uid},{action},{obj}\n" for t, uid, action, obj, _ in events
             ]
             stats.events += len(events)
-            stats.first = stats.first or d
-            stats.last = d
             in_window = w0 <= d <= w1
             records = stats.records
             for _, uid, action, _, oi in events:

@@ -218,11 +218,6 @@ class Person:
     name: str
     pinyin: str
 
-    @property
-    def title_name(self) -> str:
-        """Surname plus 经理/工 style address, e.g. 李经理."""
-        return self.name[0] + "经理"
-
 
 @dataclass(frozen=True)
 class Party:

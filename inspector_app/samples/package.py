@@ -10,7 +10,6 @@ the JSON that depends on it is rendered.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -482,4 +481,4 @@ def _pool() -> Any:
         return None
 
 
-__all__ = ["entries", "json", "manifest_bytes"]
+__all__ = ["entries", "manifest_bytes"]

@@ -448,11 +448,6 @@ def phash(img: Image.Image) -> int:
     return value
 
 
-def phash_bytes(data: bytes) -> int:
-    with Image.open(io.BytesIO(data)) as img:
-        return phash(img)
-
-
 def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 

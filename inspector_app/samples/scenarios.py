@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from inspector_app.samples import names
 from inspector_app.samples.case import Case, PhotoSpec
-from inspector_app.samples.finance import Invoice, Payment, bank_ref, invoice_no, round_price
+from inspector_app.samples.finance import Payment, bank_ref, invoice_no, round_price
 from inspector_app.values import add_months
 
 D = timedelta
@@ -274,6 +274,3 @@ def _rebill(case: Case) -> None:
     case.payments = sorted(case.payments + subsidy_in, key=lambda p: p.paid_at)
     total = sum((c.amount for c in case.contracts), Decimal("0.00"))
     case.subsidy_requested = (total * Decimal("0.4")).quantize(Decimal("0.01"))
-
-
-_ = Invoice

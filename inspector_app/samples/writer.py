@@ -92,10 +92,10 @@ class Encoding:
         data = (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         return b"\xef\xbb\xbf" + data if self.variant == "bom-crlf" else data
 
-    def columns(self, name: str, columns: list[str]) -> tuple[list[str], list[int], int]:
+    def columns(self, name: str, columns: list[str]) -> tuple[list[str], list[int]]:
         """The written header, the source index of each written column (-1: extra)."""
         if self.variant != "extra-columns":
-            return columns, list(range(len(columns))), 0
+            return columns, list(range(len(columns)))
         rng = random.Random(f"{self.seed}:{name}")
         order = list(range(len(columns)))
         rng.shuffle(order)
@@ -108,10 +108,10 @@ class Encoding:
             pos = rng.randint(0, len(out))
             out.insert(pos, e)
             idx.insert(pos, -1 - k)
-        return out, idx, len(extra)
+        return out, idx
 
     def csv_bytes(self, name: str, columns: list[str], rows: Iterable[list[str]]) -> bytes:
-        header, idx, _ = self.columns(name, columns)
+        header, idx = self.columns(name, columns)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator=self.newline)
         w.writerow(header)
@@ -129,7 +129,7 @@ class Encoding:
             text = chunk
             if first:
                 head, _, text = text.partition("\n")
-                header, idx, _ = self.columns(name, head.split(","))
+                header, idx = self.columns(name, head.split(","))
                 prefix = ",".join(header) + "\n"
                 first = False
             else:

@@ -154,7 +154,7 @@ def test_block_boundaries_do_not_matter(
 ) -> None:
     """Cutting the log into column blocks of any size, and merging the (d) windows into the
     signature table at any interval, gives the same figures and the same repeated-run hits."""
-    from inspector_app.analysis.usagestats import columns_from_events
+    from inspector_app.casepkg.columns import columns_from_events
 
     events = random_log(4, 3000)
 
