@@ -85,6 +85,19 @@ def private_temp(tmp_dir: Path, suffix: str) -> Path:
     return Path(name)
 
 
+def _decrypt_failed(exc: Exception) -> PackageRefused:
+    return PackageRefused(
+        Issue(
+            "DECRYPT_FAILED",
+            None,
+            bi(
+                "The package cannot be decrypted (damaged, truncated or tampered): {error}",
+                error=exc,
+            ),
+        )
+    )
+
+
 @contextlib.contextmanager
 def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[Path]:
     """Decrypt ``path`` to a private temporary file and yield its path; always deleted.
@@ -109,16 +122,7 @@ def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[
         except OSError as exc:
             if exc.errno is not None:  # a real I/O problem (disk full…), not the ciphertext
                 raise
-            raise PackageRefused(
-                Issue(
-                    "DECRYPT_FAILED",
-                    None,
-                    bi(
-                        "The package cannot be decrypted (damaged, truncated or tampered): {error}",
-                        error=exc,
-                    ),
-                )
-            ) from None
+            raise _decrypt_failed(exc) from None
         except pyrage.DecryptError as exc:
             if "no matching keys" in str(exc).lower():
                 raise PackageRefused(
@@ -128,16 +132,7 @@ def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[
                         bi("The package was not encrypted for this identity."),
                     )
                 ) from None
-            raise PackageRefused(
-                Issue(
-                    "DECRYPT_FAILED",
-                    None,
-                    bi(
-                        "The package cannot be decrypted (damaged, truncated or tampered): {error}",
-                        error=exc,
-                    ),
-                )
-            ) from None
+            raise _decrypt_failed(exc) from None
         yield out
     finally:
         with contextlib.suppress(OSError):
