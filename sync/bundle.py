@@ -30,6 +30,7 @@ from pyrage import x25519
 from inspector_app import canonjson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
+from inspector_app.identity.files import fsync_dir
 from sync.keys import LocalIdentity, Peer, b64, unb64
 from sync.tarstream import Source, TarFormatError, iter_archive, read_archive
 
@@ -133,16 +134,6 @@ def build_manifest(content: BundleContent, expert: LocalIdentity) -> tuple[bytes
     return canonjson.dumpb(manifest), tail
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write_stream(target: Path, write: Callable[[Any], None], *, mode: int = 0o600) -> None:
     """Call ``write(fh)`` on a temporary file beside ``target``, fsync it, rename it in place."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +148,7 @@ def atomic_write_stream(target: Path, write: Callable[[Any], None], *, mode: int
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def bundle_file_name(manifest: Mapping[str, Any]) -> str:

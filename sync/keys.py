@@ -16,6 +16,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pyrage import x25519
 
+from inspector_app.identity.card import b64  # re-exported: sync encodes as the identity area does
+
 
 @dataclass(frozen=True)
 class Peer:
@@ -68,11 +70,10 @@ class LocalIdentity:
         )
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def unb64(text: object) -> bytes:
     if not isinstance(text, str):
         raise ValueError("not base64 text")
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+__all__ = ["LocalIdentity", "Peer", "b64", "unb64"]
