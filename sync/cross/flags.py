@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from inspector_app.analysis.flags import SEVERITY_ORDER
+
 SEVERITIES = {
     "CROSS_DUPLICATE_PHOTO": "high",
     "CROSS_DUPLICATE_DOCUMENT": "medium",
@@ -12,7 +14,6 @@ SEVERITIES = {
     "CROSS_PRICE_OUTLIER": "medium",
 }
 RULE_IDS = tuple(SEVERITIES)
-_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 @dataclass(frozen=True)
@@ -50,4 +51,6 @@ class CrossFlag:
 
 
 def sort_flags(flags: list[CrossFlag]) -> list[CrossFlag]:
-    return sorted(flags, key=lambda f: (_ORDER[f.severity], RULE_IDS.index(f.rule), f.subject))
+    return sorted(
+        flags, key=lambda f: (SEVERITY_ORDER[f.severity], RULE_IDS.index(f.rule), f.subject)
+    )
