@@ -27,7 +27,12 @@ from inspector_app import __version__, canonjson
 from inspector_app.errors import InputRefused
 from inspector_app.findings import db as dbm
 from inspector_app.findings.core import insert_records, put_checkpoint
-from inspector_app.findings.records import SignedCheckpoint, SignedRecord
+from inspector_app.findings.records import (
+    SignedCheckpoint,
+    SignedRecord,
+    from_wire,
+    parse_checkpoint,
+)
 from inspector_app.findings.store import FindingsStore, open_store
 from inspector_app.home import Home
 from inspector_app.i18n import bi
@@ -168,8 +173,6 @@ def _finish_interrupted(
             previous = next((r for r in rows if r.number == row.number - 1), None)
             records = store.records(identity.fingerprint, row.first_seq, row.last_seq)
             cp_wire = manifest.get("checkpoint") or {}
-            from inspector_app.findings.records import from_wire, parse_checkpoint
-
             checkpoint = parse_checkpoint(*from_wire(cp_wire)) if cp_wire else None
             content = _content(
                 store,
