@@ -157,22 +157,24 @@ def test_rolling_back_the_checkpoint_columns_needs_the_key(
     assert code == "CHECKPOINT" and fid == found[-1].finding_id
 
 
+def swap(expert: Expert, column: str, a: int, b: int) -> None:
+    """Swap the values ``a`` and ``b`` of a findings column, by way of a spare value."""
+    conn = expert.store.db.conn
+    conn.execute(f"UPDATE findings SET {column} = 100 WHERE {column} = ?", (a,))
+    conn.execute(f"UPDATE findings SET {column} = ? WHERE {column} = ?", (a, b))
+    conn.execute(f"UPDATE findings SET {column} = ? WHERE {column} = 100", (b,))
+
+
 def test_reordering_rows(tampered: tuple[Expert, list[Finding]]) -> None:
     expert, found = tampered
-    conn = expert.store.db.conn
-    conn.execute("UPDATE findings SET id = 100 WHERE id = 2")
-    conn.execute("UPDATE findings SET id = 2 WHERE id = 3")
-    conn.execute("UPDATE findings SET id = 3 WHERE id = 100")
+    swap(expert, "id", 2, 3)
     fid, code = first_broken(expert)
     assert code == "REORDERED" and fid == found[2].finding_id
 
 
 def test_swapping_seq_numbers(tampered: tuple[Expert, list[Finding]]) -> None:
     expert, found = tampered
-    conn = expert.store.db.conn
-    conn.execute("UPDATE findings SET seq = 100 WHERE seq = 2")
-    conn.execute("UPDATE findings SET seq = 2 WHERE seq = 3")
-    conn.execute("UPDATE findings SET seq = 3 WHERE seq = 100")
+    swap(expert, "seq", 2, 3)
     fid, _code = first_broken(expert)
     assert fid in (found[1].finding_id, found[2].finding_id)
 
