@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app.commands.common import cannot_write, check_optional_file, existing_file
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 
@@ -65,15 +66,11 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_flags)
 
 
-def _home(ctx: Any) -> Any:
-    return ctx.home
-
-
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     from sync.expert import export_bundle
     from sync.identities import require_role, trusted_agency, unlock_local
 
-    home = _home(ctx)
+    home = ctx.home
     require_role(home, "expert")
     agency = trusted_agency(home)
     me = unlock_local(home, ctx.passphrase(), role="expert")
@@ -84,8 +81,6 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from inspector_app.commands.common import cannot_write
-
         raise cannot_write(exc, out) from exc
     result = export_bundle(home, me, agency, out, progress=ctx.progress(), cancel=ctx.cancel)
     if args.json:
@@ -115,11 +110,8 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     from sync.agency import AgencyStore
     from sync.identities import require_role, trusted_lookup, unlock_local
 
-    home = _home(ctx)
-    paths = [Path(f) for f in args.files]
-    for p in paths:
-        if not p.is_file():  # a bad input, as for every command reading one: exit 1
-            raise InputRefused(bi("No such file: {path}", path=str(p)))
+    home = ctx.home
+    paths = [existing_file(f) for f in args.files]  # a bad input: exit 1, as for every command
     require_role(home, "agency")
     me = unlock_local(home, ctx.passphrase(), role="agency")
     store = AgencyStore(home, me, trusted_lookup(home))
@@ -153,7 +145,7 @@ def cmd_ack(args: argparse.Namespace, ctx: Any) -> int:
     from sync.expert import ack_receipts, acknowledged_through, exports
     from sync.identities import trusted_lookup
 
-    home = _home(ctx)
+    home = ctx.home
     info = identity.load(home)
     results = ack_receipts(
         home,
@@ -198,7 +190,7 @@ def cmd_recover(args: argparse.Namespace, ctx: Any) -> int:
     from sync.expert import recover
     from sync.identities import unlock_local
 
-    home = _home(ctx)
+    home = ctx.home
     me = unlock_local(home, ctx.passphrase(), role="expert")
     result = recover(home, me, [Path(f) for f in args.files])
     if args.json:
@@ -226,7 +218,7 @@ def cmd_recover(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     from sync.expert import exports
 
-    rows = exports(_home(ctx))
+    rows = exports(ctx.home)
     if args.json:
         ctx.print_json(
             [
@@ -254,7 +246,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
     from sync.status import merge_status
 
-    status = merge_status(_home(ctx))
+    status = merge_status(ctx.home)
     if args.json:
         ctx.print_json(status)
         return 0
@@ -308,10 +300,9 @@ def _show(value: Any) -> str:
 def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     from sync.cross.runner import run_cross_rules
 
-    if args.rules and (not Path(args.rules).exists() or Path(args.rules).is_dir()):
-        raise InputRefused(bi("No such file: {path}", path=args.rules))
+    check_optional_file(args.rules)
     result = run_cross_rules(
-        _home(ctx), rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel
+        ctx.home, rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel
     )
     if args.json:
         ctx.print_json(result)
