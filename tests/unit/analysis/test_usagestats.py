@@ -36,6 +36,19 @@ def random_log(seed: int, n: int) -> list[UsageEvent]:
     return out
 
 
+def new_pass(applied: int, created_ts: int) -> LogPass:
+    """A pass with the default LOG_SYNTHETIC settings (90-day user window, 1-hour gaps, runs of
+    20 events on 3 dates)."""
+    return LogPass(
+        applied=applied,
+        user_window_days=90,
+        max_gap_seconds=3600,
+        created_ts=created_ts,
+        repeat_run=20,
+        repeat_dates=3,
+    )
+
+
 def naive(events: list[UsageEvent], applied: int, created: int, run: int, need: int):
     days: dict[int, list[int]] = {}
     users: dict[int, set[str]] = defaultdict(set)
@@ -76,14 +89,7 @@ def test_streaming_pass_equals_naive(seed: int, monkeypatch: pytest.MonkeyPatch)
     events = random_log(seed, 3000)
     applied = (events[-1].ts + OFFSET) // 86400 - 3
     created = events[-1].ts - 50_000
-    log = LogPass(
-        applied=applied,
-        user_window_days=90,
-        max_gap_seconds=3600,
-        created_ts=created,
-        repeat_run=20,
-        repeat_dates=3,
-    )
+    log = new_pass(applied=applied, created_ts=created)
     ticks: list[int] = []
     log.consume(iter(events), ticks.append)
     days, users, hours, gaps, late, hits = naive(events, applied, created, 20, 3)
@@ -122,14 +128,7 @@ def test_per_user_state_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
         for i, e in enumerate(events)
     ]
     noise = [e._replace(row=i) for i, e in enumerate(noise, 1)]
-    log = LogPass(
-        applied=(noise[-1].ts + OFFSET) // 86400,
-        user_window_days=90,
-        max_gap_seconds=3600,
-        created_ts=noise[-1].ts,
-        repeat_run=20,
-        repeat_dates=3,
-    )
+    log = new_pass(applied=(noise[-1].ts + OFFSET) // 86400, created_ts=noise[-1].ts)
     log.consume(iter(noise))
     assert any(h.user_id == "bot" for h in log.repeat_hits.values())
 
@@ -159,13 +158,8 @@ def test_block_boundaries_do_not_matter(
     events = random_log(4, 3000)
 
     def fresh() -> LogPass:
-        return LogPass(
-            applied=(events[-1].ts + OFFSET) // 86400 - 2,
-            user_window_days=90,
-            max_gap_seconds=3600,
-            created_ts=events[-1].ts - 40_000,
-            repeat_run=20,
-            repeat_dates=3,
+        return new_pass(
+            applied=(events[-1].ts + OFFSET) // 86400 - 2, created_ts=events[-1].ts - 40_000
         )
 
     whole = fresh()
@@ -257,14 +251,7 @@ def test_signatures_seen_twice_are_capped_but_hits_are_kept(
                 row += 1
                 user = "bot" if sid < 0 else f"u{sid}"
                 events.append(UsageEvent(t, user, "view", f"o{i}", row))
-    log = LogPass(
-        applied=(events[-1].ts + OFFSET) // 86400,
-        user_window_days=90,
-        max_gap_seconds=3600,
-        created_ts=events[-1].ts,
-        repeat_run=20,
-        repeat_dates=3,
-    )
+    log = new_pass(applied=(events[-1].ts + OFFSET) // 86400, created_ts=events[-1].ts)
     log.consume(iter(events))
     assert [(h.user_id, h.n_dates) for h in log.repeat_hits.values()] == [("bot", 3)]
     assert sizes and max(sizes) <= 32 + 1, "the cap was reached and the table halved"
