@@ -150,7 +150,9 @@ class Conditions:
         """The flag of ``rule``, or None when no condition holds."""
         if not self.titles:
             return None
-        return make_flag(rule, subject, self.titles[0], self.details, hint, self.evidence, self.facts)
+        return make_flag(
+            rule, subject, self.titles[0], self.details, hint, self.evidence, self.facts
+        )
 
 
 def fmt_int(n: int) -> str:

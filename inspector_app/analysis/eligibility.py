@@ -112,16 +112,14 @@ def check_funding(ctx: Context) -> Flag | None:
 def goal_actual(ctx: Context, key: str, system_id: str | None) -> tuple[Decimal, list[Evidence]]:
     """What the package's own data shows for a goal ``key`` (case-package.md)."""
     first, last = window(90, ctx.applied)
+    sid = system_id or ""
     if key == "active_users":
-        log = ctx.usage.get(system_id or "")
+        log = ctx.usage.get(sid)
         if log is None:
             return Decimal(0), []
-        users = log.distinct_users(90)
-        path = ctx.usage_path(system_id or "")
-        rows = log.rows_between(ctx.applied_day - 89, ctx.applied_day)
-        return Decimal(users), [Evidence(path, rows=rows)] if path else []
+        return Decimal(log.distinct_users(90)), ctx.usage_window_evidence(sid, first, last)
     if key == "records_per_month":
-        rec = ctx.records.get(system_id or "")
+        rec = ctx.records.get(sid)
         if rec is None:
             return Decimal(0), []
         total = rec.created_between(first, last)

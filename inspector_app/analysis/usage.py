@@ -6,6 +6,7 @@ single streaming pass over each usage log; none of them reads the log again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from inspector_app.analysis.context import (
@@ -13,7 +14,7 @@ from inspector_app.analysis.context import (
     Context,
     fmt_int,
     fmt_ratio,
-    join_details,
+    make_flag,
     texts,
 )
 from inspector_app.analysis.flags import Evidence, Flag, pct
@@ -24,7 +25,7 @@ from inspector_app.values import isoformat, window
 
 
 # --------------------------------------------------------------------------- USAGE_DORMANT
-def quiet_runs(active: list[date], start: date, end: date) -> list[tuple[date, date]]:
+def quiet_runs(active: Iterable[date], start: date, end: date) -> list[tuple[date, date]]:
     """Every run of consecutive dates without an event between ``start`` and ``end`` (both
     included): before the first event date, between two event dates, after the last one.
     ``active`` are the event dates (any order; dates outside the range are ignored)."""
@@ -100,7 +101,7 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
     elif system.go_live is not None and system.go_live <= applied:
         go_live = system.go_live
         active = {day_date(d) for d in log.days}
-        runs = quiet_runs(list(active), go_live, applied)
+        runs = quiet_runs(active, go_live, applied)
         longest = max(runs, key=lambda r: ((r[1] - r[0]).days, -r[0].toordinal()), default=None)
         if longest is not None:
             length = (longest[1] - longest[0]).days + 1
@@ -210,38 +211,32 @@ def check_burst(ctx: Context, system: System) -> Flag | None:
     if ctx.planned is not None and ctx.planned <= ctx.created:
         ends.append(("planned", ctx.planned))
     sid = system.system_id
-    titles: list[tuple[str, str]] = []
-    parts: list[tuple[str, str]] = []
-    evidence: list[Evidence] = []
-    facts: dict[str, object] = {}
+    found = Conditions()
     for label, end in ends:
         result = burst_ratio(log, system.go_live, end, cfg["window_days"], cfg["min_history_days"])
         if result is None:
             continue
         ratio, inside, before, _history = result
-        facts[f"ratio_{label}"] = ratio
+        found.facts[f"ratio_{label}"] = ratio
         if ratio < cfg["min_rate_ratio"]:
             continue
         first, last = window(cfg["window_days"], end)
         if label == "applied":
-            titles.append(
-                texts(
-                    "Usage burst: {ratio} × the earlier daily rate in the {days} days before "
-                    "the application",
-                    ratio=fmt_ratio(ratio),
-                    days=cfg["window_days"],
-                )
+            title = texts(
+                "Usage burst: {ratio} × the earlier daily rate in the {days} days before "
+                "the application",
+                ratio=fmt_ratio(ratio),
+                days=cfg["window_days"],
             )
         else:
-            titles.append(
-                texts(
-                    "Usage burst: {ratio} × the earlier daily rate in the {days} days before "
-                    "the planned inspection",
-                    ratio=fmt_ratio(ratio),
-                    days=cfg["window_days"],
-                )
+            title = texts(
+                "Usage burst: {ratio} × the earlier daily rate in the {days} days before "
+                "the planned inspection",
+                ratio=fmt_ratio(ratio),
+                days=cfg["window_days"],
             )
-        parts.append(
+        found.add(
+            title,
             texts(
                 "{system}: {inside} of {total} events since go-live fall within {first}..{last}",
                 system=sid,
@@ -249,16 +244,12 @@ def check_burst(ctx: Context, system: System) -> Flag | None:
                 total=fmt_int(inside + before),
                 first=first.isoformat(),
                 last=last.isoformat(),
-            )
+            ),
+            *ctx.usage_window_evidence(sid, first, last),
         )
-        evidence.extend(_window_evidence(ctx, sid, log, first, last))
-    return _combined_flag(
+    return found.flag(
         "USAGE_BURST",
         sid,
-        titles,
-        parts,
-        evidence,
-        facts,
         zh(
             "Pick a date at random in the two months before the application and ask the "
             "enterprise to open that day's work orders in the system; compare them with the "
@@ -306,20 +297,16 @@ def check_few_users(ctx: Context, system: System) -> Flag | None:
         last=last.isoformat(),
         licensed=licensed,
     )
-    evidence = [ctx.system_pointer(sid, "licensed_users")]
-    if log is not None:
-        evidence.extend(_window_evidence(ctx, sid, log, first, last))
-    return Flag(
+    return make_flag(
         "USAGE_FEW_USERS",
         sid,
-        title[0],
-        title[1],
-        join_details([detail]),
+        title,
+        [detail],
         zh(
             "Ask for the system's user list and pick three users at random: ask them to log in "
             "in front of you and show what they did last week."
         ),
-        tuple(evidence),
+        [ctx.system_pointer(sid, "licensed_users"), *ctx.usage_window_evidence(sid, first, last)],
         {"users": users, "licensed": licensed, "share": share},
     )
 
@@ -347,43 +334,38 @@ def check_synthetic(ctx: Context, system: System) -> Flag | None:
     log = ctx.usage.get(sid)
     if log is None or log.events == 0:
         return None
-    titles: list[tuple[str, str]] = []
-    parts: list[tuple[str, str]] = []
-    evidence: list[Evidence] = []
     path = ctx.usage_path(sid)
     assert path is not None
     full = (log.first_row or 1, log.last_row or 1)
-    facts: dict[str, object] = {}
+    found = Conditions()
     cv = log.gap_cv()
     if cv is not None and log.gap_n >= cfg["min_gaps"]:
-        facts["gap_cv"] = cv
+        found.facts["gap_cv"] = cv
         if log.gap_cv_below(cfg["max_gap_cv"]):
-            titles.append(texts("Log looks machine-made: gap variation only {cv}", cv=f"{cv:.3f}"))
-            parts.append(
+            found.add(
+                texts("Log looks machine-made: gap variation only {cv}", cv=f"{cv:.3f}"),
                 texts(
                     "{system}: coefficient of variation {cv} over {gaps} gaps of at most {max} s",
                     system=sid,
                     cv=f"{cv:.3f}",
                     gaps=fmt_int(log.gap_n),
                     max=cfg["max_gap_seconds"],
-                )
+                ),
+                Evidence(path, rows=full),
             )
-            evidence.append(Evidence(path, rows=full))
     if log.events >= cfg["min_events"]:
         n0, n1 = cfg["night_hours"]
         d0, d1 = cfg["day_hours"]
         night = sum(log.hours[n0:n1]) / (n1 - n0)
         day = sum(log.hours[d0:d1]) / (d1 - d0)
-        facts["night_rate"], facts["day_rate"] = night, day
+        found.facts["night_rate"], found.facts["day_rate"] = night, day
         if night >= day:
-            titles.append(
+            found.add(
                 texts(
                     "Log looks machine-made: {night} events per night hour, {day} per day hour",
                     night=f"{night:.1f}",
                     day=f"{day:.1f}",
-                )
-            )
-            parts.append(
+                ),
                 texts(
                     "{system}: {night} events per hour {n0:02d}:00–{n1:02d}:00 against {day} "
                     "per hour {d0:02d}:00–{d1:02d}:00",
@@ -394,38 +376,33 @@ def check_synthetic(ctx: Context, system: System) -> Flag | None:
                     n1=n1,
                     d0=d0,
                     d1=d1,
-                )
+                ),
+                Evidence(path, rows=full),
             )
-            evidence.append(Evidence(path, rows=full))
     if log.late_events and log.late_first_ts is not None and log.late_first_row is not None:
-        created = isoformat(ctx.package.manifest.created_at)
-        titles.append(
+        found.add(
             texts(
                 "Log looks machine-made: {count} events dated after the package was created",
                 count=fmt_int(log.late_events),
-            )
-        )
-        parts.append(
+            ),
             texts(
                 "{system}: {count} events after created_at {created}, the first at {first}",
                 system=sid,
                 count=fmt_int(log.late_events),
-                created=created,
+                created=isoformat(ctx.package.manifest.created_at),
                 first=isoformat(ts_datetime(log.late_first_ts)),
-            )
+            ),
+            Evidence(path, rows=(log.late_first_row, log.last_row or full[1])),
         )
-        evidence.append(Evidence(path, rows=(log.late_first_row, log.last_row or full[1])))
     repeats = [h for h in log.repeat_hits.values() if h.n_dates >= cfg["repeat_dates"]]
     if repeats:
         worst = max(repeats, key=lambda h: (h.n_dates, -h.rows[0][0]))
-        titles.append(
+        found.add(
             texts(
                 "Log looks machine-made: the same {run} events of one user recur on {dates} dates",
                 run=cfg["repeat_run"],
                 dates=worst.n_dates,
-            )
-        )
-        parts.append(
+            ),
             texts(
                 "{system}: user {user} repeats a run of {run} events with identical actions, "
                 "objects and gaps on {dates} dates ({runs} such runs)",
@@ -434,17 +411,13 @@ def check_synthetic(ctx: Context, system: System) -> Flag | None:
                 run=cfg["repeat_run"],
                 dates=worst.n_dates,
                 runs=len(repeats),
-            )
+            ),
+            *(Evidence(path, rows=r) for r in worst.rows[:3]),
         )
-        evidence.extend(Evidence(path, rows=r) for r in worst.rows[:3])
-        facts["repeated_runs"] = len(repeats)
-    return _combined_flag(
+        found.facts["repeated_runs"] = len(repeats)
+    return found.flag(
         "LOG_SYNTHETIC",
         sid,
-        titles,
-        parts,
-        evidence,
-        facts,
         zh(
             "Ask the enterprise to export the same log from the system's own administration "
             "page in front of you and compare a few rows; ask who uses the accounts that appear "
