@@ -237,8 +237,8 @@ class LogPass:
         }
 
 
-def stable_order(keys: U64) -> I64:
-    """Indexes that sort ``keys`` stably (equal keys keep their order).
+def stable_order(keys: U64) -> tuple[I64, U64]:
+    """Indexes that sort ``keys`` stably (equal keys keep their order), and the sorted keys.
 
     One plain ``np.sort`` of composite keys (the key's top bits, the index below them) is
     several times faster than a stable ``argsort`` of 64-bit keys; when two different keys
@@ -251,10 +251,12 @@ def stable_order(keys: U64) -> I64:
         low = np.uint64((1 << bits) - 1)
         packed = np.sort((keys & ~low) | np.arange(m, dtype=np.uint64))
         order = (packed & low).astype(np.int64)
+        ordered = keys[order]
         top = packed >> np.uint64(bits)
-        if not ((top[1:] == top[:-1]) & (keys[order[1:]] != keys[order[:-1]])).any():
-            return order
-    return np.argsort(keys, kind="stable")
+        if not ((top[1:] == top[:-1]) & (ordered[1:] != ordered[:-1])).any():
+            return order, ordered
+    order = np.argsort(keys, kind="stable")
+    return order, keys[order]
 
 
 class _Powers:
@@ -394,8 +396,7 @@ class _Table:
         # pending windows are in time order per signature (blocks in file order, and a
         # signature is one user's, whose windows a block lists in time order): a stable
         # sort by signature leaves each signature's windows by date, first occurrence first
-        order = stable_order(sig)
-        s = sig[order]
+        order, s = stable_order(sig)
         d = day[order]
         m = len(s)
         new_sig = np.ones(m, np.bool_)
@@ -556,8 +557,7 @@ class _Pass:
         need = self.need
         users = self.users
         n = len(block.ts)
-        order = stable_order(block.ukey)
-        sk = block.ukey[order]
+        order, sk = stable_order(block.ukey)
         head = np.ones(n, np.bool_)
         head[1:] = sk[1:] != sk[:-1]
         gstart = np.flatnonzero(head)
