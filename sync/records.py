@@ -63,6 +63,12 @@ def _bad(index: int, reason: str) -> BundleRefused:
     )
 
 
+def _bad_checkpoint(reason: object) -> BundleRefused:
+    return BundleRefused(
+        "CHECKPOINT_MISMATCH", bi("The bundle's checkpoint is invalid: {reason}", reason=reason)
+    )
+
+
 def parse_line(line: bytes) -> SignedRecord:
     body, signature = from_wire(json.loads(line))
     return parse_record(body, signature)
@@ -115,21 +121,12 @@ def verify_content(
         try:
             checkpoint = parse_checkpoint(*from_wire(wire))
         except RecordError as exc:
-            raise BundleRefused(
-                "CHECKPOINT_MISMATCH",
-                bi("The bundle's checkpoint is invalid: {reason}", reason=exc),
-            ) from exc
+            raise _bad_checkpoint(exc) from exc
         if checkpoint.signer != device or not checkpoint.signature_ok():
-            raise BundleRefused(
-                "CHECKPOINT_MISMATCH",
-                bi("The bundle's checkpoint is invalid: {reason}", reason="signature"),
-            )
+            raise _bad_checkpoint("signature")
     if bundle.last_seq >= 1:
         if checkpoint is None:
-            raise BundleRefused(
-                "CHECKPOINT_MISMATCH",
-                bi("The bundle's checkpoint is invalid: {reason}", reason="missing"),
-            )
+            raise _bad_checkpoint("missing")
         if checkpoint.seq != bundle.last_seq or checkpoint.head != m["chain"]["head"]:
             raise BundleRefused(
                 "TRUNCATED",
