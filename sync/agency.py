@@ -45,7 +45,7 @@ from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
 from sync.bundle import SUFFIX, BundleRefused, OpenedBundle, atomic_write_stream, open_bundle
 from sync.keys import LocalIdentity, Peer
-from sync.placement import Decision, Head, check_chain, check_identity, head_of
+from sync.placement import Decision, check_chain, check_identity, head_of
 from sync.receipt import make_receipt, receipt_file_name
 from sync.records import VerifiedContent, verify_content
 from sync.schema import open_db, sync_dir
@@ -227,9 +227,6 @@ class AgencyStore:
         return self._store_prepared(self._prepare(path))
 
     # ------------------------------------------------------------------ internals
-    def _head(self, conn: sqlite3.Connection, device: str) -> Head:
-        return head_of(conn, device)
-
     def _outcome(
         self, opened: OpenedBundle, source: str, status: str, message: str
     ) -> ImportOutcome:
@@ -259,7 +256,7 @@ class AgencyStore:
             with environment_errors(self.db_path), transaction(self._db()) as conn:
                 if not from_pending:
                     check_identity(conn, opened)
-                head = self._head(conn, opened.device)
+                head = head_of(conn, opened.device)
                 if opened.number > head.bundles + 1:
                     if not from_pending:
                         self._add_pending(conn, opened, data)
@@ -301,7 +298,7 @@ class AgencyStore:
                         bundle=opened.bundle_id,
                     ),
                 )
-            head_bundles = self._head(self._db().conn, opened.device).bundles
+            head_bundles = head_of(self._db().conn, opened.device).bundles
             return self._outcome(
                 opened,
                 source,
@@ -487,7 +484,7 @@ class AgencyStore:
         """Merge pending bundles of ``device`` that now follow on, in order."""
         merged: list[ImportOutcome] = []
         while True:
-            head = self._head(self._db().conn, device)
+            head = head_of(self._db().conn, device)
             row = (
                 self._db()
                 .conn.execute(
@@ -565,19 +562,13 @@ class AgencyStore:
         opened: OpenedBundle | None,
         quarantined: str | None,
     ) -> ImportOutcome:
-        out = ImportOutcome(
-            str(path),
-            "refused",
-            refusal.reason,
-            code=refusal.code,
-            quarantined=quarantined,
+        out = (
+            self._outcome(opened, str(path), "refused", refusal.reason)
+            if opened is not None
+            else ImportOutcome(str(path), "refused", refusal.reason)
         )
-        if opened is not None:
-            out.bundle_id = opened.bundle_id
-            out.bundle_hash = opened.bundle_hash
-            out.expert = opened.signer.name
-            out.device = opened.device
-            out.number = opened.number
+        out.code = refusal.code
+        out.quarantined = quarantined
         log.info("refused bundle %s: %s %s", path, refusal.code, refusal.reason)
         return out
 
