@@ -27,6 +27,46 @@ class CellProblem(ValueError):
     """A cell could not be typed; the message is bilingual, with any Excel-damage hint."""
 
 
+class RecordSplitter:
+    """Groups physical lines (without their line break) into CSV records, fed piece by piece:
+    a quoted field may span the pieces. ``line`` is the number of the last line fed; while
+    :attr:`open`, a record whose quotes have not closed yet started at :attr:`start`."""
+
+    def __init__(self, first_line: int = 1) -> None:
+        self.line = first_line - 1
+        self.start = first_line
+        self._cur: list[str] = []
+        self._quotes = 0
+
+    @property
+    def open(self) -> bool:
+        return bool(self._cur)
+
+    def push(self, lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+        """Yields ``(line number where the record starts, record text)``; blank lines are
+        skipped; a trailing ``\r`` is dropped."""
+        for raw in lines:
+            self.line += 1
+            line = raw[:-1] if raw.endswith("\r") else raw
+            if not self._cur:
+                if not line:
+                    continue
+                q = line.count('"')
+                if not q:
+                    yield self.line, line
+                    continue
+                self.start = self.line
+                self._quotes = q
+                self._cur.append(line)
+            else:
+                self._quotes += line.count('"')
+                self._cur.append(line)
+            if self._quotes % 2 == 0:
+                yield self.start, "\n".join(self._cur)
+                self._cur = []
+                self._quotes = 0
+
+
 def split_records(lines: Iterable[str], first_line: int) -> Iterator[tuple[int, str]]:
     """Group physical lines (without their line break) into CSV records.
 
@@ -34,32 +74,10 @@ def split_records(lines: Iterable[str], first_line: int) -> Iterator[tuple[int, 
     A record whose quotes never close raises :class:`CellProblem` with its start line in
     ``args[1]``.
     """
-    cur: list[str] = []
-    start = first_line
-    quotes = 0
-    number = first_line - 1
-    for raw in lines:
-        number += 1
-        line = raw[:-1] if raw.endswith("\r") else raw
-        if not cur:
-            if not line:
-                continue
-            q = line.count('"')
-            if not q:
-                yield number, line
-                continue
-            start = number
-            quotes = q
-            cur.append(line)
-        else:
-            quotes += line.count('"')
-            cur.append(line)
-        if quotes % 2 == 0:
-            yield start, "\n".join(cur)
-            cur = []
-            quotes = 0
-    if cur:
-        raise CellProblem(bi("A quoted field is never closed."), start)
+    splitter = RecordSplitter(first_line)
+    yield from splitter.push(lines)
+    if splitter.open:
+        raise CellProblem(bi("A quoted field is never closed."), splitter.start)
 
 
 def parse_record(text: str) -> list[str]:

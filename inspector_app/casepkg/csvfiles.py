@@ -13,6 +13,7 @@ from typing import Any
 from inspector_app.casepkg.csvcore import (
     CellProblem,
     Header,
+    RecordSplitter,
     cell_choice,
     cell_date,
     cell_decimal,
@@ -171,10 +172,7 @@ class TableParser:
         self.count = 0
         self.header: Header | None = None
         self._positions: list[int] = []
-        self._line = 0
-        self._cur: list[str] = []
-        self._quotes = 0
-        self._start = 0
+        self._records = RecordSplitter()
         self._dead = False
 
     def error(self, code: str, message: str, line: int | None) -> None:
@@ -189,38 +187,19 @@ class TableParser:
             if self.encoding == "utf-8":
                 raise NeedRestart from None
             self.error("ENCODING", bi("The file is neither UTF-8 nor GB18030 text."), None)
-            self._cur = []
             self._dead = True
             return
         lines = text.split("\n")
         if text.endswith("\n"):
             lines.pop()
-        for raw in lines:
-            self._line += 1
-            line = raw[:-1] if raw.endswith("\r") else raw
-            if not self._cur:
-                if not line:
-                    continue
-                q = line.count('"')
-                if not q:
-                    self._record(self._line, line)
-                    continue
-                self._start = self._line
-                self._quotes = q
-                self._cur.append(line)
-            else:
-                self._quotes += line.count('"')
-                self._cur.append(line)
-            if self._quotes % 2 == 0:
-                self._record(self._start, "\n".join(self._cur))
-                self._cur = []
-                self._quotes = 0
+        for line, record in self._records.push(lines):
+            self._record(line, record)
 
     def finish(self) -> None:
         if self._dead:
             return
-        if self._cur:
-            self.error("CSV_INVALID", bi("A quoted field is never closed."), self._start)
+        if self._records.open:
+            self.error("CSV_INVALID", bi("A quoted field is never closed."), self._records.start)
         if self.header is None:
             self.error("SCHEMA_INVALID", bi("The file is empty: no header row."), 1)
 

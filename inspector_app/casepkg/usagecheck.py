@@ -14,7 +14,7 @@ import re
 from datetime import date
 from operator import itemgetter
 
-from inspector_app.casepkg.csvcore import CellProblem, Header, parse_record
+from inspector_app.casepkg.csvcore import CellProblem, Header, RecordSplitter, parse_record
 from inspector_app.casepkg.csvfiles import NeedRestart
 from inspector_app.casepkg.issues import IssueLog
 from inspector_app.casepkg.logs import USAGE_COLUMNS, timestamp_seconds
@@ -61,11 +61,8 @@ class UsageChecker:
         self.last_ts: int | None = None
         self.no_offset = False
         self.header: Header | None = None
-        self._line = 0
+        self._records = RecordSplitter()
         self._quoted = False
-        self._cur: list[str] = []
-        self._quotes = 0
-        self._start = 0
         self._dead = False
         self._rx: re.Pattern[bytes] | None = None
         self._ts_rx: re.Pattern[bytes] | None = None
@@ -88,7 +85,7 @@ class UsageChecker:
         if self.header is None:
             cut = block.find(b"\n")
             head, block = (block, b"") if cut < 0 else (block[:cut], block[cut + 1 :])
-            self._line = 1
+            self._records.line = 1
             if not self._set_header(head.decode(self.encoding).rstrip("\r")):
                 self._dead = True
                 return
@@ -104,8 +101,8 @@ class UsageChecker:
             return
         if self.header is None:
             self._error("SCHEMA_INVALID", bi("The file is empty: no header row."), 1)
-        elif self._cur:
-            self._error("CSV_INVALID", bi("A quoted field is never closed."), self._start)
+        elif self._records.open:
+            self._error("CSV_INVALID", bi("A quoted field is never closed."), self._records.start)
 
     # ------------------------------------------------------------------ header
     def _set_header(self, text: str) -> bool:
@@ -158,7 +155,7 @@ class UsageChecker:
             self.first_ts = first
         self.last_ts = _seconds(stamps[-1])
         self.rows += len(stamps)
-        self._line += len(stamps)
+        self._records.line += len(stamps)
         return True
 
     # ------------------------------------------------------------------ slow path
@@ -167,24 +164,8 @@ class UsageChecker:
         lines = text.split("\n")
         if text.endswith("\n"):
             lines.pop()
-        for raw in lines:
-            self._line += 1
-            line = raw[:-1] if raw.endswith("\r") else raw
-            if not self._cur:
-                if not line:
-                    continue
-                q = line.count('"') if self._quoted else 0
-                if not q:
-                    self._row(self._line, line)
-                    continue
-                self._start, self._quotes = self._line, q
-                self._cur.append(line)
-            else:
-                self._quotes += line.count('"')
-                self._cur.append(line)
-            if self._quotes % 2 == 0:
-                self._row(self._start, "\n".join(self._cur))
-                self._cur, self._quotes = [], 0
+        for line, record in self._records.push(lines):
+            self._row(line, record)
 
     def _row(self, line: int, text: str) -> None:
         if self.log.stop_file(self.path):
