@@ -10,14 +10,16 @@ builds these checking units once for the three reconciliation rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
-from inspector_app.analysis.context import Context, join_details, texts
+from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
-from inspector_app.casepkg.model import Contract, Invoice, Payment
+from inspector_app.casepkg.model import CatalogEntry, Contract, Invoice, Payment
 from inspector_app.i18n import zh
 from inspector_app.parties import party_key, same_party
 from inspector_app.values import money_str
@@ -28,6 +30,8 @@ INVOICES = "finance/invoices.csv"
 PAYMENTS = "finance/payments.csv"
 CATALOG = "finance/catalog.csv"
 
+_Entry = TypeVar("_Entry", Invoice, Payment)
+
 
 @dataclass
 class Unit:
@@ -36,9 +40,6 @@ class Unit:
     contracts: list[Contract]
     invoices: list[Invoice] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
-    #: invoices / payments that name one contract of the unit explicitly
-    named_invoices: set[int] = field(default_factory=set)
-    named_payments: set[int] = field(default_factory=set)
 
     @property
     def subject(self) -> str:
@@ -48,8 +49,22 @@ class Unit:
     def amount(self) -> Decimal:
         return sum((c.amount_yuan for c in self.contracts), Decimal(0))
 
-    def party_b(self) -> Contract:
-        return self.contracts[0]
+    @property
+    def invoiced(self) -> Decimal:
+        return sum((i.total_yuan for i in self.invoices), Decimal(0))
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount_yuan for p in self.payments), Decimal(0))
+
+    def named(self, contract_no: str | None) -> Contract | None:
+        """The unit's contract an invoice / payment names by ``contract_no`` (None: unnumbered,
+        so it belongs to the unit through party B)."""
+        no = (contract_no or "").strip()
+        for c in self.contracts:
+            if c.contract_no == no:
+                return c
+        return None
 
 
 def _shares_party_b(contracts: list[Contract]) -> bool:
@@ -90,54 +105,41 @@ def contract_units(ctx: Context) -> list[Unit]:
             units[target].contracts.extend(units[other].contracts)
             units[other].contracts = []
 
-    # first pass: who owns what (merging the contracts an unnumbered entry belongs to)
-    invoice_owner: list[tuple[Invoice, str, bool]] = []
-    for inv in pkg.invoices:
-        no = (inv.contract_no or "").strip()
-        if no:
-            if no in by_no:
-                invoice_owner.append((inv, no, True))
-            continue
-        owner = _owner(contracts, inv.seller, inv.seller_uscc)
-        if owner is not None:
-            merge(owner)
-            invoice_owner.append((inv, owner[0].contract_no, False))
-    payment_owner: list[tuple[Payment, str, bool]] = []
-    for pay in pkg.payments:
-        if pay.direction != "out":
-            continue
-        no = (pay.contract_no or "").strip()
-        if no:
-            if no in by_no:
-                payment_owner.append((pay, no, True))
-            continue
-        owner = _owner(contracts, pay.payee, None)
-        if owner is not None:
-            merge(owner)
-            payment_owner.append((pay, owner[0].contract_no, False))
-    # second pass: attach them to their (final) unit
-    for inv, no, named in invoice_owner:
-        unit = units[unit_of[no]]
-        unit.invoices.append(inv)
-        if named:
-            unit.named_invoices.add(inv.row)
-    for pay, no, named in payment_owner:
-        unit = units[unit_of[no]]
-        unit.payments.append(pay)
-        if named:
-            unit.named_payments.add(pay.row)
+    def owners(
+        entries: Sequence[_Entry], party: Callable[[_Entry], tuple[str, str | None]]
+    ) -> list[tuple[_Entry, str]]:
+        """Each entry with the number of a contract it belongs to (merging the contracts an
+        unnumbered entry belongs to); entries belonging to none are left out."""
+        out: list[tuple[_Entry, str]] = []
+        for e in entries:
+            no = (e.contract_no or "").strip()
+            if no:
+                if no in by_no:
+                    out.append((e, no))
+                continue
+            owner = _owner(contracts, *party(e))
+            if owner is not None:
+                merge(owner)
+                out.append((e, owner[0].contract_no))
+        return out
+
+    # first pass: who owns what; second pass: attach them to their (final) unit
+    invoice_owner = owners(pkg.invoices, lambda i: (i.seller, i.seller_uscc))
+    outgoing = [p for p in pkg.payments if p.direction == "out"]
+    payment_owner = owners(outgoing, lambda p: (p.payee, None))
+    for inv, no in invoice_owner:
+        units[unit_of[no]].invoices.append(inv)
+    for pay, no in payment_owner:
+        units[unit_of[no]].payments.append(pay)
     return [u for u in units if u.contracts]
 
 
-def _contract_of(unit: Unit, no: str | None) -> Contract | None:
-    for c in unit.contracts:
-        if c.contract_no == (no or "").strip():
-            return c
-    return None
-
-
-def _rows(items: list[int]) -> tuple[int, int]:
-    return min(items), max(items)
+def _span(path: str, entries: Sequence[Invoice | Payment]) -> list[Evidence]:
+    """The rows of ``entries`` in ``path``, first to last; empty without entries."""
+    if not entries:
+        return []
+    rows = [e.row for e in entries]
+    return [Evidence(path, rows=(min(rows), max(rows)))]
 
 
 def _contract_evidence(unit: Unit) -> list[Evidence]:
@@ -146,21 +148,6 @@ def _contract_evidence(unit: Unit) -> list[Evidence]:
 
 def _within(actual: Decimal, expected: Decimal, tolerance: float) -> bool:
     return abs(actual - expected) <= Decimal(str(tolerance)) * abs(expected)
-
-
-def _flag(  # noqa: PLR0917
-    rule: str,
-    subject: str,
-    title: tuple[str, str],
-    parts: list[tuple[str, str]],
-    hint: str,
-    evidence: list[Evidence],
-) -> Flag:
-    seen: list[Evidence] = []
-    for e in evidence:
-        if e not in seen:
-            seen.append(e)
-    return Flag(rule, subject, title[0], title[1], join_details(parts), hint, tuple(seen))
 
 
 # --------------------------------------------------------------------------- rules
@@ -177,34 +164,32 @@ def check_contract_invoices(ctx: Context, unit: Unit) -> Flag | None:
     """
     tol = ctx.settings["CONTRACT_INVOICE_MISMATCH"]["tolerance"]
     ent = ctx.package.enterprise
-    parts: list[tuple[str, str]] = []
-    evidence = _contract_evidence(unit)
-    title: tuple[str, str] | None = None
-    total = sum((i.total_yuan for i in unit.invoices), Decimal(0))
+    found = Conditions(_contract_evidence(unit))
+    total = unit.invoiced
     amount = unit.amount
     if not _within(total, amount, tol):
         diff = total - amount
         share = abs(diff) / amount * 100 if amount else Decimal(100)
-        title = texts(
-            "Contract and invoices disagree: invoiced {total} yuan against {amount} yuan "
-            "({share}% apart)",
-            total=money_str(total),
-            amount=money_str(amount),
-            share=f"{share:.1f}",
-        )
-        parts.append(
+        found.add(
+            texts(
+                "Contract and invoices disagree: invoiced {total} yuan against {amount} yuan "
+                "({share}% apart)",
+                total=money_str(total),
+                amount=money_str(amount),
+                share=f"{share:.1f}",
+            ),
             texts(
                 "{contract}: invoices total {total} yuan, contract amount {amount} yuan",
                 contract=unit.subject,
                 total=money_str(total),
                 amount=money_str(amount),
-            )
+            ),
+            *_span(INVOICES, unit.invoices),
         )
-        if unit.invoices:
-            evidence.append(Evidence(INVOICES, rows=_rows([i.row for i in unit.invoices])))
     for inv in unit.invoices:
-        contract = _contract_of(unit, inv.contract_no) or unit.party_b()
-        if inv.row in unit.named_invoices and not same_party(
+        row = Evidence(INVOICES, rows=(inv.row, inv.row))
+        contract = unit.named(inv.contract_no)
+        if contract is not None and not same_party(
             inv.seller, inv.seller_uscc, contract.party_b, contract.party_b_uscc
         ):
             t = texts(
@@ -214,9 +199,7 @@ def check_contract_invoices(ctx: Context, unit: Unit) -> Flag | None:
                 seller=inv.seller,
                 party_b=contract.party_b,
             )
-            title = title or t
-            parts.append(t)
-            evidence.append(Evidence(INVOICES, rows=(inv.row, inv.row)))
+            found.add(t, t, row)
         if not same_party(inv.buyer, inv.buyer_uscc, ent.name, ent.uscc):
             t = texts(
                 "Contract and invoices disagree: invoice {invoice} made out to {buyer}, "
@@ -224,22 +207,15 @@ def check_contract_invoices(ctx: Context, unit: Unit) -> Flag | None:
                 invoice=inv.invoice_no,
                 buyer=inv.buyer,
             )
-            title = title or t
-            parts.append(t)
-            evidence.append(Evidence(INVOICES, rows=(inv.row, inv.row)))
-    if title is None:
-        return None
-    return _flag(
+            found.add(t, t, row)
+    return found.flag(
         "CONTRACT_INVOICE_MISMATCH",
         unit.subject,
-        title,
-        parts,
         zh(
             "Ask for the original contract and the invoices; check each invoice in the national "
             "tax platform (全国增值税发票查验平台) and compare seller, buyer and amounts with "
             "the contract."
         ),
-        evidence,
     )
 
 
@@ -253,16 +229,12 @@ def check_invoice_dates(ctx: Context, unit: Unit) -> Flag | None:
     Known false positive: an advance invoice (预付款发票) for a framework agreement signed
     later; a signing date mistyped in the platform.
     """
+    first = min(unit.contracts, key=lambda c: c.signed_at)
     early: list[tuple[Invoice, date, str]] = []
     for inv in unit.invoices:
-        contract = _contract_of(unit, inv.contract_no)
-        if contract is not None:
-            signed, no = contract.signed_at, contract.contract_no
-        else:
-            first = min(unit.contracts, key=lambda c: c.signed_at)
-            signed, no = first.signed_at, first.contract_no
-        if inv.issued_at < signed:
-            early.append((inv, signed, no))
+        contract = unit.named(inv.contract_no) or first
+        if inv.issued_at < contract.signed_at:
+            early.append((inv, contract.signed_at, contract.contract_no))
     if not early:
         return None
     worst = max(early, key=lambda e: (e[1] - e[0].issued_at).days)
@@ -283,7 +255,7 @@ def check_invoice_dates(ctx: Context, unit: Unit) -> Flag | None:
     evidence = _contract_evidence(unit) + [
         Evidence(INVOICES, rows=(inv.row, inv.row)) for inv, _, _ in early
     ]
-    return _flag(
+    return make_flag(
         "INVOICE_BEFORE_CONTRACT",
         unit.subject,
         title,
@@ -308,12 +280,10 @@ def check_payments(ctx: Context, unit: Unit) -> Flag | None:
     or a factoring bank; the last instalment paid after the export.
     """
     cfg = ctx.settings["PAYMENT_MISMATCH"]
-    parts: list[tuple[str, str]] = []
-    evidence = _contract_evidence(unit)
-    title: tuple[str, str] | None = None
+    found = Conditions(_contract_evidence(unit))
     for pay in unit.payments:
-        contract = _contract_of(unit, pay.contract_no) or unit.party_b()
-        if pay.row in unit.named_payments and not same_party(
+        contract = unit.named(pay.contract_no)
+        if contract is not None and not same_party(
             pay.payee, None, contract.party_b, contract.party_b_uscc
         ):
             t = texts(
@@ -322,46 +292,36 @@ def check_payments(ctx: Context, unit: Unit) -> Flag | None:
                 payee=pay.payee,
                 party_b=contract.party_b,
             )
-            title = title or t
-            parts.append(t)
-            evidence.append(Evidence(PAYMENTS, rows=(pay.row, pay.row)))
-    invoiced = sum((i.total_yuan for i in unit.invoices), Decimal(0))
-    paid = sum((p.amount_yuan for p in unit.payments), Decimal(0))
+            found.add(t, t, Evidence(PAYMENTS, rows=(pay.row, pay.row)))
+    invoiced = unit.invoiced
+    paid = unit.paid
     over = paid > invoiced * (1 + Decimal(str(cfg["over_tolerance"])))
     short = paid < invoiced * (1 - Decimal(str(cfg["short_tolerance"])))
     if over or short:
         share = (paid / invoiced * 100) if invoiced else Decimal(0)
-        t = texts(
-            "Payments disagree: paid {paid} yuan against {invoiced} yuan invoiced ({share}%)",
-            paid=money_str(paid),
-            invoiced=money_str(invoiced),
-            share=f"{share:.0f}" if invoiced else "∞",
-        )
-        title = title or t
-        parts.append(
+        found.add(
+            texts(
+                "Payments disagree: paid {paid} yuan against {invoiced} yuan invoiced ({share}%)",
+                paid=money_str(paid),
+                invoiced=money_str(invoiced),
+                share=f"{share:.0f}" if invoiced else "∞",
+            ),
             texts(
                 "{contract}: outgoing payments {paid} yuan, invoices {invoiced} yuan",
                 contract=unit.subject,
                 paid=money_str(paid),
                 invoiced=money_str(invoiced),
-            )
+            ),
+            *_span(PAYMENTS, unit.payments),
+            *_span(INVOICES, unit.invoices),
         )
-        if unit.payments:
-            evidence.append(Evidence(PAYMENTS, rows=_rows([p.row for p in unit.payments])))
-        if unit.invoices:
-            evidence.append(Evidence(INVOICES, rows=_rows([i.row for i in unit.invoices])))
-    if title is None:
-        return None
-    return _flag(
+    return found.flag(
         "PAYMENT_MISMATCH",
         unit.subject,
-        title,
-        parts,
         zh(
             "Ask for the bank statements (银行流水) and the payment receipts of this contract; "
             "check payee names and amounts against the invoices."
         ),
-        evidence,
     )
 
 
@@ -452,9 +412,9 @@ def check_reflux(ctx: Context) -> list[Flag]:
             )
         )
         evidence = [Evidence(PAYMENTS, rows=(p.row, p.row)) for p in back]
-        evidence.append(Evidence(PAYMENTS, rows=_rows([p.row for p in outgoing])))
+        evidence.extend(_span(PAYMENTS, outgoing))
         flags.append(
-            _flag(
+            make_flag(
                 "PAYMENT_REFLUX",
                 prov.key,
                 title,
@@ -483,13 +443,14 @@ def check_prices(ctx: Context) -> list[Flag]:
     limit = 1 + Decimal(str(ctx.settings["PRICE_OUTLIER"]["max_over_listed"]))
     pkg = ctx.package
     by_no = {c.contract_no: c for c in pkg.contracts}
+    by_code: dict[str, list[CatalogEntry]] = defaultdict(list)
+    for e in pkg.catalog:
+        by_code[e.catalog_code].append(e)
     flags = []
     for item in pkg.contract_items:
         code = (item.catalog_code or "").strip()
-        if not code:
-            continue
-        entries = [e for e in pkg.catalog if e.catalog_code == code]
-        if not entries:
+        entries = by_code.get(code)
+        if not code or not entries:
             continue
         contract = by_no.get(item.contract_no)
         entry = entries[0]
@@ -516,7 +477,7 @@ def check_prices(ctx: Context) -> list[Flag]:
             listed=money_str(listed),
         )
         flags.append(
-            _flag(
+            make_flag(
                 "PRICE_OUTLIER",
                 f"{item.contract_no}/{item.line_no}",
                 title,

@@ -63,6 +63,18 @@ def ids(**kw):
     return [f.id for f in flags(**kw)]
 
 
+def unit_flags(invoices, payments, contracts=None):
+    """The finance flags of a package with ``contracts`` (one contract by default), these
+    invoices and payments, and no contract items."""
+    return flags(
+        contracts=contracts or [contract()], invoices=invoices, payments=payments, items=[]
+    )
+
+
+def unit_ids(invoices, payments, contracts=None):
+    return [f.id for f in unit_flags(invoices, payments, contracts)]
+
+
 def test_honest_package_has_no_finance_flag() -> None:
     assert ids() == []
 
@@ -73,93 +85,49 @@ def test_honest_package_has_no_finance_flag() -> None:
     [("101000.00", False), ("101000.01", True), ("99000.00", False), ("98999.99", True)],
 )
 def test_invoice_total_tolerance(total: str, fires: bool) -> None:
-    got = ids(
-        contracts=[contract()],
-        invoices=[inv(total)],
-        payments=[pay(total)],
-        items=[],
-    )
+    got = unit_ids([inv(total)], [pay(total)])
     assert ("CONTRACT_INVOICE_MISMATCH:HT-1" in got) is fires
     assert "PAYMENT_MISMATCH:HT-1" not in got
 
 
 def test_invoice_seller_and_buyer() -> None:
-    got = flags(
-        contracts=[contract()],
-        invoices=[inv("100000.00", seller=OTHER, seller_uscc=None)],
-        payments=[pay("100000.00")],
-        items=[],
-    )
+    got = unit_flags([inv("100000.00", seller=OTHER, seller_uscc=None)], [pay("100000.00")])
     (flag,) = [f for f in got if f.rule == "CONTRACT_INVOICE_MISMATCH"]
     assert OTHER in flag.title_en and flag.evidence[-1].rows == (1, 1)
-    got = flags(
-        contracts=[contract()],
-        invoices=[inv("100000.00", buyer="别的公司", buyer_uscc=None)],
-        payments=[pay("100000.00")],
-        items=[],
-    )
+    got = unit_flags([inv("100000.00", buyer="别的公司", buyer_uscc=None)], [pay("100000.00")])
     assert [f.id for f in got] == ["CONTRACT_INVOICE_MISMATCH:HT-1"]
     assert "not to the enterprise" in got[0].title_en
 
 
 def test_unnumbered_invoice_belongs_to_the_only_contract_of_its_seller() -> None:
-    got = ids(
-        contracts=[contract()],
-        invoices=[inv("60000.00", no=None, row=1), inv("40000.00", no="HT-1", row=2)],
-        payments=[pay("100000.00")],
-        items=[],
+    got = unit_ids(
+        [inv("60000.00", no=None, row=1), inv("40000.00", no="HT-1", row=2)], [pay("100000.00")]
     )
     assert got == []
     # a seller matching no contract: the invoice belongs to none, the contract is short
-    got = ids(
-        contracts=[contract()],
-        invoices=[inv("60000.00", no=None, row=1, seller=OTHER, seller_uscc=None)],
-        payments=[],
-        items=[],
-    )
+    got = unit_ids([inv("60000.00", no=None, row=1, seller=OTHER, seller_uscc=None)], [])
     assert got == ["CONTRACT_INVOICE_MISMATCH:HT-1"]
 
 
 def test_contracts_sharing_a_party_b_are_checked_together() -> None:
     two = [contract("HT-1", "60000.00", 1), contract("HT-2", "40000.00", 2)]
-    got = ids(
-        contracts=two,
-        invoices=[inv("100000.00", no=None)],
-        payments=[pay("100000.00", no=None)],
-        items=[],
-    )
+    got = unit_ids([inv("100000.00", no=None)], [pay("100000.00", no=None)], two)
     assert got == []  # 100,000 against 60,000 + 40,000
-    got = ids(
-        contracts=two,
-        invoices=[inv("90000.00", no=None)],
-        payments=[pay("90000.00", no=None)],
-        items=[],
-    )
+    got = unit_ids([inv("90000.00", no=None)], [pay("90000.00", no=None)], two)
     assert got == ["CONTRACT_INVOICE_MISMATCH:HT-1+HT-2"]
     # without unnumbered entries, each contract is checked alone
-    got = ids(
-        contracts=two,
-        invoices=[inv("60000.00", no="HT-1", row=1), inv("40000.00", no="HT-2", row=2)],
-        payments=[pay("60000.00", no="HT-1", row=1), pay("40000.00", no="HT-2", row=2)],
-        items=[],
+    got = unit_ids(
+        [inv("60000.00", no="HT-1", row=1), inv("40000.00", no="HT-2", row=2)],
+        [pay("60000.00", no="HT-1", row=1), pay("40000.00", no="HT-2", row=2)],
+        two,
     )
     assert got == []
 
 
 def test_invoice_before_contract() -> None:
-    got = flags(
-        contracts=[contract()],
-        invoices=[inv("100000.00", issued_at=SIGNED)],
-        payments=[pay("100000.00")],
-        items=[],
-    )
+    got = unit_flags([inv("100000.00", issued_at=SIGNED)], [pay("100000.00")])
     assert got == []
-    got = flags(
-        contracts=[contract()],
-        invoices=[inv("100000.00", issued_at=date(2024, 9, 19))],
-        payments=[pay("100000.00")],
-        items=[],
-    )
+    got = unit_flags([inv("100000.00", issued_at=date(2024, 9, 19))], [pay("100000.00")])
     assert [f.id for f in got] == ["INVOICE_BEFORE_CONTRACT:HT-1"]
     assert "1 days before" in got[0].title_en and "发票开具早于合同签订1天" in got[0].title
 
@@ -170,32 +138,17 @@ def test_invoice_before_contract() -> None:
     [("101000.00", False), ("101000.01", True), ("90000.00", False), ("89999.99", True)],
 )
 def test_payment_tolerances(paid: str, fires: bool) -> None:
-    got = ids(
-        contracts=[contract()],
-        invoices=[inv("100000.00")],
-        payments=[pay(paid)],
-        items=[],
-    )
+    got = unit_ids([inv("100000.00")], [pay(paid)])
     assert ("PAYMENT_MISMATCH:HT-1" in got) is fires
     assert "CONTRACT_INVOICE_MISMATCH:HT-1" not in got
 
 
 def test_payment_to_another_party() -> None:
-    got = flags(
-        contracts=[contract()],
-        invoices=[inv("100000.00")],
-        payments=[pay("100000.00", payee=OTHER)],
-        items=[],
-    )
+    got = unit_flags([inv("100000.00")], [pay("100000.00", payee=OTHER)])
     assert [f.id for f in got] == ["PAYMENT_MISMATCH:HT-1"]
     assert OTHER in got[0].title_en
     # an unnumbered payment to another party belongs to no contract: the contract is unpaid
-    got = ids(
-        contracts=[contract()],
-        invoices=[inv("100000.00")],
-        payments=[pay("100000.00", payee=OTHER, no=None)],
-        items=[],
-    )
+    got = unit_ids([inv("100000.00")], [pay("100000.00", payee=OTHER, no=None)])
     assert got == ["PAYMENT_MISMATCH:HT-1"]
 
 
@@ -219,12 +172,7 @@ def reflux(amount: str, paid_at: date, payer: str = VENDOR):
     ],
 )
 def test_payment_reflux(amount: str, paid_at: date, payer: str, fires: bool) -> None:
-    got = flags(
-        contracts=[contract()],
-        invoices=[inv("100000.00")],
-        payments=reflux(amount, paid_at, payer),
-        items=[],
-    )
+    got = unit_flags([inv("100000.00")], reflux(amount, paid_at, payer))
     reflux_flags = [f for f in got if f.rule == "PAYMENT_REFLUX"]
     assert bool(reflux_flags) is fires
     if fires:
