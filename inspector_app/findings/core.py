@@ -100,6 +100,13 @@ def put_checkpoint(conn: Any, cp: SignedCheckpoint) -> None:
         )
 
 
+#: whether a later record of the same signer supersedes the finding ``f`` (uses the index)
+_SUPERSEDED = (
+    "EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes"
+    " WHERE g.supersedes = f.finding_id AND g.signer = f.signer)"
+)
+
+
 class StoreCore:
     """The workspace database and its attachment folder. Not thread-safe: one per thread."""
 
@@ -265,10 +272,7 @@ class StoreCore:
             where.append("f.kind = ?")
             params.append(kind)
         if not include_superseded:
-            where.append(
-                "NOT EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes = f.finding_id"
-                " AND g.signer = f.signer)"
-            )
+            where.append(f"NOT {_SUPERSEDED}")
         sql = f"SELECT {self._F_COLUMNS} FROM findings f"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -395,8 +399,7 @@ class StoreCore:
         marks = ", ".join("?" * len(scope))
         current_sql = (
             f"SELECT finding_id FROM findings f WHERE signer = ? AND case_id IN ({marks})"
-            " AND skey = ? AND NOT EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes ="
-            " f.finding_id AND g.signer = f.signer) ORDER BY seq DESC LIMIT 1"
+            f" AND skey = ? AND NOT {_SUPERSEDED} ORDER BY seq DESC LIMIT 1"
         )
         if skey is not None:
             row = conn.execute(current_sql, (signer, *scope, skey)).fetchone()
@@ -414,8 +417,7 @@ class StoreCore:
         if explicit is None:
             return None
         row = conn.execute(
-            "SELECT case_id, kind, signer, EXISTS (SELECT 1 FROM findings g INDEXED BY findings_supersedes WHERE g.supersedes ="
-            " f.finding_id AND g.signer = f.signer) FROM findings f WHERE finding_id = ?",
+            f"SELECT case_id, kind, signer, {_SUPERSEDED} FROM findings f WHERE finding_id = ?",
             (explicit,),
         ).fetchone()
         if row is None or row[2] != signer:
