@@ -354,16 +354,13 @@ class AgencyStore:
             (opened.device, opened.number),
         ).fetchone()
         if other is not None:
-            raise Decision(
-                "refused",
-                BundleRefused(
-                    "FORK",
-                    bi(
-                        "Another bundle #{number} of {expert} ({bundle}) is already waiting: the chain forks.",
-                        number=opened.number,
-                        expert=opened.signer.name,
-                        bundle=other[0],
-                    ),
+            raise Decision.refused(
+                "FORK",
+                bi(
+                    "Another bundle #{number} of {expert} ({bundle}) is already waiting: the chain forks.",
+                    number=opened.number,
+                    expert=opened.signer.name,
+                    bundle=other[0],
                 ),
             )
         target = self.pending_dir / f"{opened.bundle_hash}{SUFFIX}"

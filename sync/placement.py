@@ -35,6 +35,11 @@ class Decision(Exception):
         self.refusal = refusal
         self.message = message
 
+    @classmethod
+    def refused(cls, code: str, reason: str) -> Decision:
+        """The bundle is refused with ``BundleRefused(code, reason)``."""
+        return cls("refused", BundleRefused(code, reason))
+
 
 def head_of(conn: sqlite3.Connection, device: str) -> Head:
     """What the agency holds from ``device`` (zeros for a device never merged)."""
@@ -61,14 +66,11 @@ def check_identity(conn: sqlite3.Connection, opened: OpenedBundle) -> None:
     if row is None:
         return
     if row[0] != opened.bundle_hash:
-        raise Decision(
-            "refused",
-            BundleRefused(
-                "SAME_ID_DIFFERENT_CONTENT",
-                bi(
-                    "A different bundle with the same id {bundle} was already received: this one was altered or forged.",
-                    bundle=opened.bundle_id,
-                ),
+        raise Decision.refused(
+            "SAME_ID_DIFFERENT_CONTENT",
+            bi(
+                "A different bundle with the same id {bundle} was already received: this one was altered or forged.",
+                bundle=opened.bundle_id,
             ),
         )
     raise Decision("already_pending" if pending else "duplicate")
@@ -94,54 +96,42 @@ def check_chain(conn: sqlite3.Connection, opened: OpenedBundle, head: Head) -> N
             )
             differing = [s for s in range(lo, hi + 1) if stored.get(s) != line_hashes.get(s)]
         if differing:
-            raise Decision(
-                "refused",
-                BundleRefused(
-                    "ROLLBACK",
-                    bi(
-                        "{expert} re-exported findings numbered {first}–{last}, which the agency already holds with different content: the store was restored from an older copy or copied to another device. The expert must run `inspector-app bundle recover` with their last bundle before exporting again.",
-                        expert=opened.signer.name,
-                        first=differing[0],
-                        last=differing[-1],
-                    ),
+            raise Decision.refused(
+                "ROLLBACK",
+                bi(
+                    "{expert} re-exported findings numbered {first}–{last}, which the agency already holds with different content: the store was restored from an older copy or copied to another device. The expert must run `inspector-app bundle recover` with their last bundle before exporting again.",
+                    expert=opened.signer.name,
+                    first=differing[0],
+                    last=differing[-1],
                 ),
             )
-        raise Decision(
-            "refused",
-            BundleRefused(
-                "FORK",
-                bi(
-                    "Bundle #{number} of {expert} does not continue the chain the agency holds (it already has {count} bundles up to finding {seq}): the chain forks.",
-                    number=opened.number,
-                    expert=opened.signer.name,
-                    count=head.bundles,
-                    seq=head.head_seq,
-                ),
+        raise Decision.refused(
+            "FORK",
+            bi(
+                "Bundle #{number} of {expert} does not continue the chain the agency holds (it already has {count} bundles up to finding {seq}): the chain forks.",
+                number=opened.number,
+                expert=opened.signer.name,
+                count=head.bundles,
+                seq=head.head_seq,
             ),
         )
     if m["previous_bundle"] != head.last_bundle:
-        raise Decision(
-            "refused",
-            BundleRefused(
-                "FORK",
-                bi(
-                    "Bundle #{number} of {expert} does not continue from the last bundle the agency holds from that device: the chain forks.",
-                    number=opened.number,
-                    expert=opened.signer.name,
-                ),
+        raise Decision.refused(
+            "FORK",
+            bi(
+                "Bundle #{number} of {expert} does not continue from the last bundle the agency holds from that device: the chain forks.",
+                number=opened.number,
+                expert=opened.signer.name,
             ),
         )
     if first != head.head_seq + 1 or m["chain"]["previous_head"] != head.head:
-        raise Decision(
-            "refused",
-            BundleRefused(
-                "CHAIN_GAP",
-                bi(
-                    "Bundle #{number} of {expert} starts at finding {first}, but the agency holds findings up to {seq}: findings are missing.",
-                    number=opened.number,
-                    expert=opened.signer.name,
-                    first=first,
-                    seq=head.head_seq,
-                ),
+        raise Decision.refused(
+            "CHAIN_GAP",
+            bi(
+                "Bundle #{number} of {expert} starts at finding {first}, but the agency holds findings up to {seq}: findings are missing.",
+                number=opened.number,
+                expert=opened.signer.name,
+                first=first,
+                seq=head.head_seq,
             ),
         )
