@@ -13,8 +13,6 @@ nothing is written outside ``--home`` (``HOME``, ``TMPDIR`` and the working fold
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import io
 import json
 import os
@@ -25,34 +23,19 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from inspector_app import identity
 from inspector_app.cli import run
+from tests.e2e.clihelp import cli_reference, environ, make_identity, run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 PASS = "contract 口令 passphrase"
 
 
-def _reference() -> ModuleType:
-    name = "gen_cli_reference"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-REF = _reference()
+REF = cli_reference()
 COMMANDS = REF.walk()
 LEAVES = REF.leaves(COMMANDS)
 GROUPS = [c for c in COMMANDS if c.is_group]
@@ -76,34 +59,9 @@ class Result:
         return f"exit {self.code}\n--- stdout\n{self.out[-3000:]}\n--- stderr\n{self.err[-3000:]}"
 
 
-@contextlib.contextmanager
-def _environ(env: dict[str, str | None]) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in env}
-    try:
-        for k, v in env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def invoke(argv: list[Any], env: dict[str, str | None] | None = None) -> Result:
     """``inspector_app.cli.run`` in-process; anything printed to sys.stdout/err is caught too."""
-    out, err = io.StringIO(), io.StringIO()
-    with (
-        _environ(env or {}),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        code = run([str(a) for a in argv], out, err)
-    return Result(code, out.getvalue(), err.getvalue())
+    return Result(*run_cli(*map(str, argv), env=env))
 
 
 def no_traceback(r: Result) -> None:
@@ -178,9 +136,7 @@ class World:
 
 def _make_identity(home: Path, role: str, name: str) -> None:
     home.mkdir(parents=True)
-    identity.init_identity(
-        home, name=name, role=role, passphrase=PASS, device="dev", _kdf=identity.TEST_KDF
-    )
+    make_identity(home, name=name, role=role, passphrase=PASS, device="dev")
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +151,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     saved = tempfile.tempdir
     tempfile.tempdir = str(user_tmp)
     try:
-        with _environ({"HOME": str(user_home), "TMPDIR": str(user_tmp)}):
+        with environ({"HOME": str(user_home), "TMPDIR": str(user_tmp)}):
             _build_world(w)
     finally:
         tempfile.tempdir = saved
@@ -826,7 +782,7 @@ class _Terminal(io.StringIO):
 def test_progress_only_on_a_terminal_stderr(world: World) -> None:
     argv = ["validate", str(world.pkg), "--json", "--home", str(world.fresh)]
     out, err = io.StringIO(), _Terminal()
-    with _environ(world.env()):
+    with environ(world.env()):
         assert run(argv, out, err) == 0
     assert one_json(out.getvalue())["valid"] is True
     assert "\r" in err.getvalue(), "no progress on a terminal"
@@ -859,7 +815,7 @@ def test_progress_never_reaches_stdout(
     homes = {"F": world.fresh, "E": world.expert, "A": world.agency, "N": tmp_path / "h"}
     full = [*(values.get(a, a) for a in argv), "--home", str(homes[home])]
     out, err = io.StringIO(), _Terminal()
-    with _environ(world.env()):
+    with environ(world.env()):
         code = run(full, out, err)
     assert code == 0, err.getvalue()
     one_json(out.getvalue())

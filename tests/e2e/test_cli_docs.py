@@ -10,9 +10,6 @@ marked ``<!-- runs -->`` are run in order, as one script, in an empty folder wit
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib.util
-import io
 import json
 import os
 import re
@@ -20,30 +17,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from inspector_app.cli import run
+from tests.e2e.clihelp import ROOT, cli_reference, run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "cli.md"
 
 
-def _reference() -> ModuleType:
-    name = "gen_cli_reference"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-REF = _reference()
+REF = cli_reference()
 
 
 @pytest.fixture(scope="module")
@@ -116,15 +99,8 @@ def runnable_blocks(text: str) -> list[str]:
     return re.findall(r"<!-- runs -->\s*\n```sh\n(.*?)```", text, re.S)
 
 
-def _invoke(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run(argv, out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def _json(argv: list[str]) -> Any:
-    code, out, err = _invoke(argv)
+    code, out, err = run_cli(*argv)
     assert code == 0, (argv, out, err)
     return json.loads(out)
 

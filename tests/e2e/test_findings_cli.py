@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
-import os
 import sqlite3
 import stat
 import subprocess
@@ -16,7 +14,7 @@ from typing import Any
 import pytest
 
 from inspector_app import identity
-from inspector_app.cli import run
+from tests.e2e.clihelp import make_identity, run_cli
 
 PASS = "correct horse battery"
 
@@ -28,18 +26,7 @@ def cli(*argv: str, home: Path, passphrase: str | None = PASS, **env: str) -> tu
         pfile = home.parent / f"pass-{abs(hash(passphrase))}.txt"
         pfile.write_text(passphrase + "\n", encoding="utf-8")
         args += ["--passphrase-file", str(pfile)]
-    out, err = io.StringIO(), io.StringIO()
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        code = run(args, out, err)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, env=env)
 
 
 def ok(*argv: str, home: Path, **kw: Any) -> str:
@@ -50,9 +37,7 @@ def ok(*argv: str, home: Path, **kw: Any) -> str:
 
 def fast_identity(home: Path, role: str = "expert", name: str = "张三") -> None:
     home.mkdir(parents=True, exist_ok=True)
-    identity.init_identity(
-        home, name=name, role=role, passphrase=PASS, device="lap", _kdf=identity.TEST_KDF
-    )
+    make_identity(home, name=name, role=role, passphrase=PASS, device="lap")
 
 
 def test_passphrase_is_never_a_plain_argument(tmp_path: Path) -> None:
@@ -206,6 +191,11 @@ def write(tmp_path: Path, name: str, obj: Any) -> str:
     return str(path)
 
 
+def add(case: str, folder: Path, name: str, payload: Any, *extra: str) -> list[str]:
+    """``findings add CASE --json-file FILE …`` with ``payload`` written to ``folder/name``."""
+    return ["findings", "add", case, "--json-file", write(folder, name, payload), *extra]
+
+
 def test_findings_workflow(
     expert_with_case: tuple[Path, str], tmp_path: Path, examples: Path
 ) -> None:
@@ -220,11 +210,8 @@ def test_findings_workflow(
     prefix = case_id[:8]
     first = json.loads(
         ok(
-            "findings",
-            "add",
-            prefix,
-            "--json-file",
-            write(
+            *add(
+                prefix,
                 tmp_path,
                 "a.json",
                 {
@@ -242,22 +229,15 @@ def test_findings_workflow(
     )
     second = json.loads(
         ok(
-            "findings",
-            "add",
-            prefix,
-            "--json-file",
-            write(tmp_path, "b.json", {"kind": "score", "item": "Q1", "answer": ["B"]}),
+            *add(prefix, tmp_path, "b.json", {"kind": "score", "item": "Q1", "answer": ["B"]}),
             "--json",
             home=home,
         )
     )
     assert second["supersedes"] == first["finding_id"]
     ok(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(
+        *add(
+            prefix,
             tmp_path,
             "c.json",
             {"kind": "observation", "text": "看板", "attachments": ["photo.jpg"]},
@@ -265,11 +245,8 @@ def test_findings_workflow(
         home=home,
     )
     ok(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(
+        *add(
+            prefix,
             tmp_path,
             "d.json",
             {
@@ -282,11 +259,8 @@ def test_findings_workflow(
         home=home,
     )
     ok(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(
+        *add(
+            prefix,
             tmp_path,
             "e.json",
             {
@@ -299,11 +273,8 @@ def test_findings_workflow(
         home=home,
     )
     ok(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(
+        *add(
+            prefix,
             tmp_path,
             "f.json",
             {
@@ -316,11 +287,7 @@ def test_findings_workflow(
         home=home,
     )
     code, _, err = cli(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(tmp_path, "g.json", {"kind": "score", "item": "Q1", "answer": ["Z"]}),
+        *add(prefix, tmp_path, "g.json", {"kind": "score", "item": "Q1", "answer": ["Z"]}),
         home=home,
     )
     assert code == 1 and "/answer" in err
@@ -329,19 +296,17 @@ def test_findings_workflow(
     )
     real = next(f["path"] for f in manifest["files"] if f["path"].startswith("docs/"))
     ok(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(tmp_path, "i.json", {"kind": "score", "item": "S6", "level": 2, "evidence": [real]}),
+        *add(
+            prefix,
+            tmp_path,
+            "i.json",
+            {"kind": "score", "item": "S6", "level": 2, "evidence": [real]},
+        ),
         home=home,
     )
     code, _, err = cli(
-        "findings",
-        "add",
-        prefix,
-        "--json-file",
-        write(
+        *add(
+            prefix,
             tmp_path,
             "j.json",
             {"kind": "score", "item": "S7", "level": 1, "evidence": ["docs/none.pdf"]},
@@ -462,14 +427,7 @@ def test_no_private_key_material_in_the_clear(tmp_path: Path, examples: Path) ->
             {"kind": "observation", "text": "x", "attachments": [str(photo)]},
         ]
     ):
-        ok(
-            "findings",
-            "add",
-            case_id,
-            "--json-file",
-            write(outside, f"{i}.json", payload),
-            home=home,
-        )
+        ok(*add(case_id, outside, f"{i}.json", payload), home=home)
     ok(
         "findings",
         "draft",
@@ -509,12 +467,10 @@ def test_expert_vs_self_assessment_flag(expert_with_case: tuple[Path, str], tmp_
     assert json.loads(ok("findings", "flags", case_id, "--json", home=home, passphrase=None)) == []
     for qid, question in checklist.questions.items():
         payload = {"kind": "score", "item": qid, "answer": question.lowest_option().letter}
-        ok("findings", "add", case_id, "--json-file", write(tmp_path, "q.json", payload), home=home)
+        ok(*add(case_id, tmp_path, "q.json", payload), home=home)
     for sid in checklist.scenes:
         payload = {"kind": "score", "item": sid, "level": 0}
-        code, _out, err = cli(
-            "findings", "add", case_id, "--json-file", write(tmp_path, "s.json", payload), home=home
-        )
+        code, _out, err = cli(*add(case_id, tmp_path, "s.json", payload), home=home)
         assert code == 0
     # the last add completed the expert's answers: the flag is shown then, and listed on demand
     assert "SELF_ASSESSMENT_INFLATED:" in err

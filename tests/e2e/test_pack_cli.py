@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 from pyrage import x25519
 
-from inspector_app.cli import run
+from tests.e2e.clihelp import make_identity
+from tests.e2e.clihelp import run_cli as cli
 from tests.unit.casepkg.builders import base_files, json_bytes
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -71,13 +65,7 @@ def test_pack_to_an_identity_card(tmp_path: Path) -> None:
     from inspector_app.home import Home
 
     home = tmp_path / "expert"
-    identity.init_identity(
-        Home(home),
-        name="专家乙",
-        role="expert",
-        passphrase="a long passphrase",
-        _kdf=identity.TEST_KDF,
-    )
+    make_identity(Home(home), name="专家乙", passphrase="a long passphrase")
     card = tmp_path / "expert.card.json"
     card.write_text(identity.card_json_text(identity.own_card(Home(home))), encoding="utf-8")
     out = tmp_path / "x.case.zip.age"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -12,14 +11,9 @@ from pathlib import Path
 import pyrage
 from pyrage import x25519
 
-from inspector_app.cli import run
+from tests.e2e.clihelp import make_identity
+from tests.e2e.clihelp import run_cli as cli
 from tests.unit.casepkg.builders import PACKAGE_ID, build_package
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_valid_package_json(tmp_path: Path) -> None:
@@ -139,17 +133,10 @@ def test_subprocess_no_traceback_on_garbage(tmp_path: Path) -> None:
 
 
 def test_encrypted_with_the_device_identity(tmp_path: Path) -> None:
-    from inspector_app import identity
     from inspector_app.home import Home
 
     home = tmp_path / "home"
-    info = identity.init_identity(
-        Home(home),
-        name="专家甲",
-        role="expert",
-        passphrase="correct horse battery",
-        _kdf=identity.TEST_KDF,
-    )
+    info = make_identity(Home(home), name="专家甲", passphrase="correct horse battery")
     enc = tmp_path / "p.case.zip.age"
     recipient = x25519.Recipient.from_str(info.age_recipient)
     enc.write_bytes(
