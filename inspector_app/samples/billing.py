@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from inspector_app.samples import names
@@ -50,117 +51,48 @@ def add_item(  # noqa: PLR0917 - a row of the catalogue, positional like one
 def licence_items(
     rng: random.Random, c: Contract, s: SystemSpec, catalog: list[CatalogEntry]
 ) -> None:
-    vendor = s.vendor.name
+    add = partial(add_item, rng, c, catalog, s.vendor.name)
     if s.deployment == "saas":
         seats = Decimal(s.licensed_users or 10)
         listed = Decimal(rng.choice((1800, 2400, 3000, 3600)))
-        add_item(
-            rng,
-            c,
-            catalog,
-            vendor,
-            s.kind.name.split("(")[0] + "SaaS订阅(用户·年)",
-            "saas",
-            "用户·年",
-            listed,
-            seats,
-        )
+        add(s.kind.saas_product, "saas", "用户·年", listed, seats)
     else:
         listed = Decimal(rng.randrange(80000, 260000, 5000))
-        add_item(
-            rng, c, catalog, vendor, s.kind.licence_product, "software", "套", listed, Decimal(1)
-        )
+        add(s.kind.licence_product, "software", "套", listed, Decimal(1))
     if s.deployment == "private_cloud":
-        add_item(
-            rng,
-            c,
-            catalog,
-            vendor,
-            "私有云资源租用(一年)",
-            "cloud",
-            "年",
-            Decimal(rng.randrange(24000, 60000, 1000)),
-            Decimal(1),
-        )
-    add_item(
-        rng,
-        c,
-        catalog,
-        vendor,
-        s.kind.name.split("(")[0] + "实施与培训服务",
-        "service",
-        "项",
-        Decimal(rng.randrange(40000, 120000, 5000)),
-        Decimal(1),
-    )
+        listed = Decimal(rng.randrange(24000, 60000, 1000))
+        add("私有云资源租用(一年)", "cloud", "年", listed, Decimal(1))
+    listed = Decimal(rng.randrange(40000, 120000, 5000))
+    add(s.kind.short_name + "实施与培训服务", "service", "项", listed, Decimal(1))
 
 
 def service_items(
     rng: random.Random, c: Contract, catalog: list[CatalogEntry], vendor: str
 ) -> None:
+    add = partial(add_item, rng, c, catalog, vendor)
     if rng.random() < 0.6:
-        add_item(
-            rng,
-            c,
-            catalog,
-            vendor,
-            "工业数据采集网关",
-            "hardware",
-            "台",
-            Decimal(rng.randrange(6000, 12000, 500)),
-            Decimal(rng.randint(2, 8)),
-        )
+        listed = Decimal(rng.randrange(6000, 12000, 500))
+        add("工业数据采集网关", "hardware", "台", listed, Decimal(rng.randint(2, 8)))
     if rng.random() < 0.5:
-        add_item(
-            rng,
-            c,
-            catalog,
-            vendor,
-            "定制接口开发(与财务软件对接)",
-            "service",
-            "项",
-            Decimal(rng.randrange(15000, 40000, 1000)),
-            Decimal(1),
-            listed_item=False,
-        )
+        listed = Decimal(rng.randrange(15000, 40000, 1000))
+        add("定制接口开发(与财务软件对接)", "service", "项", listed, Decimal(1), listed_item=False)
+
+
+#: (product, unit, listed price range and step, quantity range) of the hardware contract.
+_HARDWARE: tuple[tuple[str, str, tuple[int, int, int], tuple[int, int]], ...] = (
+    ("工业平板电脑(报工终端)", "台", (3500, 6500, 100), (4, 16)),
+    ("无线扫码枪", "把", (600, 1500, 50), (4, 12)),
+    ("工业以太网交换机", "台", (2500, 6000, 100), (1, 4)),
+)
 
 
 def hardware_items(
     rng: random.Random, c: Contract, catalog: list[CatalogEntry], vendor: str
 ) -> None:
-    add_item(
-        rng,
-        c,
-        catalog,
-        vendor,
-        "工业平板电脑(报工终端)",
-        "hardware",
-        "台",
-        Decimal(rng.randrange(3500, 6500, 100)),
-        Decimal(rng.randint(4, 16)),
-    )
-    add_item(
-        rng,
-        c,
-        catalog,
-        vendor,
-        "无线扫码枪",
-        "hardware",
-        "把",
-        Decimal(rng.randrange(600, 1500, 50)),
-        Decimal(rng.randint(4, 12)),
-    )
-    add_item(
-        rng,
-        c,
-        catalog,
-        vendor,
-        "工业以太网交换机",
-        "hardware",
-        "台",
-        Decimal(rng.randrange(2500, 6000, 100)),
-        Decimal(rng.randint(1, 4)),
-    )
+    for product, unit, price_range, quantity_range in _HARDWARE:
+        listed = Decimal(rng.randrange(*price_range))
+        quantity = Decimal(rng.randint(*quantity_range))
+        add_item(rng, c, catalog, vendor, product, "hardware", unit, listed, quantity)
 
 
 _SOFTWARE_RATE = Decimal("0.13")

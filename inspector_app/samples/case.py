@@ -259,7 +259,7 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
             signed + D(days=0 if vi == 0 else rng.randint(1, 12)),
             party_a,
             vendor,
-            "、".join(s.kind.name.split("(")[0] for s in sys_of) + "建设及数字化改造服务",
+            "、".join(s.kind.short_name for s in sys_of) + "建设及数字化改造服务",
         )
         for s in sys_of:
             s.contract_no = no
@@ -302,7 +302,7 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
     main = specs[0]
     goals = [
         Goal(
-            f"{main.kind.name.split('(')[0]}活跃用户数",
+            f"{main.kind.short_name}活跃用户数",
             "人",
             0,
             float(max(3, len(main.users) * 2 // 3)),
@@ -312,7 +312,7 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
             rng.choice((0.9, 0.95, 1.0)),
         ),
         Goal(
-            f"{main.kind.name.split('(')[0]}业务单据线上流转量",
+            f"{main.kind.short_name}业务单据线上流转量",
             "单/月",
             0,
             0.0,
@@ -352,7 +352,7 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
         contact=names.person(rng),
         prior_support={"little_giant_central_fund": False, "pilot_2022": False},
         project_id=project_id,
-        title=f"{ent.name}{'、'.join(s.kind.name.split('(')[0] for s in specs)}数字化改造项目",
+        title=f"{ent.name}{'、'.join(s.kind.short_name for s in specs)}数字化改造项目",
         batch=batch,
         registered=registered,
         diagnosis=diagnosis,

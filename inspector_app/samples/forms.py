@@ -292,7 +292,7 @@ def daily_report_pdf(case: Case, day: date, rows: list[tuple[str, int, int]]) ->
     main = case.systems[0]
     s: list[Any] = [
         P(f"{case.ent.name}", "subtitle"),
-        P(f"{main.kind.name.split('(')[0]}生产日报", "title"),
+        P(f"{main.kind.short_name}生产日报", "title"),
         P(f"日期：{cn_date(day)}　　导出人：系统管理员", "plain"),
         Spacer(1, 6),
     ]

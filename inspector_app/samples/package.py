@@ -392,7 +392,7 @@ def daily_reports(case: Case, stats: dict[str, LogStats]) -> Iterator[Entry]:
             data=forms.daily_report_pdf(case, d, sorted(by_day[d])),
             attachment=7,
             kind="report",
-            title=f"{main.kind.name.split('(')[0]}生产日报 {d.isoformat()}",
+            title=f"{main.kind.short_name}生产日报 {d.isoformat()}",
         )
 
 

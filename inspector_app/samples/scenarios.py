@@ -64,7 +64,7 @@ def usage_few_users(case: Case) -> None:
     s = case.systems[0]
     n = len(s.users)
     s.licensed_users = max(n * 4, 40) // 10 * 10
-    for item in s_items(case, s.contract_no, s.kind.name.split("(")[0] + "SaaS订阅(用户·年)"):
+    for item in s_items(case, s.contract_no, s.kind.saas_product):
         item.quantity = Decimal(s.licensed_users)
     _rebill(case)
 

@@ -17,6 +17,16 @@ class SystemKind:
     licence_product: str
     scene: str  # photo scene of its terminals
 
+    @property
+    def short_name(self) -> str:
+        """The name without its abbreviation: 制造执行系统(MES) → 制造执行系统."""
+        return self.name.split("(")[0]
+
+    @property
+    def saas_product(self) -> str:
+        """The catalogue product of a SaaS deployment's subscription."""
+        return self.short_name + "SaaS订阅(用户·年)"
+
 
 def _r(name: str, acts: str, objects: tuple[int, ...], pace: tuple[float, float]) -> Role:
     weights = {
