@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,14 @@ def _hash_one(item: bytes | str) -> int | None:
         except OSError:
             return None
     return phash_bytes(item)
+
+
+def _store_phashes(conn: sqlite3.Connection, hashes: Mapping[str, int | None]) -> None:
+    """Remember each photo's pHash (16 hex digits; NULL for a file that is not an image)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO phashes (sha256, phash) VALUES (?, ?)",
+        [(s, None if h is None else f"{h:016x}") for s, h in hashes.items()],
+    )
 
 
 def hash_photos(
@@ -208,10 +216,7 @@ def index_package(
     try:
         for table in ("photos", "docs", "doc_grams", "logs", "log_fps", "log_fps_done", "prices"):
             conn.execute(f"DELETE FROM {table} WHERE case_id = ?", (case_id,))
-        conn.executemany(
-            "INSERT OR REPLACE INTO phashes (sha256, phash) VALUES (?, ?)",
-            [(s, None if h is None else f"{h:016x}") for s, h in hashes.items()],
-        )
+        _store_phashes(conn, hashes)
         conn.executemany(
             "INSERT INTO photos (case_id, uscc, path, sha256, source) VALUES (?, ?, ?, ?, 'package')",
             [(case_id, uscc, d.path, d.sha256) for d in photos],
@@ -333,10 +338,7 @@ def index_bundle_photos(
     hashes = hash_photos(list(todo.items()), workers=workers, progress=progress, cancel=cancel)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany(
-            "INSERT OR REPLACE INTO phashes (sha256, phash) VALUES (?, ?)",
-            [(s, None if h is None else f"{h:016x}") for s, h in hashes.items()],
-        )
+        _store_phashes(conn, hashes)
         conn.executemany(
             "INSERT OR REPLACE INTO photos (case_id, uscc, path, sha256, source)"
             " VALUES (?, ?, ?, ?, 'bundle')",
