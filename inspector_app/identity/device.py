@@ -242,17 +242,9 @@ def load(home: Home | Path) -> IdentityInfo:
             kdf=params,
         )
     except (KeyError, ValueError) as exc:
-        raise InputRefused(
-            bi("The identity file {path} is damaged: {reason}", path=str(path), reason=exc)
-        ) from exc
+        raise keyfile.damaged(path, exc) from exc
     if fingerprint(public) != info.fingerprint or info.role not in ROLES:
-        raise InputRefused(
-            bi(
-                "The identity file {path} is damaged: {reason}",
-                path=str(path),
-                reason="fingerprint",
-            )
-        )
+        raise keyfile.damaged(path, "fingerprint")
     return info
 
 
@@ -270,20 +262,12 @@ def unlock(home: Home | Path, passphrase: str) -> UnlockedIdentity:
         age_secret = secrets_obj["age_secret"]
         age_public = str(pyrage.x25519.Identity.from_str(age_secret).to_public())
     except (KeyError, ValueError, pyrage.IdentityError) as exc:
-        raise InputRefused(
-            bi("The identity file {path} is damaged: {reason}", path=str(info.path), reason="keys")
-        ) from exc
+        raise keyfile.damaged(info.path, "keys") from exc
     if (
         signing.public_key().public_bytes_raw() != info.ed25519_public
         or age_public != info.age_recipient
     ):
-        raise InputRefused(
-            bi(
-                "The identity file {path} is damaged: {reason}",
-                path=str(info.path),
-                reason="public keys do not match the secret keys",
-            )
-        )
+        raise keyfile.damaged(info.path, "public keys do not match the secret keys")
     return UnlockedIdentity(info, signing, age_secret)
 
 

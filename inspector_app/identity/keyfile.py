@@ -109,7 +109,8 @@ def seal(
     return canonjson.dumpb({**header, "ciphertext": b64(ciphertext)}) + b"\n"
 
 
-def _damaged(path: Path, reason: str) -> InputRefused:
+def damaged(path: Path, reason: object) -> InputRefused:
+    """The refusal for an identity file that cannot be read as one."""
     return InputRefused(
         bi("The identity file {path} is damaged: {reason}", path=str(path), reason=reason)
     )
@@ -122,28 +123,28 @@ def read_header(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputRefused(bi("Cannot read {path}: {error}", path=str(path), error=exc)) from exc
     except ValueError as exc:
-        raise _damaged(path, "not JSON") from exc
+        raise damaged(path, "not JSON") from exc
     if not isinstance(obj, dict) or obj.get("format") != FILE_FORMAT:
-        raise _damaged(path, f"format is not {FILE_FORMAT}")
+        raise damaged(path, f"format is not {FILE_FORMAT}")
     return obj
 
 
 def kdf_params(obj: dict[str, Any], path: Path) -> tuple[ScryptParams, bytes]:
     kdf = obj.get("kdf")
     if not isinstance(kdf, dict) or kdf.get("alg") != KDF_NAME:
-        raise _damaged(path, "unknown key derivation")
+        raise damaged(path, "unknown key derivation")
     try:
         params = ScryptParams(int(kdf["log_n"]), int(kdf["r"]), int(kdf["p"]))
         salt = unb64(str(kdf["salt"]))
     except (KeyError, TypeError, ValueError) as exc:
-        raise _damaged(path, "bad key-derivation parameters") from exc
+        raise damaged(path, "bad key-derivation parameters") from exc
     if (
         params.log_n not in _LOG_N_RANGE
         or params.r not in _R_RANGE
         or params.p not in _P_RANGE
         or not 16 <= len(salt) <= 64
     ):
-        raise _damaged(path, "key-derivation parameters out of range")
+        raise damaged(path, "key-derivation parameters out of range")
     return params, salt
 
 
@@ -159,12 +160,12 @@ def open_sealed(path: Path, passphrase: str) -> tuple[dict[str, Any], dict[str, 
     params, salt = kdf_params(obj, path)
     aead = obj.get("aead")
     if not isinstance(aead, dict) or aead.get("alg") != AEAD_NAME:
-        raise _damaged(path, "unknown cipher")
+        raise damaged(path, "unknown cipher")
     try:
         nonce = unb64(str(aead["nonce"]), 12)
         ciphertext = unb64(str(obj["ciphertext"]))
     except (KeyError, ValueError) as exc:
-        raise _damaged(path, "bad nonce or ciphertext") from exc
+        raise damaged(path, "bad nonce or ciphertext") from exc
     header = {k: v for k, v in obj.items() if k != "ciphertext"}
     key = derive_key(passphrase, salt, params)
     try:
@@ -178,5 +179,5 @@ def open_sealed(path: Path, passphrase: str) -> tuple[dict[str, Any], dict[str, 
         ) from None
     secrets_obj = json.loads(plain)
     if not isinstance(secrets_obj, dict):
-        raise _damaged(path, "bad secret payload")
+        raise damaged(path, "bad secret payload")
     return header, secrets_obj
