@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from inspector_app.analysis.context import Context, join_details, texts
+from inspector_app.analysis.context import Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.analysis.usagestats import ts_datetime
 from inspector_app.casepkg.model import Contract, System
@@ -99,35 +99,23 @@ def check_predates(ctx: Context, system: System) -> Flag | None:
         texts(
             "{system}: {what}, {days} days before {reference}",
             system=sid,
-            what=f[1][0],
-            days=f[0],
-            reference=ref_text[0],
+            what=what,
+            days=days,
+            reference=ref_text,
         )
-        for f in early
+        for days, what, _ in early
     ]
-    parts_en = [
-        texts(
-            "{system}: {what}, {days} days before {reference}",
-            system=sid,
-            what=f[1][1],
-            days=f[0],
-            reference=ref_text[1],
-        )[1]
-        for f in early
-    ]
-    detail = join_details([(p[0], e) for p, e in zip(parts, parts_en, strict=True)])
-    return Flag(
+    return make_flag(
         "SYSTEM_PREDATES_PROJECT",
         sid,
-        title[0],
-        title[1],
-        detail,
+        title,
+        parts,
         zh(
             "Ask the enterprise to open the system's oldest records and its installation or "
             "licence page; compare their dates with the contract, and ask what the project "
             "added to the system."
         ),
-        (*(f[2] for f in early), ref_evidence),
+        [*(f[2] for f in early), ref_evidence],
         {"days_before": worst[0]},
     )
 
@@ -158,21 +146,20 @@ def check_deadline(ctx: Context) -> Flag | None:
         limit=limit.isoformat(),
         applied=project.acceptance_applied_at.isoformat(),
     )
-    return Flag(
+    return make_flag(
         "DEADLINE_EXCEEDED",
         None,
-        title[0],
-        title[1],
-        join_details([detail]),
+        title,
+        [detail],
         zh(
             "Ask for the completion acceptance record (竣工/上线验收单) and any written "
             "extension from the agency; check the completion date against the last invoice "
             "and payment."
         ),
-        (
+        [
             Evidence("project.json", pointer="/completed_at"),
             Evidence("project.json", pointer="/acceptance_applied_at"),
-        ),
+        ],
         {"days_late": late},
     )
 

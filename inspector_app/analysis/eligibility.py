@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from inspector_app.analysis.context import Context, join_details, texts
+from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.casepkg.model import ATTACHMENT_NAMES
 from inspector_app.i18n import zh
@@ -58,14 +58,13 @@ def check_materials(ctx: Context) -> list[Flag]:
             n=n,
         )
         flags.append(
-            Flag(
+            make_flag(
                 "MATERIALS_MISSING",
                 str(n),
-                title[0],
-                title[1],
-                join_details([detail]),
+                title,
+                [detail],
                 zh("Ask the enterprise for this material on site and note whether it exists."),
-                (Evidence("manifest.json", pointer="/files"),),
+                [Evidence("manifest.json", pointer="/files")],
             )
         )
     return flags
@@ -93,19 +92,16 @@ def check_funding(ctx: Context) -> Flag | None:
         evidence.append(Evidence("enterprise.json", pointer="/prior_support/pilot_2022"))
     if not reasons:
         return None
-    title = texts("Already centrally funded: {reason}", reason=reasons[0][1])
-    title = (zh("Already centrally funded: {reason}", reason=reasons[0][0]), title[1])
-    return Flag(
+    return make_flag(
         "DUPLICATE_FUNDING",
         None,
-        title[0],
-        title[1],
-        join_details(reasons),
+        texts("Already centrally funded: {reason}", reason=reasons[0]),
+        reasons,
         zh(
             "Ask the enterprise about earlier central funding and check the published lists of "
             "Little Giant fund recipients and 2022 pilot enterprises."
         ),
-        tuple(evidence),
+        evidence,
     )
 
 
@@ -167,17 +163,16 @@ def check_goals(ctx: Context) -> list[Flag]:
             ratio=ratio,
         )
         flags.append(
-            Flag(
+            make_flag(
                 "GOAL_UNSUPPORTED",
                 f"goals/{i}",
-                title[0],
-                title[1],
-                join_details([detail]),
+                title,
+                [detail],
                 zh(
                     "Ask the enterprise to show in the system how it counts this figure, and "
                     "recount it together for one month."
                 ),
-                (Evidence("project.json", pointer=f"/goals/{i}"), *evidence),
+                [Evidence("project.json", pointer=f"/goals/{i}"), *evidence],
                 {"claimed": goal.claimed, "actual": actual},
             )
         )
@@ -205,57 +200,44 @@ def check_self_assessment(ctx: Context) -> Flag | None:
     except UnknownChecklist:
         return None
     excess = Decimal(ctx.settings["SELF_ASSESSMENT_INFLATED"]["max_score_excess"])
-    parts: list[tuple[str, str]] = []
-    titles: list[tuple[str, str]] = []
-    evidence: list[Evidence] = []
+    found = Conditions(facts={"score": result.score, "level": result.level})
     if sa.claimed_score is not None and sa.claimed_score - result.score > excess:
         diff = (sa.claimed_score - result.score).normalize()
-        titles.append(
+        found.add(
             texts(
                 "Self-assessment inflated: claims {claimed} points, the answers give {score}",
                 claimed=f"{sa.claimed_score:f}",
                 score=f"{result.score:f}",
-            )
-        )
-        parts.append(
+            ),
             texts(
                 "claimed score {claimed} is {diff} points above the {score} its answers give",
                 claimed=f"{sa.claimed_score:f}",
                 diff=f"{diff:f}",
                 score=f"{result.score:f}",
-            )
+            ),
+            Evidence("self_assessment.json", pointer="/claimed_score"),
         )
-        evidence.append(Evidence("self_assessment.json", pointer="/claimed_score"))
     if sa.claimed_level is not None and sa.claimed_level > result.level:
-        titles.append(
+        found.add(
             texts(
                 "Self-assessment inflated: claims level {claimed}, the answers reach {level}",
                 claimed=sa.claimed_level,
                 level=result.level,
-            )
-        )
-        parts.append(
+            ),
             texts(
                 "claimed level {claimed}, level reached by the answers {level}",
                 claimed=sa.claimed_level,
                 level=result.level,
-            )
+            ),
+            Evidence("self_assessment.json", pointer="/claimed_level"),
         )
-        evidence.append(Evidence("self_assessment.json", pointer="/claimed_level"))
-    if not titles:
-        return None
-    return Flag(
+    return found.flag(
         "SELF_ASSESSMENT_INFLATED",
         None,
-        titles[0][0],
-        titles[0][1],
-        join_details(parts),
         zh(
             "Go through the self-assessment with the enterprise item by item; for the items that "
             "score highest, ask to see the system function or document behind the answer."
         ),
-        tuple(evidence),
-        {"score": result.score, "level": result.level},
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from inspector_app.analysis.context import Context, join_details, texts
+from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.casepkg.model import Document
 from inspector_app.i18n import zh
@@ -48,17 +48,16 @@ def check_photo_dates(ctx: Context) -> list[Flag]:
             registered=ctx.registered.isoformat(),
         )
         flags.append(
-            Flag(
+            make_flag(
                 "PHOTO_PREDATES_PROJECT",
                 doc.path,
-                title[0],
-                title[1],
-                join_details([detail]),
+                title,
+                [detail],
                 zh(
                     "Go to the place shown in the photo and compare it with what stands there "
                     "today; ask who took the photo and when."
                 ),
-                (Evidence(doc.path),),
+                [Evidence(doc.path)],
                 {"days_before": days},
             )
         )
@@ -95,48 +94,37 @@ def check_photo_edits(ctx: Context) -> list[Flag]:
         if info is None:
             continue
         exif = info.exif
-        parts: list[tuple[str, str]] = []
-        titles: list[tuple[str, str]] = []
-        editor = _editor(exif.software, cfg["editors"])
-        if editor is not None:
-            titles.append(texts("Photo looks edited: saved by {software}", software=exif.software))
-            parts.append(
-                texts("{path}: EXIF Software {software}", path=doc.path, software=exif.software)
+        found = Conditions([Evidence(doc.path)])
+        if _editor(exif.software, cfg["editors"]) is not None:
+            found.add(
+                texts("Photo looks edited: saved by {software}", software=exif.software),
+                texts("{path}: EXIF Software {software}", path=doc.path, software=exif.software),
             )
         if exif.datetime is not None and exif.datetime_original is not None:
             lag = (exif.datetime - exif.datetime_original).total_seconds()
             if lag > lag_limit:
-                hours = lag / 3600
-                titles.append(
+                found.add(
                     texts(
                         "Photo looks edited: modified {hours} hours after it was taken",
-                        hours=f"{hours:.0f}",
-                    )
-                )
-                parts.append(
+                        hours=f"{lag / 3600:.0f}",
+                    ),
                     texts(
                         "{path}: EXIF DateTime {modified}, DateTimeOriginal {taken}",
                         path=doc.path,
                         modified=exif.datetime.isoformat(),
                         taken=exif.datetime_original.isoformat(),
-                    )
+                    ),
                 )
-        if not titles:
-            continue
-        flags.append(
-            Flag(
-                "PHOTO_EDITED",
-                doc.path,
-                titles[0][0],
-                titles[0][1],
-                join_details(parts),
-                zh(
-                    "Ask for the original file on the phone or camera that took it and compare; "
-                    "check on site that the scene looks as in the photo."
-                ),
-                (Evidence(doc.path),),
-            )
+        flag = found.flag(
+            "PHOTO_EDITED",
+            doc.path,
+            zh(
+                "Ask for the original file on the phone or camera that took it and compare; "
+                "check on site that the scene looks as in the photo."
+            ),
         )
+        if flag is not None:
+            flags.append(flag)
     return flags
 
 
@@ -211,7 +199,8 @@ def check_duplicates(ctx: Context) -> list[Flag]:
         a, b = docs[pair[0]], docs[pair[1]]
         ca, cb = claims.get(a.path, frozenset()), claims.get(b.path, frozenset())
         ta, tb = (a.title or "").strip(), (b.title or "").strip()
-        if not (_differs(ca, cb) or _differs(ta, tb)):
+        claims_differ, titles_differ = _differs(ca, cb), _differs(ta, tb)
+        if not (claims_differ or titles_differ):
             continue
         if pair in identical:
             title = texts("Same evidence used twice: two identical files")
@@ -221,7 +210,7 @@ def check_duplicates(ctx: Context) -> list[Flag]:
             title = texts("Same evidence used twice: two images {bits} bits apart", bits=distance)
             how = texts("near-identical images ({bits} of 64 bits differ)", bits=distance)
         parts = [how]
-        if _differs(ca, cb):
+        if claims_differ:
             parts.append(
                 texts(
                     "{a} supports {claims_a}, {b} supports {claims_b}",
@@ -231,20 +220,19 @@ def check_duplicates(ctx: Context) -> list[Flag]:
                     claims_b=",".join(sorted(cb)),
                 )
             )
-        if _differs(ta, tb):
+        if titles_differ:
             parts.append(texts("titled “{title_a}” and “{title_b}”", title_a=ta, title_b=tb))
         flags.append(
-            Flag(
+            make_flag(
                 "DUPLICATE_EVIDENCE",
                 f"{pair[0]}|{pair[1]}",
-                title[0],
-                title[1],
-                join_details(parts),
+                title,
+                parts,
                 zh(
                     "Open both files side by side and ask the enterprise what each one shows; "
                     "ask to see the scene or the original of the second one."
                 ),
-                (Evidence(pair[0]), Evidence(pair[1])),
+                [Evidence(pair[0]), Evidence(pair[1])],
             )
         )
     return flags
