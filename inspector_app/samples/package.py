@@ -102,16 +102,13 @@ def entries(
         def usage(plan: Any = plan, st: LogStats = st, name: str = name) -> Iterator[bytes]:
             return enc.log_chunks(name, usage_chunks(plan, st))
 
-        if gz:
-            yield Entry(
-                name + ".gz",
-                chunks=partial(_gzipped, usage),
-                kind="log",
-                title=f"{sp.kind.name}操作日志",
-                compress=False,
-            )
-        else:
-            yield Entry(name, chunks=usage, kind="log", title=f"{sp.kind.name}操作日志")
+        yield Entry(
+            name + ".gz" if gz else name,
+            chunks=partial(_gzipped, usage) if gz else usage,
+            kind="log",
+            title=f"{sp.kind.name}操作日志",
+            compress=not gz,
+        )
         rec_name = f"logs/{sp.system_id}/records.csv"
         yield Entry(
             rec_name,
@@ -268,8 +265,10 @@ def manifest_bytes(case: Case, files: list[dict[str, Any]], enc: Encoding) -> by
     )
 
 
-def _doc(n: int, name: str) -> str:
-    return f"docs/附件{n}_{forms.ATTACHMENTS[n]}/{name}"
+def _doc(n: int, name: str, data: bytes, kind: str, title: str) -> Entry:
+    """The entry of document ``name`` of 附件``n``, in that attachment's folder."""
+    path = f"docs/附件{n}_{forms.ATTACHMENTS[n]}/{name}"
+    return Entry(path, data=data, attachment=n, kind=kind, title=title)
 
 
 def document_entries(
@@ -278,103 +277,58 @@ def document_entries(
     rng = case.rng
     skip = case.omit_attachments
     if 1 not in skip:
-        yield Entry(
-            _doc(1, "验收档案.pdf"),
-            data=forms.archive_pdf(case),
-            attachment=1,
-            kind="report",
-            title="验收档案",
-        )
+        yield _doc(1, "验收档案.pdf", forms.archive_pdf(case), "report", "验收档案")
     if 2 not in skip:
-        yield Entry(
-            _doc(2, "验收申请表.pdf"),
-            data=forms.application_pdf(case),
-            attachment=2,
-            kind="form",
-            title="试点项目验收申请表",
-        )
+        yield _doc(2, "验收申请表.pdf", forms.application_pdf(case), "form", "试点项目验收申请表")
     if 3 not in skip:
-        yield Entry(
-            _doc(3, "财务核查表.pdf"),
-            data=forms.finance_sheet_pdf(case),
-            attachment=3,
-            kind="form",
-            title="财务核查表",
-        )
+        yield _doc(3, "财务核查表.pdf", forms.finance_sheet_pdf(case), "form", "财务核查表")
     if 4 not in skip:
+        go_live = min((s.go_live for s in case.systems if s.go_live), default=case.completed)
         for c in case.contracts:
             plan = [
                 (p.memo, p.amount)
                 for p in case.payments
                 if p.contract_no == c.contract_no and p.direction == "out"
             ]
-            go_live = min((s.go_live for s in case.systems if s.go_live), default=case.completed)
-            yield Entry(
-                _doc(4, f"合同{c.contract_no}.pdf"),
-                data=documents.contract_pdf(
-                    c,
-                    enterprise_uscc=case.uscc,
-                    district=case.ent.district,
-                    buyer_contact=f"{case.contact.name} {case.phone}",
-                    vendor_contact=f"{c.party_b.name[2:4]}项目经理",
-                    go_live=go_live,
-                    payments_plan=plan,
-                ),
-                attachment=4,
-                kind="contract",
-                title=c.subject,
+            data = documents.contract_pdf(
+                c,
+                enterprise_uscc=case.uscc,
+                district=case.ent.district,
+                buyer_contact=f"{case.contact.name} {case.phone}",
+                vendor_contact=f"{c.party_b.name[2:4]}项目经理",
+                go_live=go_live,
+                payments_plan=plan,
             )
+            yield _doc(4, f"合同{c.contract_no}.pdf", data, "contract", c.subject)
     if 5 not in skip:
         for v in case.invoices:
-            yield Entry(
-                _doc(5, f"发票_{v.invoice_no}.pdf"),
-                data=documents.invoice_pdf(v),
-                attachment=5,
-                kind="invoice",
-                title=f"电子发票（{v.seller.name}）",
+            data = documents.invoice_pdf(v)
+            yield _doc(
+                5, f"发票_{v.invoice_no}.pdf", data, "invoice", f"电子发票（{v.seller.name}）"
             )
         bank = _BANKS[case.seed % len(_BANKS)]
         account = f"2502{rng.randint(10**14, 10**15 - 1)}"
         for p in case.payments:
             other = f"5300{rng.randint(10**14, 10**15 - 1)}"
-            yield Entry(
-                _doc(5, f"银行回单_{p.paid_at:%Y%m%d}_{p.bank_ref[-6:]}.pdf"),
-                data=documents.receipt_pdf(
-                    p,
-                    payer_account=account if p.direction == "out" else other,
-                    payee_account=other if p.direction == "out" else account,
-                    bank=bank,
-                ),
-                attachment=5,
-                kind="payment",
-                title=f"付款凭证（{p.memo}）",
+            data = documents.receipt_pdf(
+                p,
+                payer_account=account if p.direction == "out" else other,
+                payee_account=other if p.direction == "out" else account,
+                bank=bank,
             )
+            name = f"银行回单_{p.paid_at:%Y%m%d}_{p.bank_ref[-6:]}.pdf"
+            yield _doc(5, name, data, "payment", f"付款凭证（{p.memo}）")
     if 6 not in skip:
-        yield Entry(
-            _doc(6, "项目总结报告.pdf"),
-            data=forms.summary_pdf(case, stats),
-            attachment=6,
-            kind="report",
-            title="项目总结报告",
-        )
+        data = forms.summary_pdf(case, stats)
+        yield _doc(6, "项目总结报告.pdf", data, "report", "项目总结报告")
     if 7 not in skip:
-        yield Entry(
-            _doc(7, "改造成效佐证材料.pdf"),
-            data=forms.evidence_pdf(case, stats),
-            attachment=7,
-            kind="report",
-            title="改造成效佐证材料",
-        )
-    if case.size == "large" and 7 not in skip:
-        yield from daily_reports(case, stats)
+        data = forms.evidence_pdf(case, stats)
+        yield _doc(7, "改造成效佐证材料.pdf", data, "report", "改造成效佐证材料")
+        if case.size == "large":
+            yield from daily_reports(case, stats)
     if 8 not in skip:
-        yield Entry(
-            _doc(8, "自评测表.pdf"),
-            data=forms.self_assessment_pdf(case, computed, lv),
-            attachment=8,
-            kind="form",
-            title="中小企业数字化水平自评测表",
-        )
+        data = forms.self_assessment_pdf(case, computed, lv)
+        yield _doc(8, "自评测表.pdf", data, "form", "中小企业数字化水平自评测表")
 
 
 def daily_reports(case: Case, stats: dict[str, LogStats]) -> Iterator[Entry]:
@@ -387,12 +341,12 @@ def daily_reports(case: Case, stats: dict[str, LogStats]) -> Iterator[Entry]:
     for (d, kind), (created, updated) in st.records.items():
         by_day.setdefault(d, []).append((kind, created, updated))
     for d in sorted(by_day):
-        yield Entry(
-            _doc(7, f"生产日报/{d:%Y-%m}/生产日报_{d:%Y%m%d}.pdf"),
-            data=forms.daily_report_pdf(case, d, sorted(by_day[d])),
-            attachment=7,
-            kind="report",
-            title=f"{main.kind.short_name}生产日报 {d.isoformat()}",
+        yield _doc(
+            7,
+            f"生产日报/{d:%Y-%m}/生产日报_{d:%Y%m%d}.pdf",
+            forms.daily_report_pdf(case, d, sorted(by_day[d])),
+            "report",
+            f"{main.kind.short_name}生产日报 {d.isoformat()}",
         )
 
 
