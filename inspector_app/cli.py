@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import importlib
 import io
 import logging
@@ -19,11 +18,11 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from inspector_app import __version__
-from inspector_app.errors import EnvironmentProblem, InputRefused, InspectorError, UsageError
+from inspector_app.commands.common import read_passphrase
+from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
 from inspector_app.i18n import bi, set_language
 from inspector_app.progress import CancelToken, ProgressFn
@@ -106,31 +105,15 @@ class CommandContext:
 
         Never accepted as a plain argument.
         """
-        path = getattr(self.args, "passphrase_file", None)
-        if path:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                # an input file that cannot be read: refused (exit 1), like any other
-                raise InputRefused(
-                    bi("Cannot read the passphrase file: {error}", error=exc)
-                ) from exc
-            return text.rstrip("\r\n")
-        env = os.environ.get("INSPECTOR_PASSPHRASE")
-        if env is not None:
-            return env
-        if not sys.stdin.isatty():
-            raise UsageError(
-                bi(
-                    "No passphrase: use --passphrase-file or INSPECTOR_PASSPHRASE when there is no terminal."
-                )
-            )
-        first = getpass.getpass((prompt or bi("Passphrase")) + ": ")
-        if confirm:
-            second = getpass.getpass(bi("Repeat the passphrase") + ": ")
-            if first != second:
-                raise UsageError(bi("The two passphrases differ."))
-        return first
+        return read_passphrase(
+            getattr(self.args, "passphrase_file", None),
+            "INSPECTOR_PASSPHRASE",
+            no_terminal=bi(
+                "No passphrase: use --passphrase-file or INSPECTOR_PASSPHRASE when there is no terminal."
+            ),
+            prompt=prompt or bi("Passphrase"),
+            confirm=confirm,
+        )
 
 
 Handler = Callable[[argparse.Namespace, CommandContext], int]

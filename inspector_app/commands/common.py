@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from inspector_app.errors import InputRefused, InspectorError, Issue
+from inspector_app.errors import InputRefused, InspectorError, Issue, UsageError
 from inspector_app.i18n import bi
 
 
@@ -117,3 +120,32 @@ def report_issues(ctx: Any, issues: Iterable[Issue]) -> None:
     """One ``CODE where: message`` line on stderr for each issue of a refused package."""
     for issue in issues:
         ctx.err(f"{issue.code} {issue_where(issue)}: {issue.message}")
+
+
+def read_passphrase(
+    path: str | None, env_var: str, *, no_terminal: str, prompt: str, confirm: bool = False
+) -> str:
+    """A passphrase: from the file ``path``, else the variable ``env_var``, else the terminal
+    (asked twice with ``confirm``). Never accepted as a plain argument.
+
+    An unreadable file is refused (exit 1); with none of the three, ``no_terminal`` is the
+    usage error (exit 2).
+    """
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            # an input file that cannot be read: refused (exit 1), like any other
+            raise InputRefused(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
+        return text.rstrip("\r\n")
+    env = os.environ.get(env_var)
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise UsageError(no_terminal)
+    first = getpass.getpass(prompt + ": ")
+    if confirm:
+        second = getpass.getpass(bi("Repeat the passphrase") + ": ")
+        if first != second:
+            raise UsageError(bi("The two passphrases differ."))
+    return first

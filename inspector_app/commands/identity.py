@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from inspector_app import identity
-from inspector_app.commands.common import cannot_write
-from inspector_app.errors import InputRefused, UsageError
+from inspector_app.commands.common import cannot_write, read_passphrase
+from inspector_app.errors import UsageError
 from inspector_app.i18n import bi
 from inspector_app.identity.files import environment_problem, fsync_dir
 
@@ -223,32 +221,18 @@ def cmd_trusted(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def _new_passphrase(args: argparse.Namespace) -> str:
-    if args.new_passphrase_file:
-        try:
-            return Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputRefused(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
-    env = os.environ.get("INSPECTOR_NEW_PASSPHRASE")
-    if env is not None:
-        return env
-    if not sys.stdin.isatty():
-        raise UsageError(
-            bi(
-                "No new passphrase: use --new-passphrase-file or INSPECTOR_NEW_PASSPHRASE when there is no terminal."
-            )
-        )
-    first = getpass.getpass(bi("New passphrase") + ": ")
-    second = getpass.getpass(bi("Repeat the passphrase") + ": ")
-    if first != second:
-        raise UsageError(bi("The two passphrases differ."))
-    return first
-
-
 def cmd_passwd(args: argparse.Namespace, ctx: Any) -> int:
     identity.load(ctx.home)
     old = ctx.passphrase(prompt=bi("Current passphrase"))
-    new = _new_passphrase(args)
+    new = read_passphrase(
+        args.new_passphrase_file,
+        "INSPECTOR_NEW_PASSPHRASE",
+        no_terminal=bi(
+            "No new passphrase: use --new-passphrase-file or INSPECTOR_NEW_PASSPHRASE when there is no terminal."
+        ),
+        prompt=bi("New passphrase"),
+        confirm=True,
+    )
     identity.change_passphrase(ctx.home, old, new)
     ctx.err(bi("The passphrase was changed."))
     return 0
