@@ -182,7 +182,9 @@ def exif_of(image: Image.Image) -> ExifInfo:
     )
 
 
-def _open(data: bytes) -> Image.Image:
+def _open(fp: IO[bytes] | bytes) -> Image.Image:
+    """The image of a binary stream (read in full first) or bytes."""
+    data = fp if isinstance(fp, bytes) else fp.read()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -193,9 +195,8 @@ def _open(data: bytes) -> Image.Image:
 
 def read_exif(fp: IO[bytes] | bytes) -> ExifInfo:
     """EXIF of an image given as a binary stream or bytes; empty when unreadable."""
-    data = fp if isinstance(fp, bytes) else fp.read()
     try:
-        with _open(data) as image:
+        with _open(fp) as image:
             return exif_of(image)
     except ImageUnreadable:
         return ExifInfo()
@@ -203,9 +204,8 @@ def read_exif(fp: IO[bytes] | bytes) -> ExifInfo:
 
 def analyse_image(fp: IO[bytes] | bytes) -> ImageInfo:
     """EXIF and pHash in one decode. ``phash`` is None when the image cannot be decoded."""
-    data = fp if isinstance(fp, bytes) else fp.read()
     try:
-        image = _open(data)
+        image = _open(fp)
     except ImageUnreadable:
         return ImageInfo(ExifInfo(), None)
     with image:

@@ -38,6 +38,7 @@ SEVERITIES: dict[str, str] = {
 
 #: every per-package rule id, in the catalogue's order
 RULE_IDS: tuple[str, ...] = tuple(SEVERITIES)
+_RULE_ORDER = {rule: i for i, rule in enumerate(RULE_IDS)}
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,9 @@ class Flag:
 
 def sort_flags(flags: list[Flag]) -> list[Flag]:
     """Severity first, then catalogue order, then subject: a stable, readable order."""
-    order = {rule: i for i, rule in enumerate(RULE_IDS)}
-    return sorted(flags, key=lambda f: (SEVERITY_ORDER[f.severity], order[f.rule], f.subject or ""))
+    return sorted(
+        flags, key=lambda f: (SEVERITY_ORDER[f.severity], _RULE_ORDER[f.rule], f.subject or "")
+    )
 
 
 def pct(value: float) -> str:
