@@ -9,14 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from inspector_app.analysis.context import (
-    Conditions,
-    Context,
-    fmt_int,
-    fmt_ratio,
-    make_flag,
-    texts,
-)
+from inspector_app.analysis.context import Conditions, Context, fmt_int, fmt_ratio, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag, pct
 from inspector_app.analysis.usagestats import LogPass, day_date, day_number, ts_datetime
 from inspector_app.casepkg.model import System
@@ -175,7 +168,7 @@ def burst_ratio(
 ) -> tuple[float, int, int, int] | None:
     """(ratio, events in window(window_days, end), events before it, earlier days), or None
     when the earlier period from go-live to the day before the window is too short."""
-    w_first = end - timedelta(days=window_days - 1)
+    w_first, _ = window(window_days, end)
     history_days = (w_first - go_live).days
     if history_days < min_history_days:
         return None

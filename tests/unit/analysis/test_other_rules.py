@@ -36,11 +36,16 @@ D = timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- chronology
+def predates(**kw):
+    """SYSTEM_PREDATES_PROJECT on the one system of ``build(**kw)``."""
+    ctx = context(build(**kw))
+    return chronology.check_predates(ctx, ctx.package.systems[0])
+
+
 @pytest.mark.parametrize(("days", "fires"), [(30, False), (31, True)])
 def test_go_live_before_the_contract(days: int, fires: bool) -> None:
     go_live = SIGNED - days * D
-    ctx = context(build(system={"go_live": go_live}, events=every_day(SIGNED, APPLIED)))
-    flag = chronology.check_predates(ctx, ctx.package.systems[0])
+    flag = predates(system={"go_live": go_live}, events=every_day(SIGNED, APPLIED))
     assert (flag is not None) is fires
     if flag is not None:
         assert flag.id == "SYSTEM_PREDATES_PROJECT:mes"
@@ -49,26 +54,22 @@ def test_go_live_before_the_contract(days: int, fires: bool) -> None:
 
 
 def test_first_event_or_record_before_the_contract() -> None:
-    events = every_day(SIGNED - 31 * D, APPLIED)
-    ctx = context(build(events=events))
-    flag = chronology.check_predates(ctx, ctx.package.systems[0])
+    flag = predates(events=every_day(SIGNED - 31 * D, APPLIED))
     assert flag is not None and flag.evidence[0].rows == (1, 1)
     assert "first usage event on 2024-08-20" in flag.detail
     records = [
         RecordCount(SIGNED - 40 * D, "工单", 0, 3, 1),  # nothing created: not counted
         RecordCount(SIGNED - 30 * D, "工单", 2, 0, 2),
     ]
-    ctx = context(build(records=records))
-    assert chronology.check_predates(ctx, ctx.package.systems[0]) is None
+    assert predates(records=records) is None
     records[1] = RecordCount(SIGNED - 31 * D, "工单", 2, 0, 2)
-    ctx = context(build(records=records))
-    flag = chronology.check_predates(ctx, ctx.package.systems[0])
+    flag = predates(records=records)
     assert flag is not None and flag.evidence[0].path == "logs/mes/records.csv"
     assert flag.evidence[0].rows == (2, 2)
 
 
 def test_without_contracts_registration_is_the_reference() -> None:
-    pkg = build(
+    flag = predates(
         contracts=[],
         invoices=[],
         payments=[],
@@ -76,7 +77,6 @@ def test_without_contracts_registration_is_the_reference() -> None:
         system={"go_live": REGISTERED - 31 * D, "contract_no": None, "vendor_uscc": None},
         events=every_day(REGISTERED, APPLIED),
     )
-    flag = chronology.check_predates(context(pkg), pkg.systems[0])
     assert flag is not None and "project registered" in flag.detail
     assert flag.evidence[-1].pointer == "/registered_at"
 

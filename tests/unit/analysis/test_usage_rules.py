@@ -25,6 +25,12 @@ def system(ctx):  # the one system
     return ctx.package.systems[0]
 
 
+def on_system(rule, *layers, **kw):
+    """``rule`` on the one system of ``build(**kw)``, settings ``layers`` over the defaults."""
+    ctx = context(build(**kw), *layers)
+    return rule(ctx, system(ctx))
+
+
 # --------------------------------------------------------------------------- definitions
 def test_quiet_run_definition_from_the_spec() -> None:
     jan1, jan31 = date(2025, 1, 1), date(2025, 1, 31)
@@ -40,9 +46,8 @@ def test_quiet_run_definition_from_the_spec() -> None:
 
 
 # --------------------------------------------------------------------------- USAGE_DORMANT
-def dormant(**kw):
-    ctx = context(build(**kw))
-    return usage.check_dormant(ctx, system(ctx))
+def dormant(*layers, **kw):
+    return on_system(usage.check_dormant, *layers, **kw)
 
 
 def test_honest_log_is_not_dormant() -> None:
@@ -131,12 +136,15 @@ def test_active_share_skipped_with_too_few_working_days_and_calendar_counts() ->
     events = every_day(go_live, APPLIED, skip=weekdays)
     assert dormant(system={"go_live": go_live}, events=events) is not None
     # the same with one of those days a holiday: 9 working days, skipped
-    pkg = build(system={"go_live": go_live}, events=events)
-    ctx = context(pkg, {"calendar": {"holidays": [weekdays[0].isoformat()]}})
-    assert usage.check_dormant(ctx, system(ctx)) is None
+    holiday = {"calendar": {"holidays": [weekdays[0].isoformat()]}}
+    assert dormant(holiday, system={"go_live": go_live}, events=events) is None
 
 
 # --------------------------------------------------------------------------- USAGE_BURST
+def burst(**kw):
+    return on_system(usage.check_burst, **kw)
+
+
 def burst_events(before_per_day: int, window_events: int, history_days: int):
     go_live = APPLIED - (29 + history_days) * D
     w_first = APPLIED - 29 * D
@@ -156,8 +164,7 @@ def burst_events(before_per_day: int, window_events: int, history_days: int):
 @pytest.mark.parametrize(("window_events", "fires"), [(90, True), (89, False)])
 def test_burst_ratio_threshold(window_events: int, fires: bool) -> None:
     go_live, events = burst_events(1, window_events, 30)  # before: 1/day; window: 3/day
-    ctx = context(build(system={"go_live": go_live}, events=events))
-    flag = usage.check_burst(ctx, system(ctx))
+    flag = burst(system={"go_live": go_live}, events=events)
     assert (flag is not None) is fires
     if flag is not None:
         assert flag.title_en.startswith("Usage burst: 3.0 × the earlier daily rate in the 30 days")
@@ -169,11 +176,9 @@ def test_burst_ratio_threshold(window_events: int, fires: bool) -> None:
 
 def test_burst_needs_30_days_of_history() -> None:
     go_live, events = burst_events(1, 300, 29)
-    ctx = context(build(system={"go_live": go_live}, events=events))
-    assert usage.check_burst(ctx, system(ctx)) is None
+    assert burst(system={"go_live": go_live}, events=events) is None
     go_live, events = burst_events(1, 300, 30)
-    ctx = context(build(system={"go_live": go_live}, events=events))
-    assert usage.check_burst(ctx, system(ctx)) is not None
+    assert burst(system={"go_live": go_live}, events=events) is not None
 
 
 def test_burst_also_checked_before_the_planned_inspection() -> None:
@@ -209,8 +214,8 @@ def users_events(n_users: int, outside_users: int = 0):
 
 @pytest.mark.parametrize(("users", "fires"), [(6, False), (5, True)])
 def test_few_users_threshold(users: int, fires: bool) -> None:
-    ctx = context(build(events=users_events(users, outside_users=10)))
-    flag = usage.check_few_users(ctx, system(ctx))  # licensed 20: 30 % = 6
+    # licensed 20: 30 % = 6
+    flag = on_system(usage.check_few_users, events=users_events(users, outside_users=10))
     assert (flag is not None) is fires
     if flag is not None:
         assert flag.title_en.startswith("Few real users: 5 users in the 90 days")
@@ -220,14 +225,15 @@ def test_few_users_threshold(users: int, fires: bool) -> None:
 
 def test_few_users_skipped_without_licence_count() -> None:
     for licensed in (None, 0):
-        ctx = context(build(system={"licensed_users": licensed}, events=users_events(1)))
-        assert usage.check_few_users(ctx, system(ctx)) is None
+        got = on_system(
+            usage.check_few_users, system={"licensed_users": licensed}, events=users_events(1)
+        )
+        assert got is None
 
 
 # --------------------------------------------------------------------------- LOG_SYNTHETIC
 def synthetic(events, **kw):
-    ctx = context(build(events=events, **kw))
-    return usage.check_synthetic(ctx, system(ctx))
+    return on_system(usage.check_synthetic, events=events, **kw)
 
 
 def regular(n: int, gap: int = 60, start: date = GO_LIVE + 30 * D):
