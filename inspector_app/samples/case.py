@@ -27,6 +27,8 @@ from inspector_app.samples.finance import (
     Invoice,
     Payment,
     bank_ref,
+    requested_subsidy,
+    total_amount,
 )
 from inspector_app.samples.logs import LogPlan, User, make_users
 from inspector_app.samples.photoplan import (
@@ -145,7 +147,7 @@ class Case:
 
     @property
     def total_investment(self) -> Decimal:
-        return sum((c.amount for c in self.contracts), Decimal("0.00"))
+        return total_amount(self.contracts)
 
     @property
     def log_end(self) -> date:
@@ -279,8 +281,7 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
     invoices, payments = bill(
         rng, contracts, ent.name, uscc, go_live=go_live, completed=completed, applied=applied
     )
-    total = sum((c.amount for c in contracts), Decimal("0.00"))
-    subsidy = (total * Decimal("0.4")).quantize(Decimal("0.01"))
+    subsidy = requested_subsidy(contracts)
     prepaid = Decimal("0.00")
     if rng.random() < 0.4:
         prepaid = (subsidy * Decimal("0.3")).quantize(Decimal("0.01"))

@@ -92,6 +92,16 @@ class Payment:
     contract_no: str | None
 
 
+def total_amount(contracts: list[Contract]) -> Decimal:
+    """What the contracts come to together (the project's total investment)."""
+    return sum((c.amount for c in contracts), Decimal("0.00"))
+
+
+def requested_subsidy(contracts: list[Contract]) -> Decimal:
+    """The subsidy a project asks for: 40 % of its contracts."""
+    return (total_amount(contracts) * Decimal("0.4")).quantize(CENT)
+
+
 def round_price(value: Decimal) -> Decimal:
     """Negotiated prices are round: to 100 yuan above 10,000, to 10 yuan below."""
     step = Decimal(100) if value >= 10000 else Decimal(10)

@@ -128,7 +128,7 @@ def finance_sheet_pdf(case: Case) -> bytes:
     rows = [["合同编号", "签订日期", "乙方", "合同金额（元）"]]
     for c in case.contracts:
         rows.append([c.contract_no, c.signed_at.isoformat(), c.party_b.name, yuan(c.amount)])
-    rows.append(["合计", "", "", yuan(sum((c.amount for c in case.contracts), Decimal(0)))])
+    rows.append(["合计", "", "", yuan(case.total_investment)])
     s.append(table(rows, [32 * mm, 25 * mm, 75 * mm, 38 * mm]))
     s.append(P("二、发票情况", "h"))
     rows = [["发票号码", "开票日期", "销售方", "价税合计（元）"]]

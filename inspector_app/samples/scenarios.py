@@ -13,7 +13,16 @@ from decimal import Decimal
 
 from inspector_app.samples import names
 from inspector_app.samples.case import Case, PhotoSpec
-from inspector_app.samples.finance import Payment, bank_ref, invoice_no, round_price
+from inspector_app.samples.finance import (
+    Contract,
+    Invoice,
+    Item,
+    Payment,
+    bank_ref,
+    invoice_no,
+    requested_subsidy,
+    round_price,
+)
 from inspector_app.values import add_months
 
 D = timedelta
@@ -125,23 +134,15 @@ def contract_invoice_mismatch(case: Case) -> None:
     """The main contract's invoices total 110–118 % of its amount (payments follow invoices)."""
     c = case.contracts[0]
     extra = (c.amount * Decimal(str(case.rng.uniform(0.10, 0.18)))).quantize(Decimal("0.01"))
-    last = max(
-        (v for v in case.invoices if v.contract_no == c.contract_no), key=lambda v: v.issued_at
-    )
+    last = max(_invoices_of(case, c), key=lambda v: v.issued_at)
     last.total += extra
-    pay = max(
-        (p for p in case.payments if p.contract_no == c.contract_no and p.direction == "out"),
-        key=lambda p: p.paid_at,
-    )
-    pay.amount += extra
+    _last_payment_to(case, c).amount += extra
 
 
 def invoice_before_contract(case: Case) -> None:
     """The main contract's first invoice is dated 1–3 weeks before the contract was signed."""
     c = case.contracts[0]
-    first = min(
-        (v for v in case.invoices if v.contract_no == c.contract_no), key=lambda v: v.issued_at
-    )
+    first = min(_invoices_of(case, c), key=lambda v: v.issued_at)
     first.issued_at = c.signed_at - D(days=case.rng.randint(7, 21))
     first.invoice_no = invoice_no(case.rng, first.issued_at)
     case.invoices.sort(key=lambda v: v.issued_at)
@@ -150,10 +151,7 @@ def invoice_before_contract(case: Case) -> None:
 def payment_mismatch(case: Case) -> None:
     """Part of the main contract's final payment goes to a third company, not to party B."""
     c = case.contracts[0]
-    pay = max(
-        (p for p in case.payments if p.contract_no == c.contract_no and p.direction == "out"),
-        key=lambda p: p.paid_at,
-    )
+    pay = _last_payment_to(case, c)
     third = names.providers(case.rng, 1, avoid={case.ent.trade, *(_trades(case))})[0]
     part = round_price(pay.amount * Decimal("0.3"))
     pay.amount -= part
@@ -246,7 +244,19 @@ def _trades(case: Case) -> set[str]:
     return {p.name[2:4] for p in case.providers}
 
 
-def s_items(case: Case, contract_no: str | None, product: str) -> list:  # type: ignore[type-arg]
+def _invoices_of(case: Case, c: Contract) -> list[Invoice]:
+    return [v for v in case.invoices if v.contract_no == c.contract_no]
+
+
+def _last_payment_to(case: Case, c: Contract) -> Payment:
+    """The last payment the enterprise made under contract ``c``."""
+    return max(
+        (p for p in case.payments if p.contract_no == c.contract_no and p.direction == "out"),
+        key=lambda p: p.paid_at,
+    )
+
+
+def s_items(case: Case, contract_no: str | None, product: str) -> list[Item]:
     return [
         i
         for c in case.contracts
@@ -272,5 +282,4 @@ def _rebill(case: Case) -> None:
         applied=case.applied,
     )
     case.payments = sorted(case.payments + subsidy_in, key=lambda p: p.paid_at)
-    total = sum((c.amount for c in case.contracts), Decimal("0.00"))
-    case.subsidy_requested = (total * Decimal("0.4")).quantize(Decimal("0.01"))
+    case.subsidy_requested = requested_subsidy(case.contracts)
