@@ -89,6 +89,17 @@ def level(a: Answers) -> int:
     return reached
 
 
+def _in_band(band: str, pct: float) -> bool:
+    """Whether a percentage answers option ``band`` of a ratio question (A ≤ 10 < B ≤ 20 …)."""
+    return {
+        "A": pct <= 10,
+        "B": 10 < pct <= 20,
+        "C": 20 < pct <= 40,
+        "D": 40 < pct <= 60,
+        "E": 60 < pct <= 100,
+    }[band]
+
+
 def _ratio_figures(
     rng: random.Random, band: str, total_key: str, part_key: str
 ) -> dict[str, int | float]:
@@ -96,15 +107,7 @@ def _ratio_figures(
     lo, hi = _BANDS[band]
     while True:
         part = round(total * rng.uniform(lo, hi) / 100)
-        pct = part * 100 / total
-        ok = {
-            "A": pct <= 10,
-            "B": 10 < pct <= 20,
-            "C": 20 < pct <= 40,
-            "D": 40 < pct <= 60,
-            "E": 60 < pct <= 100,
-        }[band]
-        if ok:
+        if _in_band(band, part * 100 / total):
             return {total_key: total, part_key: part}
 
 
@@ -173,14 +176,7 @@ def base_answers(rng: random.Random, systems: list[str]) -> Answers:
             break
         lo, hi = _BANDS[str(q["Q3"])]
         part = round(total * rng.uniform(lo, hi) / 100)
-        pct = part * 100 / total
-        if {
-            "A": pct <= 10,
-            "B": 10 < pct <= 20,
-            "C": 20 < pct <= 40,
-            "D": 40 < pct <= 60,
-            "E": 60 < pct <= 100,
-        }[str(q["Q3"])]:
+        if _in_band(str(q["Q3"]), part * 100 / total):
             net = {"devices_total": total, "devices_networked": part}
             break
     a.figures["Q3"] = net
