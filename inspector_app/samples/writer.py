@@ -81,16 +81,14 @@ class Encoding:
     def newline(self) -> str:
         return "\r\n" if self.variant == "bom-crlf" else "\n"
 
-    def encode_csv_text(self, text: str) -> bytes:
-        if self.variant == "gb18030-csv":
-            return text.encode("gb18030")
-        if self.variant == "bom-crlf":
-            return b"\xef\xbb\xbf" + text.encode("utf-8")
-        return text.encode("utf-8")
+    def encode_csv_text(self, text: str, *, bom: bool = True) -> bytes:
+        """CSV text in the variant's encoding, with its BOM unless ``bom`` is false."""
+        data = text.encode("gb18030" if self.variant == "gb18030-csv" else "utf-8")
+        return _BOM + data if bom and self.variant == "bom-crlf" else data
 
     def encode_json(self, value: Any) -> bytes:
         data = (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        return b"\xef\xbb\xbf" + data if self.variant == "bom-crlf" else data
+        return _BOM + data if self.variant == "bom-crlf" else data
 
     def columns(self, name: str, columns: list[str]) -> tuple[list[str], list[int]]:
         """The written header, the source index of each written column (-1: extra)."""
@@ -116,41 +114,37 @@ class Encoding:
         w = csv.writer(buf, lineterminator=self.newline)
         w.writerow(header)
         for row in rows:
-            w.writerow([row[i] if i >= 0 else _extra_value(i, row) for i in idx])
+            w.writerow(_pick(row, idx))
         return self.encode_csv_text(buf.getvalue())
 
     def log_chunks(self, name: str, chunks: Iterable[str]) -> Iterator[bytes]:
         """Stream a usage log or records file written as plain ``a,b,c\\n`` lines."""
         first = True
-        bom = self.variant == "bom-crlf"
         reorder = self.variant == "extra-columns"
         idx: list[int] = []
         for chunk in chunks:
             text = chunk
+            prefix = ""
             if first:
                 head, _, text = text.partition("\n")
                 header, idx = self.columns(name, head.split(","))
                 prefix = ",".join(header) + "\n"
-                first = False
-            else:
-                prefix = ""
             if reorder and text:
-                lines = text.split("\n")
-                out = []
-                for line in lines[:-1]:
-                    cells = line.split(",")
-                    out.append(
-                        ",".join(cells[i] if i >= 0 else _extra_value(i, cells) for i in idx)
-                    )
-                text = "\n".join(out) + "\n"
+                lines = text.split("\n")[:-1]
+                text = "\n".join(",".join(_pick(line.split(","), idx)) for line in lines) + "\n"
             text = prefix + text
             if self.newline != "\n":
                 text = text.replace("\n", self.newline)
-            data = text.encode("gb18030" if self.variant == "gb18030-csv" else "utf-8")
-            if bom:
-                data = b"\xef\xbb\xbf" + data
-                bom = False
-            yield data
+            yield self.encode_csv_text(text, bom=first)
+            first = False
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _pick(row: list[str], idx: list[int]) -> list[str]:
+    """The cells of ``row`` in written order, extra columns (negative indices) filled in."""
+    return [row[i] if i >= 0 else _extra_value(i, row) for i in idx]
 
 
 def _extra_value(i: int, row: list[str]) -> str:
