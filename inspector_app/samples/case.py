@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from inspector_app.samples import names
@@ -35,12 +35,12 @@ from inspector_app.samples.photoplan import (
     LARGE_PHOTOS,
     PhotoSpec,
     link_evidence,
+    local_time,
     plan_inspection_photos,
     plan_photos,
 )
 from inspector_app.samples.selfassess import Answers, base_answers
 from inspector_app.samples.systems import KINDS, SystemKind
-from inspector_app.values import TZ
 
 __all__ = ["KINDS", "Case", "Goal", "PhotoSpec", "SystemKind", "SystemSpec", "build_case"]
 
@@ -167,10 +167,6 @@ _SYSTEM_SETS = (
 )
 
 
-def _at(d: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(d, time(hour, minute), TZ)
-
-
 def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None = None) -> Case:
     """An honest project, drawn from ``seed``."""
     rng = random.Random(f"inspector-sample:{seed}")
@@ -192,7 +188,9 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
         go_live = signed + D(days=30)
     completed = go_live + D(days=rng.randint(70, 110) if not large else 300)
     applied = completed + D(days=rng.randint(25, 80))
-    created = _at(applied + D(days=rng.randint(3, 12)), rng.randint(9, 16), rng.randint(0, 59))
+    created = local_time(
+        applied + D(days=rng.randint(3, 12)), rng.randint(9, 16), rng.randint(0, 59)
+    )
     roll = rng.random()
     if roll < 0.4:
         planned: date | None = None

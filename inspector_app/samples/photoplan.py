@@ -31,8 +31,9 @@ class PhotoSpec:
     claim: str | None = None  # self-assessment item it supports
 
 
-def _at(d: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(d, time(hour, minute), TZ)
+def local_time(d: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
+    """The time of day on day ``d``, Kunming time."""
+    return datetime.combine(d, time(hour, minute, second), TZ)
 
 
 PHOTO_SCENES = (
@@ -85,7 +86,7 @@ def plan_inspection_photos(case: Case, n: int) -> list[PhotoSpec]:
         d = days[k * len(days) // n]
         scene = PHOTO_SCENES[rng.randrange(len(PHOTO_SCENES))]
         short, title = _PHOTO_TITLES[scene]
-        taken = _at(d, rng.randint(8, 17), rng.randint(0, 59)) + D(seconds=rng.randint(0, 59))
+        taken = local_time(d, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
         out.append(
             PhotoSpec(
                 f"photos/巡检/{d:%Y-%m}/{d:%Y%m%d}_{short}_{k:04d}.jpg",
@@ -114,7 +115,7 @@ def plan_photos(case: Case, count: int | None = None) -> list[PhotoSpec]:
         scene = scenes[i % len(scenes)]
         short, title = _PHOTO_TITLES[scene]
         day = first + D(days=rng.randint(0, span))
-        taken = _at(day, rng.randint(9, 16), rng.randint(0, 59)) + D(seconds=rng.randint(0, 59))
+        taken = local_time(day, rng.randint(9, 16), rng.randint(0, 59), rng.randint(0, 59))
         suffix = "" if i < len(scenes) else f"_{i // len(scenes) + 1}"
         photos.append(
             PhotoSpec(
@@ -129,7 +130,7 @@ def plan_photos(case: Case, count: int | None = None) -> list[PhotoSpec]:
         )
     if rng.random() < 0.6 or (count is None and case.seed == 0):
         day = case.registered - D(days=rng.randint(10, 60))
-        taken = _at(day, rng.randint(9, 16), rng.randint(0, 59))
+        taken = local_time(day, rng.randint(9, 16), rng.randint(0, 59))
         photos.append(
             PhotoSpec(
                 "photos/改造前_手工台账.jpg",
