@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from inspector_app.casepkg.csvfiles import TABLES
 from inspector_app.samples.names import Party
 from inspector_app.values import money_str
 
@@ -256,47 +257,6 @@ def payment_rows(payments: list[Payment]) -> list[list[str]]:
     ]
 
 
-CONTRACT_COLUMNS = [
-    "contract_no",
-    "signed_at",
-    "party_a",
-    "party_b",
-    "party_b_uscc",
-    "amount_yuan",
-    "subject",
-]
-ITEM_COLUMNS = [
-    "contract_no",
-    "line_no",
-    "item",
-    "category",
-    "quantity",
-    "unit",
-    "unit_price_yuan",
-    "amount_yuan",
-    "catalog_code",
-]
-CATALOG_COLUMNS = ["catalog_code", "product", "provider", "unit", "listed_unit_price_yuan"]
-INVOICE_COLUMNS = [
-    "invoice_no",
-    "issued_at",
-    "seller",
-    "seller_uscc",
-    "buyer",
-    "buyer_uscc",
-    "amount_excl_tax_yuan",
-    "tax_yuan",
-    "total_yuan",
-    "item",
-    "contract_no",
-]
-PAYMENT_COLUMNS = [
-    "paid_at",
-    "direction",
-    "payer",
-    "payee",
-    "amount_yuan",
-    "bank_ref",
-    "memo",
-    "contract_no",
-]
+def columns(path: str) -> list[str]:
+    """The header of finance table ``path``: the columns the package reader expects."""
+    return [name for name, _, _ in TABLES[path][1]]

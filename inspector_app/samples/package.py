@@ -22,12 +22,8 @@ from inspector_app.samples import documents, forms, photos
 from inspector_app.samples.calendar import calendar_between
 from inspector_app.samples.case import Case, Goal, PhotoSpec
 from inspector_app.samples.finance import (
-    CATALOG_COLUMNS,
-    CONTRACT_COLUMNS,
-    INVOICE_COLUMNS,
-    ITEM_COLUMNS,
-    PAYMENT_COLUMNS,
     catalog_rows,
+    columns,
     contract_rows,
     invoice_rows,
     item_rows,
@@ -63,9 +59,7 @@ def finalize_goals(case: Case, stats: dict[str, LogStats]) -> None:
             actual = float(len(st.users_in_window))
         else:
             actual = st.created_in_window / 3
-        claimed = float(int(actual * g.claim_factor))
-        if g.claim_factor > 1.2:
-            claimed = float(int(actual * g.claim_factor) + 1)
+        claimed = float(int(actual * g.claim_factor) + (1 if g.claim_factor > 1.2 else 0))
         g.claimed = claimed
         if g.target == 0 or (g.claim_factor <= 1 and g.target > claimed):
             g.target = float(int(min(claimed, actual) * 0.8)) if g.target == 0 else claimed
@@ -138,14 +132,14 @@ def entries(
         kind="form",
         title="改造后自评测",
     )
-    for name, cols, rows in (
-        ("finance/contracts.csv", CONTRACT_COLUMNS, contract_rows(case.contracts)),
-        ("finance/contract_items.csv", ITEM_COLUMNS, item_rows(case.contracts)),
-        ("finance/catalog.csv", CATALOG_COLUMNS, catalog_rows(case.catalog)),
-        ("finance/invoices.csv", INVOICE_COLUMNS, invoice_rows(case.invoices)),
-        ("finance/payments.csv", PAYMENT_COLUMNS, payment_rows(case.payments)),
+    for name, rows in (
+        ("finance/contracts.csv", contract_rows(case.contracts)),
+        ("finance/contract_items.csv", item_rows(case.contracts)),
+        ("finance/catalog.csv", catalog_rows(case.catalog)),
+        ("finance/invoices.csv", invoice_rows(case.invoices)),
+        ("finance/payments.csv", payment_rows(case.payments)),
     ):
-        yield Entry(name, data=enc.csv_bytes(name, cols, rows), kind="data")
+        yield Entry(name, data=enc.csv_bytes(name, columns(name), rows), kind="data")
     yield Entry(
         "settings/rules.toml",
         data=rules_toml(case).encode("utf-8"),
