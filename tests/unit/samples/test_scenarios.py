@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,28 +18,37 @@ def scenario_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
     return {s: generate(s, folder / f"{s}.case.zip", seed=0) for s in SCENARIOS}
 
 
+def _expected(scenario: str) -> set[str]:
+    """The rules a scenario's package must trip: its own, or none for ``clean``."""
+    return set() if scenario == "clean" else {scenario.upper()}
+
+
+def _assert_valid_and_flags_only_its_rule(
+    path: Path, scenario: str, tmp_path: Path, identities: Sequence[Any] = ()
+) -> None:
+    """The package validates without a warning and the analysis flags exactly its rule."""
+    from inspector_app.analysis.engine import analyze
+    from inspector_app.casepkg.api import open_package, validate_package
+
+    result = validate_package(path, identities=identities, tmp_dir=tmp_path)
+    assert result.valid, [e.to_json() for e in result.errors]
+    assert not result.warnings, [w.to_json() for w in result.warnings]
+    with open_package(path, identities=identities, tmp_dir=tmp_path) as package:
+        flags = analyze(package).flags
+    assert {f.rule for f in flags} == _expected(scenario), [(f.id, f.detail) for f in flags]
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario_trips_exactly_its_rule(scenario_packages: dict[str, Path], scenario: str) -> None:
     flags = fired(scenario_packages[scenario])
-    expected = set() if scenario == "clean" else {scenario.upper()}
-    assert set(flags) == expected, flags
+    assert set(flags) == _expected(scenario), flags
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario_validates_and_analysis_agrees(
     scenario_packages: dict[str, Path], scenario: str, tmp_path: Path
 ) -> None:
-    from inspector_app.analysis.engine import analyze
-    from inspector_app.casepkg.api import open_package, validate_package
-
-    path = scenario_packages[scenario]
-    result = validate_package(path, tmp_dir=tmp_path)
-    assert result.valid, [e.to_json() for e in result.errors]
-    assert not result.warnings, [w.to_json() for w in result.warnings]
-    with open_package(path, tmp_dir=tmp_path) as package:
-        flags = analyze(package).flags
-    expected = set() if scenario == "clean" else {scenario.upper()}
-    assert {f.rule for f in flags} == expected, [(f.id, f.detail) for f in flags]
+    _assert_valid_and_flags_only_its_rule(scenario_packages[scenario], scenario, tmp_path)
 
 
 _DIAGONAL = [(s, VARIANTS[i % len(VARIANTS)]) for i, s in enumerate(SCENARIOS)]
@@ -49,20 +60,10 @@ def test_scenarios_in_every_variant_validate(tmp_path: Path, scenario: str, vari
     """Each scenario in one variant (every variant is used twice or more): valid, no warning."""
     import pyrage
 
-    from inspector_app.analysis.engine import analyze
-    from inspector_app.casepkg.api import open_package, validate_package
-
     ident = pyrage.x25519.Identity.generate()
     recipients = [str(ident.to_public())] if variant == "encrypted" else []
     path = generate(
         scenario, tmp_path / "p.case.zip", seed=5, variant=variant, recipients=recipients
     )
     identities = [ident] if variant == "encrypted" else []
-    result = validate_package(path, identities=identities, tmp_dir=tmp_path)
-    assert result.valid and not result.warnings, [
-        i.to_json() for i in (*result.errors, *result.warnings)
-    ]
-    with open_package(path, identities=identities, tmp_dir=tmp_path) as package:
-        flags = analyze(package).flags
-    expected = set() if scenario == "clean" else {scenario.upper()}
-    assert {f.rule for f in flags} == expected, [(f.id, f.detail) for f in flags]
+    _assert_valid_and_flags_only_its_rule(path, scenario, tmp_path, identities)

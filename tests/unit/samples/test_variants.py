@@ -8,6 +8,7 @@ import json
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,14 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         rec = [str(ident.to_public())] if v == "encrypted" else []
         out[v] = generate("clean", folder / f"{v}.case.zip", seed=3, variant=v, recipients=rec)
     return out
+
+
+def _identity(packages: dict[str, Path]) -> Any:
+    """The age identity the ``encrypted`` package was written to."""
+    import pyrage
+
+    key = (packages["plain"].parent / "key.txt").read_text(encoding="utf-8")
+    return pyrage.x25519.Identity.from_str(key)
 
 
 def _raw_names(path: Path) -> list[tuple[bytes, int]]:
@@ -137,8 +146,7 @@ def test_stored(packages: dict[str, Path]) -> None:
 def test_encrypted_opens_to_the_plain_package(packages: dict[str, Path]) -> None:
     import pyrage
 
-    key = (packages["plain"].parent / "key.txt").read_text(encoding="utf-8")
-    ident = pyrage.x25519.Identity.from_str(key)
+    ident = _identity(packages)
     data = packages["encrypted"].read_bytes()
     assert data.startswith(b"age-encryption.org/v1")
     plain = pyrage.decrypt(data, [ident])
@@ -161,12 +169,9 @@ def test_same_content_in_every_unencrypted_variant(packages: dict[str, Path]) ->
 def test_every_variant_validates_without_warnings(
     packages: dict[str, Path], variant: str, tmp_path: Path
 ) -> None:
-    import pyrage
-
     from inspector_app.casepkg.api import validate_package
 
-    key = (packages["plain"].parent / "key.txt").read_text(encoding="utf-8")
-    identities = [pyrage.x25519.Identity.from_str(key)] if variant == "encrypted" else []
+    identities = [_identity(packages)] if variant == "encrypted" else []
     result = validate_package(packages[variant], identities=identities, tmp_dir=tmp_path)
     assert result.valid, [e.to_json() for e in result.errors]
     assert not result.warnings, [w.to_json() for w in result.warnings]
