@@ -1,0 +1,108 @@
+"""ui.tasks: results, errors, progress and cancel come back to the UI thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from inspector_app.errors import InputRefused
+from inspector_app.progress import CancelToken, ProgressFn, check, report
+from ui.tasks import ProgressDialog, run_task
+
+
+def _count(n: int, *, progress: ProgressFn, cancel: CancelToken) -> tuple[int, str]:
+    for i in range(n):
+        check(cancel)
+        report(progress, i + 1, n, f"step {i + 1}")
+    return n, threading.current_thread().name
+
+
+def test_result_comes_back_in_the_ui_thread(qtbot: QtBot) -> None:
+    results: list[object] = []
+    seen: list[tuple[int, object, str]] = []
+    threads: list[str] = []
+    handle = run_task(
+        _count,
+        5,
+        on_done=lambda r: (results.append(r), threads.append(threading.current_thread().name)),
+        on_progress=lambda d, t, s: seen.append((d, t, s)),
+    )
+    with qtbot.waitSignal(handle.signals.ended, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: bool(results))
+    count, worker = results[0]  # type: ignore[misc]
+    assert count == 5
+    assert worker != threading.main_thread().name
+    assert threads == [threading.main_thread().name]
+    assert seen[-1] == (5, 5, "step 5")  # the last step always arrives, throttled or not
+    assert not handle.running
+
+
+def test_refused_input_goes_to_on_error(qtbot: QtBot) -> None:
+    def refuse(*, progress: ProgressFn, cancel: CancelToken) -> None:
+        raise InputRefused("nope")
+
+    errors: list[BaseException] = []
+    handle = run_task(refuse, on_error=errors.append)
+    with qtbot.waitSignal(handle.signals.error, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], InputRefused)
+
+
+def test_a_bug_is_logged_with_its_traceback(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    def bug(*, progress: ProgressFn, cancel: CancelToken) -> None:
+        raise ZeroDivisionError("boom")
+
+    errors: list[BaseException] = []
+    handle = run_task(bug, on_error=errors.append)
+    with qtbot.waitSignal(handle.signals.ended, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ZeroDivisionError)
+    assert any(r.exc_info and "internal error in task" in r.getMessage() for r in caplog.records)
+
+
+def test_cancel_stops_the_work(qtbot: QtBot) -> None:
+    started = threading.Event()
+
+    def slow(*, progress: ProgressFn, cancel: CancelToken) -> str:
+        started.set()
+        for _ in range(500):
+            check(cancel)
+            time.sleep(0.01)
+        return "finished"
+
+    done: list[object] = []
+    cancelled: list[bool] = []
+    handle = run_task(slow, on_done=done.append, on_cancelled=lambda: cancelled.append(True))
+    assert started.wait(5)
+    handle.cancel()
+    with qtbot.waitSignal(handle.signals.ended, timeout=3000):
+        pass
+    qtbot.waitUntil(lambda: bool(cancelled))
+    assert done == []
+
+
+def test_progress_dialog_cancel_button_cancels(qtbot: QtBot) -> None:
+    started = threading.Event()
+
+    def slow(*, progress: ProgressFn, cancel: CancelToken) -> None:
+        started.set()
+        for i in range(500):
+            check(cancel)
+            report(progress, i, 500, "working")
+            time.sleep(0.01)
+
+    cancelled: list[bool] = []
+    dialog = ProgressDialog.run(None, "Working", slow, on_cancelled=lambda: cancelled.append(True))
+    assert started.wait(5)
+    button = dialog.findChild(QPushButton)
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=3000)
