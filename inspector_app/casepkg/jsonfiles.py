@@ -50,8 +50,29 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
 def loads(data: bytes) -> Any:
-    """Parse UTF-8 JSON (a BOM is tolerated); numbers with a fraction become ``Decimal``."""
+    """Parse UTF-8 JSON (a BOM is tolerated); numbers with a fraction become ``Decimal``.
+
+    A key twice in one object is ``DUPLICATE_KEY`` (other readers keep the first value, this
+    one would keep the last: one file, two readings).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -59,7 +80,16 @@ def loads(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonProblem(bi("The file is not valid UTF-8."), "ENCODING") from exc
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_no_constant,
+            object_pairs_hook=_unique_object,
+        )
+    except _DuplicateKey as exc:
+        raise JsonProblem(
+            bi("The key {key!r} appears twice in one object.", key=exc.key), "DUPLICATE_KEY"
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise JsonProblem(bi("The file is not valid JSON: {error}", error=exc)) from exc
 

@@ -486,7 +486,8 @@ class Validation:
         try:
             raw = jsonfiles.loads(data)
         except jsonfiles.JsonProblem as exc:
-            self.log.add_error("MANIFEST_INVALID", "manifest.json", str(exc))
+            code = "DUPLICATE_KEY" if exc.code == "DUPLICATE_KEY" else "MANIFEST_INVALID"
+            self.log.add_error(code, "manifest.json", str(exc))
             return
         self.manifest_data = raw
         self.manifest = jsonfiles.parse_manifest(raw, self.log)

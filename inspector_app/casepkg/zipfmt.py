@@ -12,6 +12,7 @@ import io
 import os
 import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,9 +118,15 @@ class ZipArchive:
         tail_len = min(size, _EOCD.size + 0xFFFF)
         f.seek(size - tail_len)
         tail = f.read(tail_len)
+        if tail.rfind(EOCD_SIG) < 0:
+            raise self._broken(bi("The archive is truncated: no end of central directory."))
         pos = self._find_eocd(tail)
         if pos < 0:
-            raise self._broken(bi("The archive is truncated: no end of central directory."))
+            raise self._broken(
+                bi(
+                    "The last end of central directory record is cut short or claims a comment longer than the bytes that follow; earlier end records are not used."
+                )
+            )
         eocd_at = size - tail_len + pos
         _sig, disk, disk_cd, n_disk, n_total, cd_size, cd_offset, _clen = _EOCD.unpack_from(
             tail, pos
@@ -207,17 +214,20 @@ class ZipArchive:
 
     @staticmethod
     def _find_eocd(tail: bytes) -> int:
+        """Where the *last* end record starts, or -1 when it is missing or inconsistent.
+
+        Only the last signature counts, as for ``unzip`` and Python's :mod:`zipfile`: a last end
+        record that is cut short, or whose comment would reach past the end of the file, is
+        refused instead of falling back to an earlier record (a parser differential: the
+        earlier record may describe another archive). Bytes after the comment are tolerated.
+        """
         pos = tail.rfind(EOCD_SIG)
-        fallback = -1
-        while pos >= 0:
-            if pos + _EOCD.size <= len(tail):
-                (clen,) = struct.unpack_from("<H", tail, pos + 20)
-                if pos + _EOCD.size + clen == len(tail):
-                    return pos
-                if fallback < 0 and pos + _EOCD.size + clen <= len(tail):
-                    fallback = pos
-            pos = tail.rfind(EOCD_SIG, 0, pos)
-        return fallback
+        if pos < 0 or pos + _EOCD.size > len(tail):
+            return -1
+        (clen,) = struct.unpack_from("<H", tail, pos + 20)
+        if pos + _EOCD.size + clen > len(tail):
+            return -1
+        return pos
 
     def _find_eocd64(self, f: BinaryIO, offset: int, locator_at: int) -> int:
         for candidate in (offset, locator_at - _EOCD64.size):
@@ -264,6 +274,13 @@ class ZipArchive:
             raise ZipProblem(
                 "TRUNCATED", bi("The local header of the entry is damaged."), entry.name
             )
+        if f.read(fields[9]) != entry.raw_name:
+            # other tools (unzip, zipfile) extract by one name or the other: refuse both
+            raise ZipProblem(
+                "NAME_MISMATCH",
+                bi("The entry's name in the central directory differs from its local header."),
+                entry.name,
+            )
         start: int = entry.header_offset + _LOCAL.size + fields[9] + fields[10]
         end = start + entry.compressed_size
         if end > self.file_size:
@@ -294,13 +311,33 @@ class ZipArchive:
         if entry.encrypted or entry.method not in (STORED, DEFLATED):
             raise ZipProblem("UNSUPPORTED_ENTRY", unsupported_message(entry), entry.name)
         raw = self.raw_chunks(entry)
+        crc = 0
         if entry.method == STORED:
             for block in raw:
                 if on_output is not None:
                     on_output(len(block))
+                crc = zlib.crc32(block, crc)
                 yield block
-            return
-        yield from inflate_chunks(
+        else:
+            for block in self._inflated(raw, on_output, max_ratio, ratio_free):
+                crc = zlib.crc32(block, crc)
+                yield block
+        if crc != entry.crc:
+            # the SHA-256 may still match, but unzip and zipfile refuse the entry
+            raise ZipProblem(
+                "CRC_MISMATCH",
+                bi("The entry's CRC-32 does not match its content."),
+                entry.name,
+            )
+
+    @staticmethod
+    def _inflated(
+        raw: Iterator[bytes],
+        on_output: Callable[[int], None] | None,
+        max_ratio: int,
+        ratio_free: int,
+    ) -> Iterator[bytes]:
+        return inflate_chunks(
             raw,
             wbits=-15,
             on_output=on_output,

@@ -594,3 +594,84 @@ def test_overlapping_entries_are_refused(tmp_path: Path) -> None:
     result = validate_package(p)
     assert not result.valid
     assert {i.code for i in result.errors} <= set(ERROR_CODES)
+
+
+# --------------------------------------------------------------------------- parser differentials
+def refused_as(path: Path, code: str) -> Issue:
+    result = validate_package(path)
+    assert not result.valid
+    assert all(i.code in ERROR_CODES for i in result.errors), result.errors
+    found = [i for i in result.errors if i.code == code]
+    assert found, f"expected {code}, got {[(i.code, i.path) for i in result.errors]}"
+    return found[0]
+
+
+def test_name_mismatch_between_central_and_local_header(tmp_path: Path) -> None:
+    """unzip extracts by the local name, this reader by the central one: refuse both."""
+    p = build_package(tmp_path / "p.case.zip", method=0)
+    data = bytearray(p.read_bytes())
+    name = b"finance/payments.csv"
+    local = data.find(b"PK\x03\x04")
+    while data[local + 30 : local + 30 + len(name)] != name:  # that entry's local header
+        local = data.find(b"PK\x03\x04", local + 4)
+        assert local > 0
+    local += 30
+    data[local : local + len(name)] = b"finance/paymentz.csv"
+    p.write_bytes(bytes(data))
+    issue = refused_as(p, "NAME_MISMATCH")
+    assert issue.path == "finance/payments.csv"
+
+
+@pytest.mark.parametrize("method", [0, 8])
+def test_crc_mismatch_with_a_matching_hash(tmp_path: Path, method: int) -> None:
+    """The SHA-256 matches the manifest, but the CRC-32 other tools check does not."""
+    good = zlib.crc32(base_files()["finance/payments.csv"])
+    p = build_package(
+        tmp_path / "p.case.zip",
+        method=method,
+        entry_options={"finance/payments.csv": {"crc": good ^ 0x1}},
+    )
+    issue = refused_as(p, "CRC_MISMATCH")
+    assert issue.path == "finance/payments.csv"
+    assert {i.code for i in validate_package(p).errors} == {"CRC_MISMATCH"}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        (
+            "manifest.json",
+            None,  # the manifest gets a second "package_id"
+        ),
+        ("enterprise.json", b'{"name": "A", "name": "B"}'),
+        ("project.json", b'{"goals": [{"metric": "x", "metric": "y"}]}'),
+    ],
+)
+def test_duplicate_json_key(tmp_path: Path, name: str, raw: bytes | None) -> None:
+    if name == "manifest.json":
+        files = base_files()
+        text = json_bytes(
+            {
+                "format": "sme-dx-case",
+                "format_version": "1.0",
+                "package_id": "5f1c2a9e-0d1e-4c55-9a7b-2f1e7f0c9b11",
+                "created_at": "2024-10-02T10:00:00+08:00",
+                "files": [],
+            }
+        )
+        text = text.replace(
+            b'"package_id"', b'"package_id": "00000000-0000-4000-8000-000000000000",\n"package_id"'
+        )
+        p = build_package(tmp_path / "p.case.zip", files=files, manifest_bytes=text)
+    else:
+
+        def edit(files: dict[str, bytes]) -> None:
+            doc = json.loads(files[name])
+            body = json_bytes(doc)
+            inner = raw[1:-1] if raw is not None else b""
+            # splice the duplicated keys into the object (the last one would win silently)
+            files[name] = b"{" + inner + b", " + body[1:]
+
+        p = build_package(tmp_path / "p.case.zip", edit_files=edit)
+    issue = refused_as(p, "DUPLICATE_KEY")
+    assert issue.path == name

@@ -33,14 +33,63 @@ def test_prefix_before_the_archive_is_tolerated(tmp_path: Path) -> None:
     assert validate_package(tmp_path / "p.case.zip").valid
 
 
+def _with_comment(p: Path, comment: bytes, *, claimed: int | None = None) -> None:
+    data = bytearray(p.read_bytes())
+    eocd = data.rfind(b"PK\x05\x06", 0, len(data))
+    struct.pack_into("<H", data, eocd + 20, len(comment) if claimed is None else claimed)
+    p.write_bytes(bytes(data) + comment)
+
+
 def test_archive_comment(tmp_path: Path) -> None:
     p = build_package(tmp_path / "p.case.zip")
-    data = bytearray(p.read_bytes())
-    comment = b"made by a test; PK\x05\x06 inside the comment"
-    eocd = data.rfind(b"PK\x05\x06", 0, len(data))
-    struct.pack_into("<H", data, eocd + 20, len(comment))
-    p.write_bytes(bytes(data) + comment)
+    _with_comment(p, b"made by a test")
     assert validate_package(p).valid
+
+
+def test_bytes_after_the_comment_are_tolerated(tmp_path: Path) -> None:
+    p = build_package(tmp_path / "p.case.zip")
+    _with_comment(p, b"made by a test" + b"\0" * 100, claimed=len(b"made by a test"))
+    assert validate_package(p).valid
+
+
+def test_an_end_signature_inside_the_comment_is_refused(tmp_path: Path) -> None:
+    """zipfile and unzip take the last signature (here a fake record in the comment)."""
+    p = build_package(tmp_path / "p.case.zip")
+    _with_comment(p, b"made by a test; PK\x05\x06 inside the comment")
+    result = validate_package(p)
+    assert [i.code for i in result.errors] == ["TRUNCATED"]
+
+
+def test_truncated_last_end_record_never_falls_back(tmp_path: Path) -> None:
+    """Package A, then package B whose end record claims a comment longer than the file.
+
+    unzip and zipfile read B (they are lenient about the comment); an earlier end record (A's)
+    must not be used instead: the file is refused.
+    """
+    a = build_package(tmp_path / "a.case.zip")
+    b = build_package(
+        tmp_path / "b.case.zip",
+        edit_files=lambda f: f.__setitem__(
+            "logs/mes/records.csv", b"date,object_type,created,updated\n"
+        ),
+    )
+    _with_comment(b, b"", claimed=200)
+    glued = tmp_path / "glued.case.zip"
+    glued.write_bytes(a.read_bytes() + b.read_bytes())
+    with zipfile.ZipFile(glued) as zf:  # the other reading: B's records.csv
+        assert zf.read("logs/mes/records.csv") == b"date,object_type,created,updated\n"
+    with pytest.raises(ZipProblem) as info:
+        ZipArchive(glued)
+    assert info.value.code == "TRUNCATED"
+    result = validate_package(glued)
+    assert not result.valid and [i.code for i in result.errors] == ["TRUNCATED"]
+
+
+def test_cut_short_last_end_record_is_refused(tmp_path: Path) -> None:
+    a = build_package(tmp_path / "a.case.zip")
+    p = tmp_path / "p.case.zip"
+    p.write_bytes(a.read_bytes() + b"PK\x05\x06\0\0")
+    assert [i.code for i in validate_package(p).errors] == ["TRUNCATED"]
 
 
 def test_python_zipfile_output_is_read(tmp_path: Path) -> None:
