@@ -194,6 +194,13 @@ def import_package(
         (target / SIDECAR).write_text(
             json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
         )
+        # the evidence indexes (CSV record offsets, full-text search), built before the case
+        # is moved into place so that a cancel or an error leaves nothing behind
+        from inspector_app.evidence import build_case_index, index_dir_for
+
+        build_case_index(
+            target, staging / "index", encodings=v.encodings, progress=progress, cancel=cancel
+        )
         dest = cases / package.package_id
         if dest.exists():
             return _same_or_refuse(dest, package.package_id, manifest_sha)
@@ -203,6 +210,10 @@ def import_package(
             if dest.is_dir():
                 return _same_or_refuse(dest, package.package_id, manifest_sha)
             raise
+        index_dest = index_dir_for(dest)
+        index_dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(index_dest, ignore_errors=True)
+        (staging / "index").rename(index_dest)
         return _imported(dest, meta)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -34,7 +34,7 @@ def test_import_and_load(tmp_path: Path) -> None:
     assert (
         (case.folder / "docs/附件4_改造合同/合同HT-2024-001.pdf").read_bytes().startswith(b"%PDF")
     )
-    assert sorted(p.name for p in ws.iterdir()) == ["cases"]  # no staging folder left
+    assert sorted(p.name for p in ws.iterdir()) == ["cases", "index"]  # no staging folder left
     pkg = load_case(case.folder)
     assert pkg.package_id == PACKAGE_ID
     assert len(list(pkg.iter_usage("mes"))) == 60
