@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlite_utils
 
+from inspector_app.checklist.effective import ChecklistSet, home_checklists
 from inspector_app.home import Home
 from sync.schema import open_db
 
@@ -132,19 +133,16 @@ def _decision_subject(f: _Finding) -> tuple[str, str] | None:
 
 
 def _score_level(
-    checklist_id: str | None, answers: dict[str, _Finding]
+    checklists: ChecklistSet, checklist_id: str | None, answers: dict[str, _Finding]
 ) -> tuple[Decimal | None, int | None, bool]:
-    """The score and level of one expert's answers; ``complete`` when every item is answered."""
-    from inspector_app.checklist import (
-        UnknownChecklist,
-        get_checklist,
-        make_answers,
-        score_answers,
-    )
+    """The score and level of one expert's answers; ``complete`` when every item is answered.
 
-    try:
-        checklist = get_checklist(checklist_id or "miit-2024")
-    except UnknownChecklist:  # no level to compare
+    ``checklists`` are the home's (the agency's corrections over the bundled ones).
+    """
+    from inspector_app.checklist import make_answers, score_answers
+
+    checklist = checklists.find(checklist_id or "miit-2024")
+    if checklist is None:  # no level to compare
         return None, None, False
     values: dict[str, object] = {}
     figures: dict[str, dict[str, object]] = {}
@@ -163,14 +161,15 @@ def _score_level(
 
 def merge_status(home: Home) -> dict[str, Any]:
     """The ``merge status --json`` object (see the module docstring)."""
+    checklists = home_checklists(home)
     db = open_db(home)
     try:
-        return _merge_status(db)
+        return _merge_status(db, checklists)
     finally:
         db.conn.close()
 
 
-def _merge_status(db: sqlite_utils.Database) -> dict[str, Any]:
+def _merge_status(db: sqlite_utils.Database, home_lists: ChecklistSet) -> dict[str, Any]:
     devices = {
         fp: (expert, device)
         for fp, expert, device in db.execute(
@@ -229,7 +228,7 @@ def _merge_status(db: sqlite_utils.Database) -> dict[str, Any]:
             mine = latest[pk][expert]
             answers = {s[1]: f for s, f in mine.items() if s[0] in ("item", "scene")}
             score, level, complete = (
-                _score_level(checklist_id, answers) if answers else (None, None, False)
+                _score_level(home_lists, checklist_id, answers) if answers else (None, None, False)
             )
             conclusion = mine.get(("conclusion", "conclusion"))
             proj.experts.append(

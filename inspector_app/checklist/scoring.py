@@ -480,14 +480,21 @@ def _level_check(
 
 
 def score_self_assessment(
-    sa: SelfAssessment, *, flat_tolerance_pct: Decimal | None = None
+    sa: SelfAssessment,
+    *,
+    flat_tolerance_pct: Decimal | None = None,
+    checklist: Checklist | None = None,
 ) -> ScoreResult:
     """Score an enterprise's self-assessment with the checklist it names, beside its claims.
+
+    ``checklist`` is that checklist as in effect for the home (the agency's corrections,
+    :func:`~inspector_app.checklist.effective.home_checklists`); the bundled one when None.
 
     Raises :class:`~inspector_app.checklist.loader.UnknownChecklist` when the checklist is not
     known.
     """
-    checklist = get_checklist(sa.checklist)
+    if checklist is None:
+        checklist = get_checklist(sa.checklist)
     result = score_answers(checklist, sa.items, flat_tolerance_pct=flat_tolerance_pct)
     return replace(result, claimed_score=sa.claimed_score, claimed_level=sa.claimed_level)
 

@@ -348,9 +348,14 @@ class StoreCore:
         case = self.case(case_id)
         if case is None:
             raise InputRefused(bi("No imported case matches {case}.", case=case_id))
+        from inspector_app.checklist.effective import home_checklists
+
         return validate_payload(
             payload,
             checklist_id=case.checklist,
+            checklist=home_checklists(self.workspace.parent).find(case.checklist)
+            if case.checklist
+            else None,
             role=identity.info.role,
             base_dir=base_dir,
             package_paths=package_paths(Path(case.folder)) if case.folder else None,

@@ -17,11 +17,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspector_app.errors import InputRefused, Issue
 from inspector_app.findings.records import KINDS
 from inspector_app.i18n import bi
+
+if TYPE_CHECKING:
+    from inspector_app.checklist.model import Checklist
 
 MAX_TEXT = 100_000
 MAX_LIST = 1_000
@@ -161,9 +164,17 @@ def _decimal_text(value: Any) -> str | None:
 
 
 def _answer_part(
-    c: _Checker, obj: dict[str, Any], checklist_id: str | None, data: dict[str, Any]
+    c: _Checker,
+    obj: dict[str, Any],
+    checklist_id: str | None,
+    data: dict[str, Any],
+    resolved: Checklist | None = None,
 ) -> None:
-    """``item`` with ``answer``/``figures`` (a question) or ``level`` (a scene)."""
+    """``item`` with ``answer``/``figures`` (a question) or ``level`` (a scene).
+
+    ``resolved`` is the checklist in effect (the home's corrected one); without it the
+    bundled registry is asked for ``checklist_id``.
+    """
     from inspector_app.checklist import check_answer, find_checklist
 
     item = obj.get("item")
@@ -171,7 +182,9 @@ def _answer_part(
         c.fail("/item", bi("{pointer}: not an item id such as Q5 or S6", pointer="/item"))
         return
     data["item"] = item
-    checklist = find_checklist(checklist_id) if checklist_id else None
+    checklist = resolved
+    if checklist is None:
+        checklist = find_checklist(checklist_id) if checklist_id else None
     if checklist_id and checklist is None:
         c.fail(
             "/item",
@@ -335,12 +348,16 @@ def validate_payload(
     role: str = "expert",
     base_dir: Path | None = None,
     package_paths: frozenset[str] | None = None,
+    checklist: Checklist | None = None,
 ) -> ValidatedFinding:
     """Validate a finding's JSON; collect every problem before refusing.
 
     Args:
         payload: the parsed JSON (numbers parsed as ``int``/``Decimal``, never ``float``).
         checklist_id: the case's checklist, for ``score`` and item ``decision`` findings.
+        checklist: that checklist as in effect for the home (with the agency's corrections,
+            :func:`~inspector_app.checklist.effective.home_checklists`); looked up in the
+            bundled registry by ``checklist_id`` when None.
         role: the signer's role: ``decision`` is the agency's only, the other kinds experts'.
         base_dir: relative ``attachments`` paths are read from here.
         package_paths: the case package's entry paths; when given, every ``evidence`` path
@@ -383,7 +400,7 @@ def validate_payload(
             c.fail("/supersedes", bi("{pointer}: must be a finding id", pointer="/supersedes"))
 
     if kind == "score":
-        _answer_part(c, payload, checklist_id, data)
+        _answer_part(c, payload, checklist_id, data, checklist)
         if (comment := c.text(payload, "comment", required=False, allow_empty=True)) is not None:
             data["comment"] = comment
         if (evidence := c.strings(payload, "evidence")) is not None:
@@ -481,7 +498,7 @@ def validate_payload(
             )
         elif forms[0] == "item":
             _forbid(c, payload, ("decision", "summary", "requirements", "recommendation"))
-            _answer_part(c, payload, checklist_id, data)
+            _answer_part(c, payload, checklist_id, data, checklist)
         elif forms[0] == "flag":
             _forbid(c, payload, ("answer", "level", "figures", "summary", "requirements"))
             flag = payload.get("flag")

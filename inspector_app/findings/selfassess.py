@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspector_app.casepkg.model import SelfAssessmentItem
 from inspector_app.findings.store import Finding, FindingsStore
 from inspector_app.i18n import en, zh
+
+if TYPE_CHECKING:
+    from inspector_app.checklist.model import Checklist
 
 RULE = "SELF_ASSESSMENT_INFLATED"
 DEFAULT_MAX_EXCESS = Decimal(10)
@@ -93,16 +96,19 @@ def expert_inflation_flag(
     claimed_score: Decimal | None,
     claimed_level: int | None,
     max_excess: Decimal = DEFAULT_MAX_EXCESS,
+    checklist: Checklist | None = None,
 ) -> dict[str, Any] | None:
     """The flag dict (analysis shape) when the expert's complete answers fire the rule, else None.
 
     ``findings`` are that signer's findings of the case (current ones are used). Returns None
-    too while some question or scene is still unanswered.
+    too while some question or scene is still unanswered. ``checklist`` is the checklist in
+    effect for the home (with the agency's corrections); the bundled ``checklist_id`` when None.
     """
     from inspector_app.checklist import get_checklist
     from inspector_app.checklist.scoring import score_answers
 
-    checklist = get_checklist(checklist_id)
+    if checklist is None:
+        checklist = get_checklist(checklist_id)
     mine = [f for f in findings if f.record.signer == signer]
     answers = expert_answers(mine)
     if any(item not in answers for item in checklist.item_ids()):
@@ -182,9 +188,13 @@ def expert_self_assessment_flag(
     claimed_score, claimed_level = read_claims(Path(case.folder))
     if claimed_score is None and claimed_level is None:
         return None
+    from inspector_app.checklist.effective import home_checklists
+
+    checklist_id = case.checklist or "miit-2024"
     return expert_inflation_flag(
         store.findings(case_id, signer=signer),
-        checklist_id=case.checklist or "miit-2024",
+        checklist_id=checklist_id,
+        checklist=home_checklists(store.workspace.parent).get(checklist_id),
         signer=signer,
         claimed_score=claimed_score,
         claimed_level=claimed_level,

@@ -1,0 +1,124 @@
+"""The application layer: one function per user action, for every face (CLI, desktop UI).
+
+A face parses its input, calls one service and renders the typed result; long services take
+``progress`` (:data:`~inspector_app.progress.ProgressFn`) and ``cancel``
+(:class:`~inspector_app.progress.CancelToken`) and raise
+:class:`~inspector_app.errors.Cancelled` when cancelled. Errors the user can cause are
+:class:`~inspector_app.errors.InputRefused` / ``PackageRefused`` (a message and issues with
+stable codes), ``UsageError`` or ``EnvironmentProblem``; anything else is a bug.
+
+Cases (:mod:`.cases`)
+    :func:`import_case`, :func:`list_cases` → :class:`CaseSummary`, :func:`open_case` →
+    :class:`CaseSession` (``.package``, ``.checklist``, ``.settings``, ``.analysis()`` cached in
+    the workspace, ``.store()``), :func:`package_identities`.
+Analysis (:mod:`.analysis`)
+    :func:`analyze_package` for a package file; an imported case's is ``CaseSession.analysis``.
+Scoring (:mod:`.scoring`)
+    :func:`score_self`, :func:`score_answers`, :func:`score_package` →
+    :class:`~inspector_app.checklist.scoring.ScoreResult`.
+Findings (:mod:`.findings`)
+    :func:`add_finding`, :func:`list_findings`, :func:`expert_flags`, :func:`save_draft`,
+    :func:`list_drafts`, :func:`sign_drafts`, :func:`verify_findings`.
+Identities (:mod:`.identities`)
+    :func:`unlock_identity` → :data:`Signer` (hold it for the session: the passphrase is asked
+    once), :func:`identity_exists`, :func:`create_identity`, :func:`show_identity`,
+    :func:`export_card`, :func:`trust_card`, :func:`resolve_recipient`.
+Checklists
+    :func:`home_checklists` — the bundled checklists with the agency's corrections from
+    ``<home>/settings/checklists``, used by every caller.
+
+Bundles and the agency's merge are the sync layer's (the core never imports ``sync``):
+:mod:`sync.services` — ``export_bundle``, ``import_bundles``, ``ack_receipts``,
+``recover_chain``, ``list_exports``, ``merge_status``, ``cross_flags``.
+"""
+
+from __future__ import annotations
+
+from inspector_app.checklist.effective import ChecklistSet, effective_checklist, home_checklists
+from inspector_app.services.analysis import RULE_ENGINE_VERSION, AnalysisCache, analyze_package
+from inspector_app.services.cases import (
+    DISPLAY_STATUSES,
+    CaseSession,
+    CaseSummary,
+    ImportedCaseResult,
+    case_summary,
+    import_case,
+    import_case_row,
+    is_encrypted,
+    list_cases,
+    open_case,
+    package_identities,
+)
+from inspector_app.services.findings import (
+    AddedFinding,
+    add_finding,
+    delete_draft,
+    expert_flags,
+    flag_json,
+    list_drafts,
+    list_findings,
+    save_draft,
+    sign_drafts,
+    verify_findings,
+)
+from inspector_app.services.identities import (
+    IdentityView,
+    Signer,
+    change_passphrase,
+    create_identity,
+    export_age_identity,
+    export_card,
+    identity_exists,
+    resolve_recipient,
+    show_identity,
+    trust_card,
+    trusted_cards,
+    unlock_identity,
+)
+from inspector_app.services.scoring import ScoreResult, score_answers, score_package, score_self
+
+__all__ = [
+    "DISPLAY_STATUSES",
+    "RULE_ENGINE_VERSION",
+    "AddedFinding",
+    "AnalysisCache",
+    "CaseSession",
+    "CaseSummary",
+    "ChecklistSet",
+    "IdentityView",
+    "ImportedCaseResult",
+    "ScoreResult",
+    "Signer",
+    "add_finding",
+    "analyze_package",
+    "case_summary",
+    "change_passphrase",
+    "create_identity",
+    "delete_draft",
+    "effective_checklist",
+    "expert_flags",
+    "export_age_identity",
+    "export_card",
+    "flag_json",
+    "home_checklists",
+    "identity_exists",
+    "import_case",
+    "import_case_row",
+    "is_encrypted",
+    "list_cases",
+    "list_drafts",
+    "list_findings",
+    "open_case",
+    "package_identities",
+    "resolve_recipient",
+    "save_draft",
+    "score_answers",
+    "score_package",
+    "score_self",
+    "show_identity",
+    "sign_drafts",
+    "trust_card",
+    "trusted_cards",
+    "unlock_identity",
+    "verify_findings",
+]

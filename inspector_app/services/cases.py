@@ -1,0 +1,439 @@
+"""Cases in the workspace: import one, list them, open one as a :class:`CaseSession`.
+
+A session is what a face holds while the user works on one imported case: its store row, its
+folder, the loaded package (on first use), the checklist and the rule settings in effect for
+the home, and the analysis — computed once and then read back from the workspace's cache
+(:mod:`inspector_app.services.analysis`), so reopening a case costs milliseconds whatever the
+size of its usage logs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from inspector_app.analysis.engine import AnalysisResult, analyze
+from inspector_app.analysis.settings import Settings, settings_sha256
+from inspector_app.checklist.effective import home_checklists
+from inspector_app.checklist.model import Checklist
+from inspector_app.errors import InputRefused
+from inspector_app.findings import CaseRow, FindingsStore, open_store
+from inspector_app.home import Home
+from inspector_app.i18n import bi
+from inspector_app.progress import CancelToken, ProgressFn
+from inspector_app.services.analysis import AnalysisCache, CacheKey, case_settings, manifest_sha256
+
+if TYPE_CHECKING:
+    from inspector_app.casepkg.model import CasePackage
+    from inspector_app.identity.device import UnlockedIdentity
+
+#: what a list of cases shows for each case (``CaseSummary.display_status``)
+DISPLAY_STATUSES = ("not_started", "in_progress", "concluded", "exported", "stale")
+
+
+# --------------------------------------------------------------------------- identities
+def is_encrypted(path: str | Path) -> bool:
+    """Whether ``path`` is an age-encrypted file (False when it cannot be read)."""
+    from inspector_app.casepkg.crypto import is_age_file
+
+    try:
+        return is_age_file(Path(path))
+    except OSError:
+        return False
+
+
+def package_identities(
+    home: Home,
+    package: str | Path | None,
+    *,
+    identity_files: Sequence[str | Path] = (),
+    unlock: Callable[[], UnlockedIdentity] | None = None,
+) -> list[Any]:
+    """The age identities to open ``package`` with.
+
+    The ``identity_files`` when given (each may hold several identities, ``#`` comments
+    allowed). Otherwise, for an encrypted package, this device's own key — ``unlock()`` is
+    called only then (so a plain package never asks for the passphrase), and only when the
+    home has an identity. A plain package needs none.
+    """
+    from inspector_app import identity
+    from inspector_app.casepkg.crypto import load_identity_file
+
+    if identity_files:
+        found: list[Any] = []
+        for name in identity_files:
+            found.extend(load_identity_file(str(name)))
+        return found
+    if package is not None and not is_encrypted(package):
+        return []
+    if unlock is None or not identity.exists(home):
+        return []
+    return [unlock().age_identity()]
+
+
+# --------------------------------------------------------------------------- summaries
+@dataclass(frozen=True)
+class CaseSummary:
+    """One imported case as a list shows it.
+
+    ``status`` is the store's (``imported``, ``in_progress``, ``concluded``, ``decided``);
+    ``display_status`` is one of :data:`DISPLAY_STATUSES`; ``open_flags`` counts the cached
+    analysis's flags that no current ``flag_review`` of the case answers (0 before the first
+    analysis, see ``analysed``).
+    """
+
+    case_id: str
+    package_id: str
+    uscc: str | None
+    enterprise: str | None
+    district: str | None
+    providers: tuple[str, ...]
+    project_id: str | None
+    checklist: str | None
+    folder: str | None
+    status: str
+    display_status: str
+    open_flags: int
+    analysed: bool
+    imported_at: str
+    warnings: tuple[Any, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "package_id": self.package_id,
+            "uscc": self.uscc,
+            "enterprise": self.enterprise,
+            "district": self.district,
+            "providers": list(self.providers),
+            "project_id": self.project_id,
+            "checklist": self.checklist,
+            "folder": self.folder,
+            "status": self.status,
+            "display_status": self.display_status,
+            "open_flags": self.open_flags,
+            "analysed": self.analysed,
+            "imported_at": self.imported_at,
+        }
+
+
+def _read_json(folder: Path, name: str) -> dict[str, Any]:
+    try:
+        obj = json.loads((folder / name).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return {}
+    return obj if isinstance(obj, dict) else {}
+
+
+def _exported_through(store: FindingsStore) -> int | None:
+    """The last finding number in a bundle this device wrote (the sync layer's table, read
+    here without importing it), or None when nothing was exported."""
+    db = store.db
+    if "sync_exports" not in db.table_names():
+        return None
+    row = db.execute("SELECT MAX(last_seq) FROM sync_exports").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _display_status(store: FindingsStore, case: CaseRow, exported_through: int | None) -> str:
+    """One of :data:`DISPLAY_STATUSES`: ``stale`` when the store marks the case's conclusion
+    stale (a ground withdrawn since), ``exported`` when concluded and every local finding of
+    the case is in a bundle this device wrote."""
+    if getattr(case, "stale", False):
+        return "stale"
+    local = [
+        f for f in store.findings(case.case_id, include_superseded=True) if f.origin == "local"
+    ]
+    if not local:
+        return "not_started"
+    if not any(f.kind in ("conclusion", "decision") for f in local):
+        return "in_progress"
+    if exported_through is not None and max(f.record.seq for f in local) <= exported_through:
+        return "exported"
+    return "concluded"
+
+
+def _summary(
+    store: FindingsStore, cache: AnalysisCache, case: CaseRow, exported: int | None
+) -> CaseSummary:
+    folder = Path(case.folder) if case.folder else None
+    enterprise = _read_json(folder, "enterprise.json") if folder else {}
+    project = _read_json(folder, "project.json") if folder else {}
+    providers = tuple(
+        str(p.get("name"))
+        for p in project.get("providers") or ()
+        if isinstance(p, dict) and p.get("name")
+    )
+    cached = cache.peek(case.case_id)
+    open_flags = 0
+    if cached is not None:
+        reviewed = {
+            str(f.data.get("flag"))
+            for f in store.findings(case.case_id, kind="flag_review")
+            if f.origin == "local"
+        }
+        open_flags = sum(1 for flag in cached.flags if flag.id not in reviewed)
+    district = enterprise.get("district")
+    return CaseSummary(
+        case_id=case.case_id,
+        package_id=case.package_id,
+        uscc=case.uscc,
+        enterprise=case.enterprise,
+        district=district if isinstance(district, str) else None,
+        providers=providers,
+        project_id=case.project_id,
+        checklist=case.checklist,
+        folder=case.folder,
+        status=case.status,
+        display_status=_display_status(store, case, exported),
+        open_flags=open_flags,
+        analysed=cached is not None,
+        imported_at=case.imported_at,
+        warnings=tuple(case.warnings),
+    )
+
+
+def list_cases(home: Home) -> list[CaseSummary]:
+    """Every imported case, in import order, as :class:`CaseSummary`."""
+    cache = AnalysisCache(home.workspace)
+    with open_store(home) as store:
+        exported = _exported_through(store)
+        return [_summary(store, cache, c, exported) for c in store.cases()]
+
+
+def case_summary(home: Home, case_ref: str) -> CaseSummary:
+    """The :class:`CaseSummary` of the case ``case_ref`` (id or unique prefix)."""
+    cache = AnalysisCache(home.workspace)
+    with open_store(home) as store:
+        case = store.resolve_case(case_ref)
+        return _summary(store, cache, case, _exported_through(store))
+
+
+# --------------------------------------------------------------------------- import
+@dataclass(frozen=True)
+class ImportedCaseResult:
+    """What ``case import`` did: the case as registered, and whether it was there already."""
+
+    case: CaseRow
+    already_imported: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``case import --json`` object."""
+        return {**self.case.to_json(), "already_imported": self.already_imported}
+
+
+def _case_checklist(folder: Path) -> str | None:
+    """The checklist the case's self-assessment names (else the manifest's)."""
+    for name in ("self_assessment.json", "manifest.json"):
+        obj = _read_json(folder, name)
+        if isinstance(obj.get("checklist"), str):
+            return str(obj["checklist"])
+    return None
+
+
+def import_case_row(
+    home: Home,
+    package_path: str | Path,
+    *,
+    identities: Sequence[Any] = (),
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> ImportedCaseResult:
+    """Validate a package, extract it into the workspace and register the case (all or
+    nothing; importing the same package again is not an error).
+
+    Raises:
+        PackageRefused: the package is not valid (exit 1).
+        InputRefused: another package with the same ``package_id`` is already imported.
+        Cancelled: ``cancel`` was set (nothing is left behind).
+    """
+    from inspector_app.casepkg import import_package
+
+    with open_store(home) as store:
+        imported = import_package(
+            Path(package_path),
+            home.workspace,
+            identities=list(identities),
+            progress=progress,
+            cancel=cancel,
+        )
+        folder = Path(imported.folder)
+        case = store.case(imported.case_id)
+        again = case is not None
+        if case is None:
+            try:
+                case = store.register_case(
+                    imported.case_id,
+                    package_id=imported.package_id,
+                    uscc=imported.uscc,
+                    enterprise=imported.enterprise,
+                    project_id=imported.project_id,
+                    checklist=_case_checklist(folder),
+                    folder=str(folder),
+                    warnings=[w.to_json() for w in imported.warnings],
+                )
+            except BaseException:
+                # all or nothing: no case folder outlives a failed registration
+                if folder.is_dir() and store.case(imported.case_id) is None:
+                    shutil.rmtree(folder, ignore_errors=True)
+                raise
+    return ImportedCaseResult(case=case, already_imported=again)
+
+
+def import_case(
+    home: Home,
+    package_path: str | Path,
+    *,
+    identities: Sequence[Any] = (),
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> CaseSummary:
+    """Import a package (see :func:`import_case_row`) and return the case's summary."""
+    done = import_case_row(
+        home, package_path, identities=identities, progress=progress, cancel=cancel
+    )
+    return case_summary(home, done.case.case_id)
+
+
+# --------------------------------------------------------------------------- session
+def _merge_layers(*layers: Mapping[str, Any] | None) -> dict[str, dict[str, Any]] | None:
+    out: dict[str, dict[str, Any]] = {}
+    for one in layers:
+        for table, keys in (one or {}).items():
+            out.setdefault(table, {}).update(keys)
+    return out or None
+
+
+@dataclass
+class CaseSession:
+    """One imported case, opened (see the module docstring). Not thread-safe for writes:
+    use :meth:`store` from one thread at a time (each call opens its own connection)."""
+
+    home: Home
+    row: CaseRow
+    rules_layer: Mapping[str, Any] | None = None
+    _package: CasePackage | None = field(default=None, repr=False)
+    _analysis: AnalysisResult | None = field(default=None, repr=False)
+    _settings: Settings | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def case_id(self) -> str:
+        return self.row.case_id
+
+    @property
+    def folder(self) -> Path:
+        if not self.row.folder:
+            raise InputRefused(
+                bi("The case {case} has no folder in this workspace.", case=self.case_id)
+            )
+        return Path(self.row.folder)
+
+    @property
+    def package(self) -> CasePackage:
+        """The loaded case package (JSON and finance files parsed on first use; logs and
+        documents are streamed from the folder when read)."""
+        if self._package is None:
+            from inspector_app.casepkg import load_case
+
+            self._package = load_case(self.folder)
+        return self._package
+
+    @property
+    def checklist(self) -> Checklist:
+        """The case's checklist as in effect for the home (the agency's corrections)."""
+        return home_checklists(self.home).get(self.row.checklist)
+
+    @property
+    def settings(self) -> Settings:
+        """The rule settings in effect: defaults, the package's, the home's, the session's."""
+        if self._settings is None:
+            self._settings = case_settings(self.home, self.folder, self.rules_layer)
+        return self._settings
+
+    def cache_key(self) -> CacheKey:
+        return CacheKey(manifest_sha256(self.folder), settings_sha256(self.settings))
+
+    def cached_analysis(self) -> AnalysisResult | None:
+        """The analysis when it is already computed (in memory or in the cache), else None."""
+        if self._analysis is None:
+            self._analysis = AnalysisCache(self.home.workspace).load(self.case_id, self.cache_key())
+        return self._analysis
+
+    def analysis(
+        self, progress: ProgressFn | None = None, cancel: CancelToken | None = None
+    ) -> AnalysisResult:
+        """The case's analysis: from memory, else the workspace's cache, else computed (and
+        kept). Raises :class:`~inspector_app.errors.Cancelled` when ``cancel`` is set."""
+        with self._lock:
+            cached = self.cached_analysis()
+            if cached is not None:
+                return cached
+            key = self.cache_key()
+            home_layer = None
+            from inspector_app.services.analysis import home_rules_file
+
+            home_rules = home_rules_file(self.home)
+            if home_rules.is_file():
+                from inspector_app.analysis.settings import load_rules_file
+
+                home_layer = load_rules_file(home_rules)
+            result = analyze(
+                self.package,
+                rules_file_layer=_merge_layers(home_layer, self.rules_layer),
+                progress=progress,
+                cancel=cancel,
+            )
+            AnalysisCache(self.home.workspace).store(self.case_id, key, result)
+            self._analysis = result
+            return result
+
+    @contextmanager
+    def store(self) -> Iterator[FindingsStore]:
+        """The home's findings store (a new connection, closed on exit)."""
+        with open_store(self.home) as store:
+            yield store
+
+    def refresh(self) -> None:
+        """Read the case's row again (its status changes as findings are signed)."""
+        with open_store(self.home) as store:
+            row = store.case(self.case_id)
+        if row is not None:
+            self.row = row
+
+
+def open_case(
+    home: Home, case_ref: str, *, rules_layer: Mapping[str, Any] | None = None
+) -> CaseSession:
+    """Open the imported case ``case_ref`` (its id or a unique prefix).
+
+    Cheap: nothing of the package is read until :attr:`CaseSession.package` or
+    :meth:`CaseSession.analysis` is used.
+
+    Raises:
+        InputRefused: no case matches, or the prefix is ambiguous.
+    """
+    with open_store(home) as store:
+        row = store.resolve_case(case_ref)
+    return CaseSession(home=home, row=row, rules_layer=rules_layer)
+
+
+__all__ = [
+    "DISPLAY_STATUSES",
+    "CaseSession",
+    "CaseSummary",
+    "ImportedCaseResult",
+    "case_summary",
+    "import_case",
+    "import_case_row",
+    "is_encrypted",
+    "list_cases",
+    "open_case",
+    "package_identities",
+]

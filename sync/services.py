@@ -1,0 +1,204 @@
+"""The sync layer's services: one function per user action on bundles and the agency's merge.
+
+They complete :mod:`inspector_app.services` (which, being the core, cannot import ``sync``):
+a face calls ``inspector_app.services`` for cases, analysis, scoring, findings and identities,
+and this module for ``bundle export|import|ack|recover|list`` and ``merge status|flags``.
+Signing and decrypting use the face's unlocked identity
+(:func:`inspector_app.services.unlock_identity`), so the passphrase is asked once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inspector_app import identity
+from inspector_app.errors import InputRefused
+from inspector_app.home import Home
+from inspector_app.i18n import bi
+from inspector_app.progress import CancelToken, ProgressFn
+from inspector_app.services.identities import Signer, cannot_write
+from sync.agency import ImportOutcome
+from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
+from sync.identities import local_from_unlocked, require_role
+
+
+def _role(signer: Signer, role: str) -> None:
+    if signer.info.role != role:
+        raise InputRefused(
+            bi(
+                "This command needs an identity of role {role}; this device's identity is {got}.",
+                role=role,
+                got=signer.info.role,
+            )
+        )
+
+
+def export_bundle(
+    home: Home,
+    out_dir: str | Path,
+    *,
+    signer: Signer,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write a bundle of everything not yet exported, encrypted to the trusted agency and
+    signed by ``signer`` (an expert); completes an interrupted export first.
+
+    Raises:
+        InputRefused: not an expert, no (or several) trusted agency cards, ``out_dir`` not a
+            folder or not writable.
+    """
+    from sync.expert import export_bundle as _export
+    from sync.identities import trusted_agency
+
+    _role(signer, "expert")
+    agency = trusted_agency(home)
+    out = Path(out_dir)
+    # an out_dir that cannot take the bundle is refused before the export is recorded
+    if out.exists() and not out.is_dir():
+        raise InputRefused(bi("{path} is not a folder.", path=str(out)))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(exc, out) from exc
+    return _export(home, local_from_unlocked(signer), agency, out, progress=progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class BundleImport:
+    """What ``bundle import`` did with each file (and the pending bundles it then merged)."""
+
+    outcomes: tuple[ImportOutcome, ...]
+
+    @property
+    def flat(self) -> list[ImportOutcome]:
+        return [o for out in self.outcomes for o in (out, *out.then_merged)]
+
+    @property
+    def refused(self) -> list[ImportOutcome]:
+        return [o for o in self.flat if o.status == "refused"]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``bundle import --json`` object."""
+        flat = self.flat
+        return {
+            "results": [o.to_json() for o in self.outcomes],
+            "merged": sum(o.status == "merged" for o in flat),
+            "pending": sum(o.status == "pending" for o in flat),
+            "duplicate": sum(o.status in ("duplicate", "already_pending") for o in flat),
+            "refused": len(self.refused),
+        }
+
+
+def import_bundles(
+    home: Home,
+    paths: Sequence[str | Path],
+    *,
+    signer: Signer,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> BundleImport:
+    """Verify, decrypt and merge expert bundles into the agency's store (``signer`` is the
+    agency); each merged bundle gets a signed receipt."""
+    from sync.agency import AgencyStore
+    from sync.identities import trusted_lookup
+
+    _role(signer, "agency")
+    store = AgencyStore(home, local_from_unlocked(signer), trusted_lookup(home))
+    outcomes = store.import_files([Path(p) for p in paths], progress=progress, cancel=cancel)
+    return BundleImport(tuple(outcomes))
+
+
+@dataclass(frozen=True)
+class AckReport:
+    """The receipts recorded and the finding number up to which the agency confirms."""
+
+    results: tuple[AckResult, ...]
+    acknowledged_through: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``bundle ack --json`` object."""
+        return {
+            "acknowledged": [
+                {
+                    "number": r.number,
+                    "bundle_id": r.receipt.bundle_id,
+                    "sequence": {"first": r.first_seq, "last": r.last_seq},
+                    "already": r.already,
+                }
+                for r in self.results
+            ],
+            "acknowledged_through": self.acknowledged_through,
+        }
+
+
+def ack_receipts(home: Home, paths: Sequence[str | Path]) -> AckReport:
+    """Record the agency's signed receipts for this device's bundles (no passphrase)."""
+    from sync.expert import ack_receipts as _ack
+    from sync.expert import acknowledged_through, exports
+    from sync.identities import trusted_lookup
+
+    info = identity.load(home)
+    results = _ack(
+        home, info.fingerprint, trusted_lookup(home, role="agency"), [Path(p) for p in paths]
+    )
+    return AckReport(tuple(results), acknowledged_through(exports(home)))
+
+
+def recover_chain(home: Home, paths: Sequence[str | Path], *, signer: Signer) -> RecoverResult:
+    """After restoring the store from a backup, put back this device's findings and chain
+    head from its own bundles."""
+    from sync.expert import recover
+
+    return recover(home, local_from_unlocked(signer), [Path(p) for p in paths])
+
+
+def list_exports(home: Home) -> list[ExportRow]:
+    """The bundles this device exported, by number."""
+    from sync.expert import exports
+
+    return exports(home)
+
+
+def merge_status(home: Home) -> Any:
+    """Per enterprise project: the experts who reported, their scores and levels (with the
+    home's checklists), disagreements and the agency's decisions; bundles waiting for a
+    predecessor. See :mod:`sync.status`."""
+    from sync.status import merge_status as _status
+
+    return _status(home)
+
+
+def cross_flags(
+    home: Home,
+    *,
+    rules_file: str | Path | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Any:
+    """The cross-enterprise red-flag rules over the agency's batch (``merge flags``)."""
+    from sync.cross.runner import run_cross_rules
+
+    return run_cross_rules(
+        home,
+        rules_file=str(rules_file) if rules_file is not None else None,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+__all__ = [
+    "AckReport",
+    "BundleImport",
+    "ack_receipts",
+    "cross_flags",
+    "export_bundle",
+    "import_bundles",
+    "list_exports",
+    "merge_status",
+    "recover_chain",
+    "require_role",
+]
