@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from inspector_app.analysis.context import Context, make_flag, texts
+from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.analysis.usagestats import ts_datetime
 from inspector_app.casepkg.model import Contract, System
@@ -125,42 +125,66 @@ def check_deadline(ctx: Context) -> Flag | None:
 
     Fires when applied is later than ``completed_at`` plus ``months`` (3) calendar months —
     same day of month, clamped to the month's end (08-31 → 11-30) — the acceptance notice's
-    limit for submitting the materials.
+    limit for submitting the materials; or later than the deadline the settings'
+    ``batch_deadlines`` give for the project's ``batch``. That table is empty by default: each
+    batch's closing date is set by the city office in its call for applications (the seed's
+    batch 2 would be ``"2025-2" = 2025-06-30``), so only the agency can set it.
 
-    Known false positive: a deadline extended in writing by the agency.
+    Known false positives: a deadline extended in writing by the agency; a project filed under
+    the wrong batch on the platform.
     """
     project = ctx.package.project
-    months = ctx.settings["DEADLINE_EXCEEDED"]["months"]
+    cfg = ctx.settings["DEADLINE_EXCEEDED"]
+    months = cfg["months"]
+    applied = project.acceptance_applied_at
+    applied_ev = Evidence("project.json", pointer="/acceptance_applied_at")
+    found = Conditions()
     limit: date = add_months(project.completed_at, months)
-    if project.acceptance_applied_at <= limit:
-        return None
-    late = (project.acceptance_applied_at - limit).days
-    title = texts(
-        "Application too late: {days} days after the {months}-month limit",
-        days=late,
-        months=months,
-    )
-    detail = texts(
-        "completed {completed}, limit {limit}, applied {applied}",
-        completed=project.completed_at.isoformat(),
-        limit=limit.isoformat(),
-        applied=project.acceptance_applied_at.isoformat(),
-    )
-    return make_flag(
+    if applied > limit:
+        late = (applied - limit).days
+        found.add(
+            texts(
+                "Application too late: {days} days after the {months}-month limit",
+                days=late,
+                months=months,
+            ),
+            texts(
+                "completed {completed}, limit {limit}, applied {applied}",
+                completed=project.completed_at.isoformat(),
+                limit=limit.isoformat(),
+                applied=applied.isoformat(),
+            ),
+            Evidence("project.json", pointer="/completed_at"),
+            applied_ev,
+        )
+        found.facts["days_late"] = late
+    batch_deadline = cfg["batch_deadlines"].get(project.batch)
+    if batch_deadline is not None and applied > date.fromisoformat(batch_deadline):
+        late = (applied - date.fromisoformat(batch_deadline)).days
+        found.add(
+            texts(
+                "Application too late: {days} days after the deadline of batch {batch}",
+                days=late,
+                batch=project.batch,
+            ),
+            texts(
+                "batch {batch} closed {deadline}, applied {applied}",
+                batch=project.batch,
+                deadline=batch_deadline,
+                applied=applied.isoformat(),
+            ),
+            Evidence("project.json", pointer="/batch"),
+            applied_ev,
+        )
+        found.facts["days_after_batch_deadline"] = late
+    return found.flag(
         "DEADLINE_EXCEEDED",
         None,
-        title,
-        [detail],
         zh(
             "Ask for the completion acceptance record (竣工/上线验收单) and any written "
             "extension from the agency; check the completion date against the last invoice "
             "and payment."
         ),
-        [
-            Evidence("project.json", pointer="/completed_at"),
-            Evidence("project.json", pointer="/acceptance_applied_at"),
-        ],
-        {"days_late": late},
     )
 
 

@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspector_app.analysis import chronology, eligibility, evidence, finance, usage
+from inspector_app.analysis import chronology, eligibility, evidence, finance, programme, usage
 from inspector_app.analysis.context import Context, RecordsSummary
 from inspector_app.analysis.flags import Flag, sort_flags
 from inspector_app.analysis.settings import Settings, layer, settings_sha256
@@ -217,7 +217,7 @@ def analyze(
     check(cancel)
     ctx = Context(package, settings, logs, records, images)
     flags: list[Flag] = []
-    for family in (eligibility, chronology, usage, finance, evidence):
+    for family in (eligibility, chronology, usage, finance, programme, evidence):
         flags.extend(family.check(ctx))
     usage_stats: dict[str, dict[str, Any]] = {}
     for system in package.systems:

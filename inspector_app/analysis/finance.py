@@ -272,16 +272,28 @@ def check_payments(ctx: Context, unit: Unit) -> Flag | None:
     """PAYMENT_MISMATCH (付款不符): the money paid does not match the invoices.
 
     Fires when one of the unit's outgoing payments naming its contract goes to a party other
-    than its party B; or its outgoing payments exceed its invoiced total by more than
-    ``over_tolerance`` (1 %), or fall short of it by more than ``short_tolerance`` (10 %:
-    retention money, 质保金, usually 5–10 %, explains less).
+    than its party B; or one of its outgoing payments names as its ``payer`` a party other than
+    the enterprise — a provider or a third party paying the enterprise's share, so the
+    enterprise's own investment is not real (payments carry names only, so "same party" is by
+    name); or its outgoing payments exceed its invoiced total by more than ``over_tolerance``
+    (1 %), or fall short of it by more than ``short_tolerance`` (10 %: retention money, 质保金,
+    usually 5–10 %, explains less).
 
     Known false positives: retention money above 10 %; a payment made through a group company
-    or a factoring bank; the last instalment paid after the export.
+    or a factoring bank (as payee, or as payer on the enterprise's behalf); the last instalment
+    paid after the export.
     """
     cfg = ctx.settings["PAYMENT_MISMATCH"]
+    ent = ctx.package.enterprise
     found = Conditions(_contract_evidence(unit))
     for pay in unit.payments:
+        if not same_party(pay.payer, None, ent.name, None):
+            t = texts(
+                "Payments disagree: {amount} yuan paid by {payer}, not by the enterprise",
+                amount=money_str(pay.amount_yuan),
+                payer=pay.payer,
+            )
+            found.add(t, t, Evidence(PAYMENTS, rows=(pay.row, pay.row)))
         contract = unit.named(pay.contract_no)
         if contract is not None and not same_party(
             pay.payee, None, contract.party_b, contract.party_b_uscc

@@ -30,7 +30,7 @@ from inspector_app.i18n import bi
 from inspector_app.values import ValueProblem, parse_money
 
 # Kinds of values a key may hold.
-INT, FLOAT, MONEY, INT_LIST, STR_LIST, DATE_LIST, HOUR_RANGE = (
+INT, FLOAT, MONEY, INT_LIST, STR_LIST, DATE_LIST, HOUR_RANGE, DATE_MAP, CATEGORY_LIST = (
     "int",
     "float",
     "money",
@@ -38,7 +38,12 @@ INT, FLOAT, MONEY, INT_LIST, STR_LIST, DATE_LIST, HOUR_RANGE = (
     "str_list",
     "date_list",
     "hour_range",
+    "date_map",
+    "category_list",
 )
+
+#: contract-item categories of case-package.md
+CATEGORIES = ("software", "saas", "hardware", "service", "cloud", "other")
 
 #: table -> key -> (kind, default, minimum or None)
 SCHEMA: dict[str, dict[str, tuple[str, Any, float | None]]] = {
@@ -47,7 +52,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, float | None]]] = {
         "workdays": (DATE_LIST, [], None),
     },
     "MATERIALS_MISSING": {"required": (INT_LIST, [1, 2, 3, 4, 5, 6, 7, 8], None)},
-    "DEADLINE_EXCEEDED": {"months": (INT, 3, 0)},
+    "DEADLINE_EXCEEDED": {"months": (INT, 3, 0), "batch_deadlines": (DATE_MAP, {}, None)},
     "USAGE_DORMANT": {
         "max_quiet_days": (INT, 29, 0),
         "window_days": (INT, 90, 1),
@@ -87,6 +92,21 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, float | None]]] = {
     },
     "PAYMENT_REFLUX": {"min_amount_yuan": (MONEY, "1000.00", None)},
     "PRICE_OUTLIER": {"max_over_listed": (FLOAT, 0.30, 0)},
+    "CONTRACT_INCONSISTENT": {
+        "items_tolerance": (FLOAT, 0.01, 0),
+        "line_tolerance_yuan": (MONEY, "1.00", None),
+    },
+    "PRODUCT_NOT_LISTED": {"categories": (CATEGORY_LIST, ["software", "saas", "cloud"], None)},
+    "INVESTMENT_UNSUPPORTED": {"tolerance": (FLOAT, 0.05, 0)},
+    "SUBSIDY_EXCESSIVE": {
+        "max_ratio": (FLOAT, 0.5, 0),
+        "cap_yuan": (MONEY, "1000000.00", None),
+        "eligible_categories": (
+            CATEGORY_LIST,
+            ["software", "saas", "hardware", "service", "cloud"],
+            None,
+        ),
+    },
     "GOAL_UNSUPPORTED": {"max_claim_ratio": (FLOAT, 1.2, 0)},
     "SELF_ASSESSMENT_INFLATED": {
         "max_score_excess": (INT, 2, 0),
@@ -124,6 +144,8 @@ def _type_name(kind: str) -> str:
         STR_LIST: "list of strings",
         DATE_LIST: "list of dates (YYYY-MM-DD)",
         HOUR_RANGE: "[start, end] hours with 0 <= start < end <= 24",
+        DATE_MAP: 'table of names to dates, such as {"2025-2" = 2025-06-30}',
+        CATEGORY_LIST: "list of contract-item categories (" + ", ".join(CATEGORIES) + ")",
     }[kind]
 
 
@@ -131,8 +153,25 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _iso_date(value: Any) -> str:
+    """A TOML date or an ISO date string as ``YYYY-MM-DD``; ``ValueError`` otherwise."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value.isoformat()
+    if isinstance(value, str):
+        return date.fromisoformat(value).isoformat()  # ValueError when malformed
+    raise ValueError
+
+
 def _normalise(kind: str, value: Any, minimum: float | None) -> Any:
     """The value in its effective form, or raise ``ValueError`` when it has the wrong type."""
+    if kind == DATE_MAP:
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) and k for k in value):
+            raise ValueError
+        return {k: _iso_date(value[k]) for k in sorted(value)}
+    if kind == CATEGORY_LIST:
+        if not isinstance(value, list) or not all(v in CATEGORIES for v in value):
+            raise ValueError
+        return list(dict.fromkeys(value))
     if kind == INT:
         if not _is_int(value) or (minimum is not None and value < minimum):
             raise ValueError
@@ -164,15 +203,7 @@ def _normalise(kind: str, value: Any, minimum: float | None) -> Any:
                 raise ValueError
             return list(value)
         if kind == DATE_LIST:
-            out = []
-            for v in value:
-                if isinstance(v, date) and not hasattr(v, "hour"):
-                    out.append(v.isoformat())
-                elif isinstance(v, str):
-                    out.append(date.fromisoformat(v).isoformat())  # ValueError when malformed
-                else:
-                    raise ValueError
-            return sorted(set(out))
+            return sorted({_iso_date(v) for v in value})
         # HOUR_RANGE
         if len(value) != 2 or not all(_is_int(v) for v in value):
             raise ValueError
