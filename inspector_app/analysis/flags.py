@@ -41,6 +41,15 @@ SEVERITIES: dict[str, str] = {
     "SELF_ASSESSMENT_INFLATED": MEDIUM,
 }
 
+#: the cross-enterprise rules' severities (``red-flags.md`` § Across packages; ``sync.cross``
+#: raises them, the findings store's outcome rules read them)
+CROSS_SEVERITIES: dict[str, str] = {
+    "CROSS_DUPLICATE_PHOTO": HIGH,
+    "CROSS_DUPLICATE_DOCUMENT": MEDIUM,
+    "CROSS_LOG_CLONE": HIGH,
+    "CROSS_PRICE_OUTLIER": MEDIUM,
+}
+
 #: every per-package rule id, in the catalogue's order
 RULE_IDS: tuple[str, ...] = tuple(SEVERITIES)
 _RULE_ORDER = {rule: i for i, rule in enumerate(RULE_IDS)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -16,6 +17,7 @@ import sqlite_utils
 
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.findings import db as dbm
+from inspector_app.findings import outcome
 from inspector_app.findings.attachments import AttachmentStore
 from inspector_app.findings.kinds import ValidatedFinding, validate_payload
 from inspector_app.findings.migrations import CORE
@@ -199,14 +201,40 @@ class StoreCore:
             rows = self.db.execute(
                 f"SELECT {self._CASE_COLUMNS} FROM cases ORDER BY imported_at, case_id"
             ).fetchall()
-        return [self._case_row(r) for r in rows]
+        return self._mark_stale([self._case_row(r) for r in rows])
 
-    def case(self, case_id: str) -> CaseRow | None:
+    def case(self, case_id: str, *, stale: bool = True) -> CaseRow | None:
+        """The case ``case_id``; ``stale=False`` reads its stored row as is."""
         with self._errors():
             row = self.db.execute(
                 f"SELECT {self._CASE_COLUMNS} FROM cases WHERE case_id = ?", (case_id,)
             ).fetchone()
-        return self._case_row(row) if row else None
+        if not row:
+            return None
+        return self._mark_stale([self._case_row(row)])[0] if stale else self._case_row(row)
+
+    def stale_conclusions(self, case_id: str | None = None) -> list[Finding]:
+        """This device's current conclusions (and the agency's decisions on one) of ``case_id``
+        (default: every case) one of whose grounds was withdrawn since they were signed."""
+        signer = self.local_signer
+        if signer is None:
+            return []
+        found = self.findings(case_id, signer=signer, kind="conclusion")
+        found += [
+            f
+            for f in self.findings(case_id, signer=signer, kind="decision")
+            if "recommendation" in f.data
+        ]
+        return [f for f in found if f.stale]
+
+    def _mark_stale(self, rows: list[CaseRow]) -> list[CaseRow]:
+        """A case whose conclusion is stale shows it, and is back ``in_progress``."""
+        if not any(r.status in ("concluded", "decided") for r in rows):
+            return rows
+        stale = {f.record.case_id for f in self.stale_conclusions()}
+        return [
+            replace(r, stale=True, status="in_progress") if r.case_id in stale else r for r in rows
+        ]
 
     def resolve_case(self, text: str) -> CaseRow:
         """The case named by its id or a unique prefix of it.
@@ -259,8 +287,13 @@ class StoreCore:
         include_superseded: bool = False,
         signer: str | None = None,
         kind: str | None = None,
+        stale: bool = True,
     ) -> list[Finding]:
-        """Findings in signing order (signer, seq); by default only the current ones."""
+        """Findings in signing order (signer, seq); by default only the current ones.
+
+        A current conclusion whose grounds were withdrawn carries them in
+        ``withdrawn_grounds`` (it is ``stale``); ``stale=False`` skips that check.
+        """
         where, params = [], []
         if case_id is not None:
             where.append("f.case_id = ?")
@@ -279,7 +312,21 @@ class StoreCore:
         sql += " ORDER BY f.signer, f.seq"
         with self._errors():
             rows = self.db.execute(sql, params).fetchall()
-        return [self._finding(r) for r in rows]
+        found = [self._finding(r) for r in rows]
+        if stale:
+            found = self._with_withdrawn(found)
+        return found
+
+    def _with_withdrawn(self, found: list[Finding]) -> list[Finding]:
+        from inspector_app.findings.outcome import withdrawn_grounds
+
+        cache: dict[Any, Any] = {}
+        return [
+            replace(f, withdrawn_grounds=tuple(withdrawn_grounds(self, f, cache)))
+            if f.current and "grounds" in f.data
+            else f
+            for f in found
+        ]
 
     def get(self, finding_id: str) -> Finding | None:
         with self._errors():
@@ -477,6 +524,8 @@ class StoreCore:
         last_seq, last_hash = self._check_tail(conn, signer)
         supersedes = self._resolve_supersedes(conn, signer, case_id, validated)
         self._check_settles(conn, case_id, validated)
+        # the outcome rules (never on import: a bundle holds what its signer signed then)
+        outcome.enforce(self, case_id, signer, validated.kind, validated.data)
         finding_id = str(uuid.uuid4())
         body = record_body(
             finding_id=finding_id,
@@ -521,6 +570,8 @@ class StoreCore:
             new = "concluded"
         elif has(None):
             new = "in_progress"
+        if new in ("concluded", "decided") and self.stale_conclusions(case_id):
+            new = "in_progress"  # a ground of its conclusion was withdrawn
         if new != row[0]:
             conn.execute("UPDATE cases SET status = ? WHERE case_id = ?", (new, case_id))
 

@@ -43,7 +43,7 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "flag_review": ({"flag", "decision"}, {"reason"}),
     "observation": ({"text"}, set()),
     "interview": ({"person", "notes"}, {"role"}),
-    "conclusion": ({"recommendation", "summary"}, {"requirements"}),
+    "conclusion": ({"recommendation", "summary"}, {"requirements", "grounds"}),
     "decision": (
         {"settles", "reason"},
         {
@@ -56,6 +56,7 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {
             "recommendation",
             "summary",
             "requirements",
+            "grounds",
         },
     ),
 }
@@ -497,10 +498,14 @@ def validate_payload(
                 ),
             )
         elif forms[0] == "item":
-            _forbid(c, payload, ("decision", "summary", "requirements", "recommendation"))
+            _forbid(
+                c, payload, ("decision", "summary", "requirements", "recommendation", "grounds")
+            )
             _answer_part(c, payload, checklist_id, data, checklist)
         elif forms[0] == "flag":
-            _forbid(c, payload, ("answer", "level", "figures", "summary", "requirements"))
+            _forbid(
+                c, payload, ("answer", "level", "figures", "summary", "requirements", "grounds")
+            )
             flag = payload.get("flag")
             if not isinstance(flag, str) or not _FLAG_ID.match(flag):
                 c.fail(
@@ -535,6 +540,53 @@ def _conclusion_part(c: _Checker, payload: dict[str, Any], data: dict[str, Any])
         data["recommendation"] = recommendation
     if (summary := c.text(payload, "summary", required=True)) is not None:
         data["summary"] = summary
-    requirements = c.strings(payload, "requirements", non_empty=recommendation == "improve")
+    # an improve without requirements, a disqualify without grounds: the outcome rules
+    # (findings.outcome, OUTCOME_REFUSED), which need the store; here only the shapes
+    requirements = c.strings(payload, "requirements")
     if requirements is not None:
         data["requirements"] = requirements
+    if "grounds" in payload:
+        if recommendation is not None and recommendation != "disqualify":
+            c.fail(
+                "/grounds",
+                bi("{pointer}: only a disqualify conclusion carries grounds", pointer="/grounds"),
+            )
+        elif (grounds := _grounds(c, payload["grounds"])) is not None:
+            data["grounds"] = grounds
+
+
+def _grounds(c: _Checker, value: Any) -> dict[str, list[str]] | None:
+    """``{"flags": [flag ids], "findings": [finding ids]}``, both lists kept (possibly empty)."""
+    if not isinstance(value, dict) or not set(value) <= {"flags", "findings"}:
+        c.fail(
+            "/grounds",
+            bi(
+                "{pointer}: must be an object with flags and/or findings (lists of ids)",
+                pointer="/grounds",
+            ),
+        )
+        return None
+    out: dict[str, list[str]] = {}
+    for key, pattern, example in (
+        ("flags", _FLAG_ID, "PAYMENT_REFLUX:…"),
+        ("findings", _UUID, "<finding_id>"),
+    ):
+        items = value.get(key, [])
+        pointer = f"/grounds/{key}"
+        if (
+            not isinstance(items, list)
+            or len(items) > MAX_LIST
+            or not all(isinstance(i, str) and len(i) <= 500 and pattern.match(i) for i in items)
+            or len(set(items)) != len(items)
+        ):
+            c.fail(
+                pointer,
+                bi(
+                    "{pointer}: must be a list of distinct ids such as {example}",
+                    pointer=pointer,
+                    example=example,
+                ),
+            )
+            continue
+        out[key] = list(items)
+    return out if len(out) == 2 else None

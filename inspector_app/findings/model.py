@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from inspector_app import safejson
 from inspector_app.findings.records import SignedRecord
 
 CASE_STATUSES = ("imported", "in_progress", "concluded", "decided")
@@ -25,6 +26,8 @@ class CaseRow:
     status: str
     imported_at: str
     warnings: list[Any]
+    #: this device's current conclusion of the case lost a ground (``findings.outcome``)
+    stale: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +41,7 @@ class CaseRow:
             "imported_at": self.imported_at,
             "folder": self.folder,
             "warnings": self.warnings,
+            "stale": self.stale,
         }
 
 
@@ -48,6 +52,8 @@ class Finding:
     record: SignedRecord
     origin: str
     superseded_by: str | None = None
+    #: a conclusion's grounds that were withdrawn since it was signed (``findings.outcome``)
+    withdrawn_grounds: tuple[str, ...] = ()
 
     @property
     def finding_id(self) -> str:
@@ -65,6 +71,11 @@ class Finding:
     def current(self) -> bool:
         return self.superseded_by is None
 
+    @property
+    def stale(self) -> bool:
+        """A current conclusion one of whose grounds was withdrawn (it stays signed)."""
+        return self.current and bool(self.withdrawn_grounds)
+
     def to_json(self) -> dict[str, Any]:
         """The CLI's shape: the kind's fields at the top level, beside the record's metadata."""
         r = self.record
@@ -76,6 +87,8 @@ class Finding:
             "supersedes": r.supersedes,
             "superseded_by": self.superseded_by,
             "current": self.current,
+            "stale": self.stale,
+            "withdrawn_grounds": list(self.withdrawn_grounds),
             "signer": r.signer,
             "seq": r.seq,
             "created_at": r.created_at,
@@ -122,4 +135,4 @@ def package_paths(folder: Path) -> frozenset[str] | None:
 
 def load_payload(text: str) -> Any:
     """Parse a finding's JSON text with exact decimals (never ``float``)."""
-    return json.loads(text, parse_float=Decimal)
+    return safejson.loads(text, parse_float=Decimal)

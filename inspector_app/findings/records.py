@@ -2,7 +2,7 @@
 
 A **record** is the RFC 8785 canonical JSON of::
 
-    {"format": "inspector-finding/1", "finding_id": "<uuid4>", "case_id": "<package_id>",
+    {"format": "inspector-finding/2", "finding_id": "<uuid4>", "case_id": "<package_id>",
      "signer": "<fingerprint>", "signer_key": "<base64 Ed25519 public key>",
      "seq": 7, "prev": "<hex SHA-256 of record 6's body>" | null,
      "created_at": "2026-11-28T09:15:00+08:00", "kind": "score",
@@ -17,20 +17,27 @@ hash (null for seq 1): a hash chain. A **checkpoint** signs the chain's head::
      "created_at": …}
 
 Both are pure data functions here: no database, no files.
+
+Format versions: ``inspector-finding/2`` (written since the outcome rules) adds ``grounds`` to a
+``disqualify`` conclusion (and to the agency's ``decision`` on a conclusion); everything else is
+as in ``inspector-finding/1``, whose records (signed before) are read, verified and imported
+unchanged — a ``/1`` record never carries ``grounds``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from inspector_app import canonjson
+from inspector_app import canonjson, safejson
 from inspector_app.identity.card import b64, fingerprint, unb64, verify_signature
 
-RECORD_FORMAT = "inspector-finding/1"
+RECORD_FORMAT = "inspector-finding/2"
+#: the format of records signed before the outcome rules: still read, verified and imported
+RECORD_FORMAT_V1 = "inspector-finding/1"
+RECORD_FORMATS = (RECORD_FORMAT_V1, RECORD_FORMAT)
 CHECKPOINT_FORMAT = "inspector-checkpoint/1"
 KINDS = ("score", "flag_review", "observation", "interview", "conclusion", "decision")
 RECORD_MEMBERS = frozenset(
@@ -152,11 +159,13 @@ def record_body(
     kind: str,
     supersedes: str | None,
     data: dict[str, Any],
+    record_format: str = RECORD_FORMAT,
 ) -> bytes:
-    """The canonical bytes to sign for a finding."""
+    """The canonical bytes to sign for a finding (``record_format``: the test vectors of the
+    older version are rebuilt with it; the app signs the current one)."""
     return canonjson.dumpb(
         {
-            "format": RECORD_FORMAT,
+            "format": record_format,
             "finding_id": finding_id,
             "case_id": case_id,
             "signer": fingerprint(signer_key),
@@ -188,18 +197,23 @@ def checkpoint_body(
 
 
 def _load_canonical(
-    body: bytes, members: frozenset[str], fmt: str, *, check_canonical: bool = True
+    body: bytes,
+    members: frozenset[str],
+    fmt: str | tuple[str, ...],
+    *,
+    check_canonical: bool = True,
 ) -> dict[str, Any]:
     try:
-        obj = json.loads(body.decode("utf-8"))
+        obj = safejson.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise RecordError("body is not UTF-8 JSON") from exc
     if not isinstance(obj, dict):
         raise RecordError("body is not a JSON object")
     if check_canonical and canonjson.dumpb(obj) != body:
         raise RecordError("body is not in canonical form (RFC 8785)")
-    if obj.get("format") != fmt:
-        raise RecordError(f"format is not {fmt}")
+    formats = (fmt,) if isinstance(fmt, str) else fmt
+    if obj.get("format") not in formats:
+        raise RecordError(f"format is not {' or '.join(formats)}")
     if set(obj) != members:
         raise RecordError(f"members differ from {sorted(members)}")
     return obj
@@ -228,7 +242,7 @@ def parse_record(body: bytes, signature: bytes, *, check_canonical: bool = True)
     Raises:
         RecordError: not canonical JSON, wrong members or types.
     """
-    obj = _load_canonical(body, RECORD_MEMBERS, RECORD_FORMAT, check_canonical=check_canonical)
+    obj = _load_canonical(body, RECORD_MEMBERS, RECORD_FORMATS, check_canonical=check_canonical)
     key = _check_common(obj)
     for member in ("finding_id", "case_id"):
         if not isinstance(obj[member], str) or not obj[member]:
@@ -251,6 +265,8 @@ def parse_record(body: bytes, signature: bytes, *, check_canonical: bool = True)
     for member in _KEY_MEMBERS.get(obj["kind"], ()):
         if not isinstance(obj["data"].get(member), str):
             raise RecordError(f"data.{member} is not a string")
+    if "grounds" in obj["data"]:
+        _check_grounds(obj)
     return SignedRecord(
         body=body,
         signature=signature,
@@ -265,6 +281,24 @@ def parse_record(body: bytes, signature: bytes, *, check_canonical: bool = True)
         supersedes=obj["supersedes"],
         data=obj["data"],
     )
+
+
+def _check_grounds(obj: dict[str, Any]) -> None:
+    """``data.grounds``: only in ``/2``, only on a conclusion (or the agency's decision on one)."""
+    data = obj["data"]
+    if obj["format"] == RECORD_FORMAT_V1:
+        raise RecordError(f"data.grounds is not part of {RECORD_FORMAT_V1}")
+    if obj["kind"] not in ("conclusion", "decision") or "recommendation" not in data:
+        raise RecordError("data.grounds belongs to a conclusion only")
+    grounds = data["grounds"]
+    if (
+        not isinstance(grounds, dict)
+        or set(grounds) != {"flags", "findings"}
+        or not all(
+            isinstance(v, list) and all(isinstance(i, str) for i in v) for v in grounds.values()
+        )
+    ):
+        raise RecordError("data.grounds is not {flags: [ids], findings: [ids]}")
 
 
 def parse_checkpoint(body: bytes, signature: bytes) -> SignedCheckpoint:

@@ -1,11 +1,15 @@
-"""``SELF_ASSESSMENT_INFLATED:<expert key fingerprint>`` (``red-flags.md``).
+"""``SELF_ASSESSMENT_INFLATED:<expert key fingerprint>`` and ``TARGET_MISSED:level:<…>``
+(``red-flags.md``).
 
 Once an expert (one device identity) has a current ``score`` finding for **every** question and
 scene of a case's checklist, their answers are scored with the checklist engine
 (:mod:`inspector_app.checklist`) and compared with what the enterprise claimed in
 ``self_assessment.json``: the flag fires when the claimed score is more than
 ``max_expert_score_excess`` (default 10) points above the expert's score, or the claimed level
-is above the expert's level. It is not part of ``analyze``.
+is above the expert's level. In the same way ``TARGET_MISSED:level:<fingerprint>`` fires when
+that complete scoring gives a level below the project's ``level_target`` (a pre-paid subsidy is
+then clawed back, so the flag names it). Neither is part of ``analyze``; :func:`expert_flags`
+gives both.
 """
 
 from __future__ import annotations
@@ -200,3 +204,117 @@ def expert_self_assessment_flag(
         claimed_level=claimed_level,
         max_excess=case_max_excess(Path(case.folder)) if max_excess is None else max_excess,
     )
+
+
+TARGET_RULE = "TARGET_MISSED"
+
+
+def read_targets(folder: Path) -> tuple[int | None, Decimal]:
+    """``(level_target, subsidy_prepaid_yuan)`` from an imported case's ``project.json``."""
+    try:
+        obj = json.loads(
+            (folder / "project.json").read_text(encoding="utf-8-sig"), parse_float=Decimal
+        )
+    except (OSError, ValueError):
+        return None, Decimal(0)
+    if not isinstance(obj, dict):
+        return None, Decimal(0)
+    target = obj.get("level_target")
+    level = target if isinstance(target, int) and not isinstance(target, bool) else None
+    try:
+        prepaid = Decimal(str(obj.get("subsidy_prepaid_yuan") or "0"))
+    except ArithmeticError:
+        prepaid = Decimal(0)
+    return level, prepaid if prepaid.is_finite() else Decimal(0)
+
+
+def expert_target_flag(
+    findings: list[Finding],
+    *,
+    checklist: Checklist,
+    signer: str,
+    level_target: int | None,
+    prepaid: Decimal = Decimal(0),
+) -> dict[str, Any] | None:
+    """``TARGET_MISSED:level:<signer>`` when the signer's complete scoring gives a level below
+    ``level_target`` (``red-flags.md``); None while an item is unanswered, or without a target.
+    """
+    from inspector_app.checklist.scoring import score_answers
+
+    if level_target is None:
+        return None
+    answers = expert_answers([f for f in findings if f.record.signer == signer])
+    if any(item not in answers for item in checklist.item_ids()):
+        return None
+    level = score_answers(checklist, answers, issues_path=None).level
+    if level >= level_target:
+        return None
+    args: dict[str, Any] = {"level": level, "target": level_target}
+    reasons_zh = [
+        zh(
+            "the expert's complete scoring gives level {level}, below the committed level {target}",
+            **args,
+        )
+    ]
+    reasons_en = [
+        en(
+            "the expert's complete scoring gives level {level}, below the committed level {target}",
+            **args,
+        )
+    ]
+    if prepaid > 0:
+        reasons_zh.append(
+            zh("the pre-paid subsidy of {prepaid} yuan is clawed back", prepaid=_show(prepaid))
+        )
+        reasons_en.append(
+            en("the pre-paid subsidy of {prepaid} yuan is clawed back", prepaid=_show(prepaid))
+        )
+    return {
+        "id": f"{TARGET_RULE}:level:{signer}",
+        "rule": TARGET_RULE,
+        "severity": "medium",
+        "title": zh(
+            "Committed level {target} not reached: the expert's scoring gives level {level}", **args
+        ),
+        "title_en": en(
+            "Committed level {target} not reached: the expert's scoring gives level {level}", **args
+        ),
+        "detail": "；".join(reasons_zh) + " / " + "; ".join(reasons_en),
+        "hint": zh(
+            "Go through the scenes and questions that keep the level down with the enterprise, and note what it still has to build."
+        ),
+        "evidence": [{"path": "project.json", "pointer": "/level_target"}],
+        "expert_level": level,
+        "level_target": level_target,
+        "subsidy_prepaid_yuan": prepaid,
+    }
+
+
+def expert_flags(
+    store: FindingsStore, case_id: str, signer: str | None = None
+) -> list[dict[str, Any]]:
+    """The flags the store raises for one case and one expert device (default: this device):
+    ``SELF_ASSESSMENT_INFLATED:<fingerprint>`` and ``TARGET_MISSED:level:<fingerprint>``."""
+    flags: list[dict[str, Any]] = []
+    case = store.case(case_id)
+    signer = signer or store.local_signer
+    if case is None or case.folder is None or signer is None:
+        return flags
+    inflated = expert_self_assessment_flag(store, case_id, signer)
+    if inflated is not None:
+        flags.append(inflated)
+    from inspector_app.checklist.effective import home_checklists
+
+    checklist = home_checklists(store.workspace.parent).find(case.checklist or "miit-2024")
+    level_target, prepaid = read_targets(Path(case.folder))
+    if checklist is not None:
+        missed = expert_target_flag(
+            store.findings(case_id, signer=signer),
+            checklist=checklist,
+            signer=signer,
+            level_target=level_target,
+            prepaid=prepaid,
+        )
+        if missed is not None:
+            flags.append(missed)
+    return flags

@@ -5,14 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from inspector_app.analysis.flags import SEVERITY_ORDER
+from inspector_app.analysis.flags import CROSS_SEVERITIES, SEVERITY_ORDER
+from inspector_app.i18n import Message, bilingual
 
-SEVERITIES = {
-    "CROSS_DUPLICATE_PHOTO": "high",
-    "CROSS_DUPLICATE_DOCUMENT": "medium",
-    "CROSS_LOG_CLONE": "high",
-    "CROSS_PRICE_OUTLIER": "medium",
-}
+SEVERITIES = CROSS_SEVERITIES
 RULE_IDS = tuple(SEVERITIES)
 
 
@@ -22,7 +18,7 @@ class CrossFlag:
     subject: str
     title: str
     title_en: str
-    detail: str
+    detail: Message
     hint: str
     evidence: tuple[dict[str, Any], ...] = ()
     usccs: tuple[str, ...] = ()
@@ -43,7 +39,7 @@ class CrossFlag:
             "severity": self.severity,
             "title": self.title,
             "title_en": self.title_en,
-            "detail": self.detail,
+            **bilingual("detail", self.detail),
             "hint": self.hint,
             "evidence": [dict(e) for e in self.evidence],
             "usccs": list(self.usccs),

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from inspector_app.findings import parse_checkpoint, parse_record
+from inspector_app.findings import RecordError, parse_checkpoint, parse_record
+from inspector_app.findings.records import RECORD_FORMAT, RECORD_FORMAT_V1, record_body
 from inspector_app.identity import parse_card
 from inspector_app.identity.keyfile import open_sealed
 
@@ -42,7 +43,7 @@ def test_card_vector() -> None:
     assert card == vectors.card()
 
 
-@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
 def test_record_vectors(n: int) -> None:
     b = blocks("findings-record.md")
     body = b[f"record-{n}"].encode("utf-8")
@@ -62,6 +63,46 @@ def test_supersession_in_the_vectors() -> None:
     third = json.loads(b["record-3"])
     assert third["supersedes"] == first["finding_id"]
     assert third["data"]["item"] == first["data"]["item"]
+
+
+def test_format_versions_in_the_vectors() -> None:
+    """Records 1–3 were signed before the outcome rules (``/1``), 4–5 after (``/2``): one chain
+    holds both, and the ``disqualify`` conclusion's grounds cite record 2 and record 4's flag."""
+    b = blocks("findings-record.md")
+    parsed = [json.loads(b[f"record-{n}"]) for n in range(1, 6)]
+    assert [p["format"] for p in parsed] == [RECORD_FORMAT_V1] * 3 + [RECORD_FORMAT] * 2
+    assert RECORD_FORMAT == "inspector-finding/2"
+    grounds = parsed[4]["data"]["grounds"]
+    assert grounds == {"flags": [parsed[3]["data"]["flag"]], "findings": [parsed[1]["finding_id"]]}
+
+
+def test_grounds_are_refused_in_a_v1_record() -> None:
+    """A ``/1`` record never carries grounds; a ``/2`` record carries them on a conclusion only."""
+    key = vectors.key()
+    base = {
+        "finding_id": "6f1d3c1e-8a51-4d3b-9c0e-2b7f4a9d1e09",
+        "case_id": vectors.CASE,
+        "signer_key": vectors.public(),
+        "seq": 1,
+        "prev": None,
+        "created_at": "2026-03-02T10:00:00+08:00",
+        "supersedes": None,
+    }
+    grounds = {"flags": [], "findings": ["6f1d3c1e-8a51-4d3b-9c0e-2b7f4a9d1e02"]}
+    conclusion = {"recommendation": "disqualify", "summary": "x", "grounds": grounds}
+    ok = record_body(**base, kind="conclusion", data=conclusion)
+    assert parse_record(ok, key.sign(ok)).data["grounds"] == grounds
+    old = record_body(**base, kind="conclusion", data=conclusion, record_format=RECORD_FORMAT_V1)
+    with pytest.raises(RecordError, match="not part of inspector-finding/1"):
+        parse_record(old, key.sign(old))
+    wrong = record_body(**base, kind="observation", data={"text": "x", "grounds": grounds})
+    with pytest.raises(RecordError, match="conclusion only"):
+        parse_record(wrong, key.sign(wrong))
+    other = record_body(
+        **base, kind="score", data={"item": "Q1"}, record_format="inspector-finding/3"
+    )
+    with pytest.raises(RecordError, match="format is not"):
+        parse_record(other, key.sign(other))
 
 
 def test_checkpoint_vector() -> None:

@@ -76,9 +76,20 @@ def test_implicit_and_explicit_supersession(expert: Expert) -> None:
                 "supersedes": o2.finding_id,
             },
         )
-    c1 = s.add_finding(me, CASE, {"kind": "conclusion", "recommendation": "pass", "summary": "x"})
+    c1 = s.add_finding(
+        me,
+        CASE,
+        {"kind": "conclusion", "recommendation": "improve", "summary": "x", "requirements": ["r"]},
+    )
     c2 = s.add_finding(
-        me, CASE, {"kind": "conclusion", "recommendation": "disqualify", "summary": "y"}
+        me,
+        CASE,
+        {
+            "kind": "conclusion",
+            "recommendation": "disqualify",
+            "summary": "y",
+            "grounds": {"findings": [o2.finding_id]},
+        },
     )
     assert c2.record.supersedes == c1.finding_id
     assert s.case(CASE).status == "concluded"  # type: ignore[union-attr]

@@ -52,7 +52,14 @@ def tampered(expert: Expert, tmp_path: Path) -> tuple[Expert, list[Finding]]:
         ),
         s.add_finding(me, CASE, {"kind": "score", "item": "Q1", "answer": ["B", "C"]}),
         s.add_finding(
-            me, CASE, {"kind": "conclusion", "recommendation": "pass", "summary": "合格"}
+            me,
+            CASE,
+            {
+                "kind": "conclusion",
+                "recommendation": "improve",
+                "summary": "基本合格",
+                "requirements": ["补充报工数据"],
+            },
         ),
     ]
     assert verify_store(s, own_key=me.public_key).ok

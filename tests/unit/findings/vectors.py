@@ -8,7 +8,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from inspector_app import canonjson
-from inspector_app.findings.records import checkpoint_body, record_body
+from inspector_app.findings.records import RECORD_FORMAT_V1, checkpoint_body, record_body
 from inspector_app.identity import keyfile
 from inspector_app.identity.card import b64, fingerprint, signing_input
 
@@ -44,7 +44,9 @@ def card() -> dict[str, Any]:
 
 
 def records() -> list[tuple[bytes, bytes]]:
-    """Three records of one chain: (body, signature)."""
+    """Five records of one chain: (body, signature). Records 1–3 were signed in
+    ``inspector-finding/1`` (before the outcome rules), 4 and 5 in ``inspector-finding/2``:
+    a confirmed flag and a ``disqualify`` conclusion whose grounds cite it and record 2."""
     out: list[tuple[bytes, bytes]] = []
     specs: list[dict[str, Any]] = [
         {
@@ -82,7 +84,31 @@ def records() -> list[tuple[bytes, bytes]]:
             "supersedes": "6f1d3c1e-8a51-4d3b-9c0e-2b7f4a9d1e01",
             "data": {"item": "Q1", "answer": ["B"], "evidence": []},
         },
+        {
+            "finding_id": "6f1d3c1e-8a51-4d3b-9c0e-2b7f4a9d1e04",
+            "created_at": "2026-03-02T10:20:00+08:00",
+            "kind": "flag_review",
+            "supersedes": None,
+            "data": {"flag": "PAYMENT_REFLUX:91530100MA6K0X1234", "decision": "confirmed"},
+        },
+        {
+            "finding_id": "6f1d3c1e-8a51-4d3b-9c0e-2b7f4a9d1e05",
+            "created_at": "2026-03-02T10:30:00+08:00",
+            "kind": "conclusion",
+            "supersedes": None,
+            "data": {
+                "recommendation": "disqualify",
+                "summary": "资金回流至服务商",
+                "requirements": [],
+                "grounds": {
+                    "flags": ["PAYMENT_REFLUX:91530100MA6K0X1234"],
+                    "findings": ["6f1d3c1e-8a51-4d3b-9c0e-2b7f4a9d1e02"],
+                },
+            },
+        },
     ]
+    for spec in specs[:3]:
+        spec["record_format"] = RECORD_FORMAT_V1
     prev = None
     for seq, spec in enumerate(specs, 1):
         body = record_body(case_id=CASE, signer_key=public(), seq=seq, prev=prev, **spec)
@@ -92,7 +118,8 @@ def records() -> list[tuple[bytes, bytes]]:
 
 
 def checkpoint() -> tuple[bytes, bytes]:
-    last_body, _ = records()[-1]
+    """The checkpoint after record 3 (the last ``/1`` record)."""
+    last_body, _ = records()[2]
     body = checkpoint_body(
         signer_key=public(),
         seq=3,
