@@ -27,7 +27,7 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 
-from inspector_app import canonjson
+from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 from inspector_app.identity.files import fsync_dir
@@ -367,8 +367,8 @@ def parse_bundle(
             "ARCHIVE_INVALID", bi("The bundle's archive is malformed: {error}.", error=exc)
         ) from exc
     try:
-        manifest = json.loads(manifest_bytes)
-        signature = json.loads(sig_bytes)
+        manifest = safejson.loads(manifest_bytes)
+        signature = safejson.loads(sig_bytes)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BundleRefused(
             "MANIFEST_INVALID", bi("The bundle manifest is invalid: {what}.", what="JSON")
@@ -428,7 +428,7 @@ def parse_bundle(
             findings_blob = bytes(entry.data)
         elif entry.name == CARD:
             try:
-                card = json.loads(bytes(entry.data))
+                card = safejson.loads(bytes(entry.data))
             except ValueError:
                 card = {}
         elif entry.name.startswith(ATTACHMENT_DIR):

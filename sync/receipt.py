@@ -8,13 +8,12 @@ trusted agency card and records that the agency holds the bundle's findings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inspector_app import canonjson
+from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 from sync.keys import LocalIdentity, Peer, b64, unb64
@@ -72,7 +71,7 @@ def read_receipt(path: Path, agency_lookup: Callable[[str], Peer | None]) -> Rec
         InputRefused: unreadable, malformed, unknown agency or bad signature.
     """
     try:
-        obj = json.loads(path.read_bytes())
+        obj = safejson.loads(path.read_bytes())
     except (OSError, ValueError) as exc:
         raise InputRefused(
             bi("Cannot read the receipt {path}: {error}", path=str(path), error=exc)

@@ -325,6 +325,8 @@ def parse_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(str(exc)) from exc
+    except RecursionError:  # hostile nesting: a refusal, not an internal error
+        raise ValueError("nested too deeply") from None
 
 
 def load_rules_file(path: str | Path) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -10,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from inspector_app import safejson
 from inspector_app.casepkg.issues import IssueLog, pointer
 from inspector_app.casepkg.model import (
     DEPLOYMENTS,
@@ -46,32 +46,14 @@ class JsonProblem(ValueError):
         self.code = code
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return out
-
-
 def loads(data: bytes) -> Any:
     """Parse UTF-8 JSON (a BOM is tolerated); numbers with a fraction become ``Decimal``.
 
-    A key twice in one object is ``DUPLICATE_KEY`` (other readers keep the first value, this
-    one would keep the last: one file, two readings).
+    Strict (:mod:`inspector_app.safejson`): a key twice in one object is ``DUPLICATE_KEY``
+    (other readers keep the first value, this one would keep the last: one file, two
+    readings); a lone surrogate escape (``"\\ud800"``), nesting deeper than
+    :data:`~inspector_app.safejson.MAX_DEPTH` levels, ``NaN`` or ``Infinity`` are
+    ``SCHEMA_INVALID``.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -80,18 +62,25 @@ def loads(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonProblem(bi("The file is not valid UTF-8."), "ENCODING") from exc
     try:
-        return json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_no_constant,
-            object_pairs_hook=_unique_object,
-        )
-    except _DuplicateKey as exc:
-        raise JsonProblem(
-            bi("The key {key!r} appears twice in one object.", key=exc.key), "DUPLICATE_KEY"
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        raise JsonProblem(bi("The file is not valid JSON: {error}", error=exc)) from exc
+        return safejson.loads(text, parse_float=Decimal)
+    except safejson.JsonRefused as exc:
+        if exc.code == "DUPLICATE_KEY":
+            raise JsonProblem(
+                bi("A key appears twice in one object: {error}", error=exc.detail),
+                "DUPLICATE_KEY",
+            ) from None
+        if exc.code == "LONE_SURROGATE":
+            raise JsonProblem(
+                bi("The file holds text that is not valid Unicode: {error}", error=exc.detail)
+            ) from None
+        if exc.code == "TOO_DEEP":
+            raise JsonProblem(
+                bi(
+                    "The file is nested more than {limit} levels deep.",
+                    limit=safejson.MAX_DEPTH,
+                )
+            ) from None
+        raise JsonProblem(bi("The file is not valid JSON: {error}", error=exc.detail)) from None
 
 
 class Checker:

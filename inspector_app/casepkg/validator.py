@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from inspector_app import safejson
 from inspector_app.casepkg import jsonfiles
 from inspector_app.casepkg.csvfiles import (
     RECORDS_COLUMNS,
@@ -514,6 +515,20 @@ class Validation:
             rules = tomllib.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             self.log.add_error("SCHEMA_INVALID", name, bi("Not valid TOML: {error}", error=exc))
+            return
+        except RecursionError:
+            self.log.add_error(
+                "SCHEMA_INVALID",
+                name,
+                bi("The file is nested more than {limit} levels deep.", limit=safejson.MAX_DEPTH),
+            )
+            return
+        try:
+            safejson.check_value(rules)
+        except safejson.JsonRefused as exc:
+            self.log.add_error(
+                "SCHEMA_INVALID", name, bi("Not valid TOML: {error}", error=exc.detail)
+            )
             return
         validate_layer = _settings_validator()
         if validate_layer is not None:

@@ -209,7 +209,7 @@ class ZipArchive:
                 )
             )
         ordered = sorted(self.entries, key=lambda e: e.header_offset)
-        for cur, nxt in zip(ordered, [*ordered[1:], None], strict=True):
+        for cur, nxt in zip(ordered, [*ordered[1:], None][: len(ordered)], strict=True):
             cur.data_limit = nxt.header_offset if nxt is not None else self._cd_start
 
     @staticmethod

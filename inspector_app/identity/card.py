@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from inspector_app import canonjson
+from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 
@@ -174,7 +173,7 @@ def read_card(path: Path) -> Card:
     except OSError as exc:
         raise InputRefused(bi("Cannot read {path}: {error}", path=str(path), error=exc)) from exc
     try:
-        obj = json.loads(text)
+        obj = safejson.loads(text)
     except ValueError as exc:
         raise _refuse(f"not JSON ({exc})", str(path)) from exc
     return parse_card(obj, str(path))

@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from inspector_app import canonjson
+from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 from inspector_app.identity.card import b64, unb64
@@ -119,7 +119,7 @@ def damaged(path: Path, reason: object) -> InputRefused:
 def read_header(path: Path) -> dict[str, Any]:
     """The parsed identity file (public members and the still-encrypted secret)."""
     try:
-        obj = json.loads(path.read_bytes())
+        obj = safejson.loads(path.read_bytes())
     except OSError as exc:
         raise InputRefused(bi("Cannot read {path}: {error}", path=str(path), error=exc)) from exc
     except ValueError as exc:
