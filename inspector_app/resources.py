@@ -27,19 +27,12 @@ def resource_path(*parts: str) -> Path:
 
 
 def cjk_font_path() -> Path | None:
-    """A TrueType CJK font that reportlab can embed and Qt can load, or ``None``.
+    """A TrueType CJK font that reportlab can embed and Qt/Pillow can load, or ``None``.
 
-    The frozen build bundles one under ``resources/fonts``; from source the set-up scripts
-    install Debian's ``fonts-wqy-microhei``. Font binaries are never committed.
+    The lookup (bundled ``resources/fonts`` first, then the system locations of Linux, Windows
+    and macOS) lives in :func:`inspector_app.pdfstyle.find_cjk_font`. Font binaries are never
+    committed; the frozen build bundles one.
     """
-    candidates = [
-        resource_path("fonts", "wqy-microhei.ttc"),
-        Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-        Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
-        Path("C:/Windows/Fonts/msyh.ttc"),
-        Path("/System/Library/Fonts/PingFang.ttc"),
-    ]
-    for path in candidates:
-        if path.is_file():
-            return path
-    return None
+    from inspector_app.pdfstyle import find_cjk_font
+
+    return find_cjk_font()

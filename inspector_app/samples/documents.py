@@ -13,17 +13,11 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -33,63 +27,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from inspector_app.resources import cjk_font_path
+from inspector_app.pdfstyle import FONT, styles
+from inspector_app.pdfstyle import register_cjk_font as _register_font
 from inspector_app.samples.finance import Contract, Invoice, Payment, upper_amount
 from inspector_app.values import money_str
 
-FONT = "InspectorCJK"
-
-
-@cache
-def _register_font() -> str:
-    rl_config.invariant = 1
-    path = cjk_font_path()
-    if path is None:
-        from inspector_app.errors import EnvironmentProblem
-        from inspector_app.i18n import bi
-
-        raise EnvironmentProblem(bi("No Chinese font was found; install fonts-wqy-microhei."))
-    kwargs: dict[str, Any] = {"subfontIndex": 0} if str(path).lower().endswith(".ttc") else {}
-    pdfmetrics.registerFont(TTFont(FONT, str(path), **kwargs))
-    return FONT
-
-
-@cache
-def styles() -> dict[str, ParagraphStyle]:
-    f = _register_font()
-    base = ParagraphStyle(
-        "body", fontName=f, fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21
-    )
-    return {
-        "title": ParagraphStyle(
-            "title",
-            fontName=f,
-            fontSize=18,
-            leading=26,
-            alignment=TA_CENTER,
-            spaceAfter=10,
-            wordWrap="CJK",
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle",
-            fontName=f,
-            fontSize=12,
-            leading=18,
-            alignment=TA_CENTER,
-            spaceAfter=8,
-            wordWrap="CJK",
-        ),
-        "h": ParagraphStyle(
-            "h", fontName=f, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4, wordWrap="CJK"
-        ),
-        "body": base,
-        "plain": ParagraphStyle("plain", parent=base, firstLineIndent=0),
-        "cell": ParagraphStyle("cell", fontName=f, fontSize=9, leading=12, wordWrap="CJK"),
-        "right": ParagraphStyle(
-            "right", fontName=f, fontSize=10.5, leading=16, alignment=TA_RIGHT, wordWrap="CJK"
-        ),
-        "small": ParagraphStyle("small", fontName=f, fontSize=8, leading=11, wordWrap="CJK"),
-    }
+__all__ = ["FONT", "P", "build", "cn_date", "styles", "table", "yuan"]
 
 
 def cn_date(d: date) -> str:

@@ -1,0 +1,409 @@
+"""One neutral document model, rendered twice: PDF (reportlab) and DOCX (python-docx).
+
+A report is a :class:`Doc`: a title, the enterprise, and a list of blocks — headings,
+paragraphs, notes (a statement the reader must not miss: no data, an undecided disagreement),
+tables (a header row and text cells) and charts. The content modules build a ``Doc`` once; the
+renderers only lay it out, so the PDF and the DOCX always say the same thing.
+
+PDF: A4, the CJK font embedded as a subset (:mod:`inspector_app.pdfstyle`), a running header
+(enterprise — report), "page x of y" in the footer, tables that split across pages with the
+header row repeated, charts as vector graphics. DOCX: real headings and Word tables (header
+row repeated), 宋体 body and 黑体 headings with the theme East Asian font attributes of the
+default template cleared, language zh-CN, the same running header and a PAGE field.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from inspector_app.i18n import _
+from inspector_app.pdfstyle import FONT, register_cjk_font, styles
+from reports import charts
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Para:
+    text: str
+    style: str = "body"
+
+
+@dataclass
+class Note:
+    """A statement in a box: no data for a section, an undecided disagreement, a caveat."""
+
+    text: str
+
+
+@dataclass
+class TableBlock:
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    #: relative column widths (sum is scaled to the text width)
+    widths: Sequence[float] | None = None
+    #: columns to right-align (numbers)
+    numeric: Sequence[int] = ()
+
+
+@dataclass
+class Chart:
+    kind: str  # "usage" | "score"
+    data: Any
+    caption: str = ""
+
+
+Block = Heading | Para | Note | TableBlock | Chart
+
+
+@dataclass
+class Doc:
+    title: str
+    enterprise: str
+    subtitle: Sequence[str] = ()
+    blocks: list[Block] = field(default_factory=list)
+    author: str = "inspector-app"
+    created: date | None = None
+
+    def h1(self, text: str) -> None:
+        self.blocks.append(Heading(text, 1))
+
+    def h2(self, text: str) -> None:
+        self.blocks.append(Heading(text, 2))
+
+    def p(self, text: str) -> None:
+        self.blocks.append(Para(text))
+
+    def kv(self, text: str) -> None:
+        self.blocks.append(Para(text, "plain"))
+
+    def note(self, text: str) -> None:
+        self.blocks.append(Note(text))
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float] | None = None,
+        numeric: Sequence[int] = (),
+        *,
+        empty: str | None = None,
+    ) -> None:
+        """A table, or the ``empty`` note when there are no rows."""
+        if not rows and empty is not None:
+            self.note(empty)
+            return
+        self.blocks.append(TableBlock(header, rows, widths, numeric))
+
+    def chart(self, kind: str, data: Any, caption: str = "") -> None:
+        self.blocks.append(Chart(kind, data, caption))
+
+
+# --------------------------------------------------------------------------- PDF
+
+TEXT_WIDTH = A4[0] - 40 * mm
+
+
+def _esc(text: str) -> str:
+    return escape(text).replace("\n", "<br/>")
+
+
+class _NumberedCanvas(Canvas):
+    """Defers page output so that the footer can say "page x of y"."""
+
+    header_text = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._saved.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        self.saveState()
+        self.setFont(FONT, 8)
+        self.setFillColor(colors.HexColor("#555555"))
+        width, height = A4
+        self.drawString(20 * mm, height - 12 * mm, self.header_text[:80])
+        self.setStrokeColor(colors.HexColor("#999999"))
+        self.setLineWidth(0.4)
+        self.line(20 * mm, height - 13.5 * mm, width - 20 * mm, height - 13.5 * mm)
+        self.drawCentredString(
+            width / 2, 10 * mm, _("Page {page} of {total}", page=self._pageNumber, total=total)
+        )
+        self.restoreState()
+
+
+def _pdf_table(block: TableBlock) -> Table:
+    st = styles()
+    head = [Paragraph(_esc(h), st["cellhead"]) for h in block.header]
+    body = [[Paragraph(_esc(c), st["cell"]) for c in row] for row in block.rows]
+    n = len(block.header)
+    rel = list(block.widths) if block.widths else [1.0] * n
+    total = sum(rel)
+    widths = [TEXT_WIDTH * w / total for w in rel]
+    t = Table([head, *body], colWidths=widths, repeatRows=1, splitByRow=1)
+    cmds: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for col in block.numeric:
+        for r, row in enumerate(body, 1):
+            row[col].style = st["cell"].clone("num", alignment=2)
+            cmds.append(("ALIGN", (col, r), (col, r), "RIGHT"))
+    t.setStyle(TableStyle(cmds))
+    return t
+
+
+def _pdf_note(text: str) -> Table:
+    st = styles()
+    t = Table([[Paragraph(_esc(text), st["cell"])]], colWidths=[TEXT_WIDTH])
+    t.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#B07A00")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FFF6DD")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return t
+
+
+def render_pdf(doc: Doc) -> bytes:
+    """The document as PDF bytes."""
+    register_cjk_font()
+    st = styles()
+    story: list[Any] = [Paragraph(_esc(doc.title), st["title"])]
+    for line in doc.subtitle:
+        story.append(Paragraph(_esc(line), st["subtitle"]))
+    story.append(Spacer(1, 6))
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            story.append(Paragraph(_esc(block.text), st["h1" if block.level == 1 else "h2"]))
+        elif isinstance(block, Para):
+            story.append(Paragraph(_esc(block.text), st[block.style]))
+        elif isinstance(block, Note):
+            story += [Spacer(1, 2), _pdf_note(block.text), Spacer(1, 4)]
+        elif isinstance(block, TableBlock):
+            story += [_pdf_table(block), Spacer(1, 6)]
+        else:
+            drawing = charts.drawing(block.kind, block.data, TEXT_WIDTH)
+            parts: list[Any] = [drawing]
+            if block.caption:
+                parts.append(Paragraph(_esc(block.caption), st["small"]))
+            story += [KeepTogether(parts), Spacer(1, 6)]
+    buf = io.BytesIO()
+    template = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=f"{doc.enterprise} {doc.title}",
+        author=doc.author,
+        creator="inspector-app",
+        subject=doc.title,
+        lang="zh-CN",
+    )
+    header = f"{doc.enterprise} — {doc.title}"
+
+    class Canvas_(_NumberedCanvas):
+        header_text = header
+
+    template.build(story, canvasmaker=Canvas_)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- DOCX
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+
+
+def _set_fonts(style: Any, east_asian: str, *, language: str = "zh-CN") -> None:
+    """Set ``style``'s fonts to ``east_asian`` and clear the theme font attributes that the
+    default template sets (they override a plain East Asian font in Word and WPS)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    style.font.name = east_asian
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), east_asian)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)
+
+
+def _clear_theme_defaults(document: Any) -> None:
+    """The document defaults (``w:docDefaults``) carry theme fonts too: clear them."""
+    from docx.oxml.ns import qn
+
+    styles_el = document.styles.element
+    for fonts in styles_el.iter(qn("w:rFonts")):
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _page_field(paragraph: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def field_char(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = paragraph.add_run()
+    run._r.append(field_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    run._r.append(instr)
+    run._r.append(field_char("end"))
+
+
+def render_docx(doc: Doc) -> bytes:
+    """The document as DOCX bytes."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt, RGBColor
+
+    document = Document()
+    _clear_theme_defaults(document)
+    _set_fonts(document.styles["Normal"], BODY_FONT)
+    document.styles["Normal"].font.size = Pt(10.5)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        _set_fonts(document.styles[name], HEADING_FONT)
+        document.styles[name].font.color.rgb = RGBColor(0, 0, 0)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    header = section.header.paragraphs[0]
+    header.text = f"{doc.enterprise} — {doc.title}"
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(footer)
+    props = document.core_properties
+    props.title = f"{doc.enterprise} {doc.title}"
+    props.author = doc.author
+    props.language = "zh-CN"
+
+    title = document.add_heading(doc.title, level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in doc.subtitle:
+        para = document.add_paragraph(line)
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            document.add_heading(block.text, level=block.level)
+        elif isinstance(block, Para):
+            para = document.add_paragraph(block.text)
+            if block.style == "body":
+                para.paragraph_format.first_line_indent = Pt(21)
+        elif isinstance(block, Note):
+            para = document.add_paragraph()
+            run = para.add_run(block.text)
+            run.bold = True
+            run.font.color.rgb = RGBColor(0x8A, 0x5A, 0x00)
+        elif isinstance(block, TableBlock):
+            _docx_table(document, block.header, block.rows, block.numeric, WD_TABLE_ALIGNMENT)
+        else:
+            header_row, rows = charts.as_table(block.kind, block.data)
+            if block.caption:
+                document.add_paragraph(block.caption)
+            _docx_table(document, header_row, rows, range(1, len(header_row)), WD_TABLE_ALIGNMENT)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _docx_table(
+    document: Any,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    numeric: Sequence[int],
+    alignment: Any,
+) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = alignment.CENTER
+    for i, text in enumerate(header):
+        cell = table.rows[0].cells[i]
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+            run.font.size = Pt(9)
+    _repeat_header(table.rows[0])
+    numeric_set = set(numeric)
+    for r, row in enumerate(rows, 1):
+        cells = table.rows[r].cells
+        for i, text in enumerate(row):
+            cells[i].text = text
+            para = cells[i].paragraphs[0]
+            for run in para.runs:
+                run.font.size = Pt(9)
+            if i in numeric_set:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph()

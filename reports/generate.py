@@ -1,0 +1,154 @@
+"""Writing the report drafts to a folder (``inspector-app report``; ``docs/reports.md``).
+
+Layout of ``--out DIR``::
+
+    DIR/<USCC>-<enterprise>/<report>.pdf|.docx     the three reports (pdf, docx)
+    DIR/<USCC>-<enterprise>/一企一档.json|.xlsx      the enterprise record (json, xlsx)
+    DIR/batch-summary.xlsx                          the batch summary (xlsx with --all)
+
+Each file is written to a temporary name and renamed, so a half-written draft never replaces a
+good one. Enterprises are independent: with ``workers`` > 1 they are drafted in worker
+processes (reportlab is CPU-bound Python).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from inspector_app.findings import CaseRow
+from inspector_app.home import Home
+from inspector_app.i18n import _, get_language, set_language
+from inspector_app.progress import CancelToken, ProgressFn, check, report
+from reports import archive, content
+from reports.data import AnalysisCache, EnterpriseData, gather
+from reports.doc import render_docx, render_pdf
+
+FORMATS = ("pdf", "docx", "xlsx", "json")
+
+
+def file_stem(kind: str) -> str:
+    return {
+        "acceptance": _("acceptance report"),
+        "assessment": _("digital level assessment report"),
+        "financial": _("financial audit report"),
+        "archive": _("enterprise record"),
+        "summary": _("batch summary"),
+        "plan": _("inspection plan"),
+    }[kind]
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def folder_name(d: EnterpriseData) -> str:
+    name = _UNSAFE.sub("_", f"{d.uscc or d.cases[0].case_id}-{d.enterprise or ''}").strip("-_ .")
+    return name[:120]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def enterprise_files(d: EnterpriseData, formats: Sequence[str], out: Path) -> list[Path]:
+    """Write one enterprise's drafts; returns the files written."""
+    folder = out / folder_name(d)
+    written: list[Path] = []
+    docs = (
+        [(k, getattr(content, k)(d)) for k in content.REPORTS]
+        if {"pdf", "docx"} & set(formats)
+        else []
+    )
+    for kind, doc in docs:
+        if "pdf" in formats:
+            path = folder / f"{file_stem(kind)}.pdf"
+            write_atomic(path, render_pdf(doc))
+            written.append(path)
+        if "docx" in formats:
+            path = folder / f"{file_stem(kind)}.docx"
+            write_atomic(path, render_docx(doc))
+            written.append(path)
+    if "json" in formats:
+        path = folder / f"{file_stem('archive')}.json"
+        write_atomic(path, archive.archive_json(d))
+        written.append(path)
+    if "xlsx" in formats:
+        path = folder / f"{file_stem('archive')}.xlsx"
+        write_atomic(path, archive.archive_xlsx(d))
+        written.append(path)
+    return written
+
+
+@dataclass
+class Outcome:
+    files: list[Path]
+    enterprises: int
+    summary: Path | None
+
+
+def _work(
+    args: tuple[Path, list[CaseRow], list[str], Path, datetime, str],
+) -> tuple[list[Path], EnterpriseData]:
+    root, cases, formats, out, now, lang = args
+    set_language(lang)
+    home = Home(root)
+    d = gather(home, cases, analysis_cache=AnalysisCache(home), now=now)
+    return enterprise_files(d, formats, out), d
+
+
+def generate(
+    home: Home,
+    projects: Sequence[list[CaseRow]],
+    formats: Sequence[str],
+    out: Path,
+    *,
+    summary: bool,
+    now: datetime,
+    workers: int = 1,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    on_enterprise: Callable[[EnterpriseData, list[Path]], None] | None = None,
+) -> Outcome:
+    """Draft every project's files (and the batch summary when ``summary``)."""
+    jobs = [(home.root, cases, list(formats), out, now, get_language()) for cases in projects]
+    files: list[Path] = []
+    gathered: list[EnterpriseData] = []
+    total = len(jobs)
+
+    def done(i: int, result: tuple[list[Path], EnterpriseData]) -> None:
+        written, d = result
+        files.extend(written)
+        gathered.append(d)
+        if on_enterprise is not None:
+            on_enterprise(d, written)
+        report(progress, i, total, d.enterprise or d.cases[0].case_id)
+
+    if workers > 1 and total > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for i, result in enumerate(pool.map(_work, jobs), 1):
+                check(cancel)
+                done(i, result)
+    else:
+        for i, job in enumerate(jobs, 1):
+            check(cancel)
+            done(i, _work(job))
+    summary_path = None
+    if summary and "xlsx" in formats:
+        from reports.summary import summary_xlsx
+
+        summary_path = out / f"{file_stem('summary')}.xlsx"
+        write_atomic(summary_path, summary_xlsx(gathered))
+        files.append(summary_path)
+    report(progress, total, total, "")
+    return Outcome(files, total, summary_path)
