@@ -41,6 +41,7 @@ COMMAND_MODULES: list[str] = [
     "inspector_app.commands.analyze",
     "inspector_app.commands.score",
     "sync.commands",
+    "reports.commands",
 ]
 
 
