@@ -19,7 +19,8 @@ from inspector_app.errors import InputRefused
 from inspector_app.home import Home
 from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
-from inspector_app.services.identities import Signer, cannot_write
+from inspector_app.services.files import cannot_write
+from inspector_app.services.identities import Signer
 from sync.agency import ImportOutcome
 from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
 from sync.identities import local_from_unlocked, require_role

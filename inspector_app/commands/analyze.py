@@ -1,6 +1,9 @@
 """``inspector-app analyze PACKAGE [--json] [--rules FILE] [--identity FILE]`` (``cli.md``).
 
-Validates the package, then runs every per-package rule of ``red-flags.md``. With ``--json``
+Validates the package, then runs every per-package rule of ``red-flags.md``. ``PACKAGE`` may
+also name an imported case (its id or a unique prefix; an existing path wins): its analysis is
+read from the workspace's cache when the package, the settings and the rule engine are the
+same (:meth:`inspector_app.services.CaseSession.analysis`). With ``--json``
 it prints exactly one JSON object (package, enterprise, ``settings_sha256``, ``flags``,
 ``usage``). An invalid package exits 1 and prints the ``validate`` object instead. A ``--rules``
 file with an unknown table or key, or a value of the wrong type, is a usage error (exit 2).
@@ -31,7 +34,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         description="Validate a case package, then run every per-package red-flag rule and "
         "compute the usage statistics.",
     )
-    p.add_argument("package", metavar="PACKAGE", help="*.case.zip or *.case.zip.age")
+    p.add_argument(
+        "package",
+        metavar="PACKAGE",
+        help="*.case.zip or *.case.zip.age, or an imported case's id (or a unique prefix); "
+        "an existing file wins",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--rules",
@@ -43,40 +51,42 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.analysis.engine import analyze
     from inspector_app.analysis.settings import load_rules_file
-    from inspector_app.casepkg import open_package, validate_package
+    from inspector_app.casepkg import validate_package
+    from inspector_app.services import analysis_target, analyze_package, open_case
 
     check_optional_file(args.rules)
     rules_layer = load_rules_file(args.rules) if args.rules else None
-    path = existing_file(args.package)
-    identities = list(age_identities(args, ctx))
-    progress = ctx.progress()
-    try:
-        with open_package(
-            path,
-            identities=identities,
-            tmp_dir=ctx.home.tmp_dir,
-            progress=progress,
-            cancel=ctx.cancel,
-        ) as package:
-            result = analyze(
-                package, rules_file_layer=rules_layer, progress=progress, cancel=ctx.cancel
+    target = analysis_target(ctx.home, args.package)
+    if isinstance(target, str):  # an imported case: its (cached) analysis
+        session = open_case(ctx.home, target, rules_layer=rules_layer)
+        result = session.analysis(progress=ctx.progress(), cancel=ctx.cancel)
+    else:
+        path = existing_file(str(target))
+        identities = list(age_identities(args, ctx))
+        try:
+            result = analyze_package(
+                path,
+                home=ctx.home,
+                identities=identities,
+                rules_layer=rules_layer,
+                progress=ctx.progress(),
+                cancel=ctx.cancel,
             )
-    except PackageRefused as refused:
-        # print exactly what `validate` prints for this package (the refused path only)
-        validation = validate_package(path, identities=identities, tmp_dir=ctx.home.tmp_dir)
-        if validation.valid:  # pragma: no cover - open_package and validate_package agree
-            obj = refused_json(refused.issues)
-            issues = refused.issues
-        else:
-            obj = validation.to_json()
-            issues = validation.errors
-        if args.json:
-            ctx.print_json(obj)
-        else:
-            report_issues(ctx, issues)
-        return 1
+        except PackageRefused as refused:
+            # print exactly what `validate` prints for this package (the refused path only)
+            validation = validate_package(path, identities=identities, tmp_dir=ctx.home.tmp_dir)
+            if validation.valid:  # pragma: no cover - open_package and validate_package agree
+                obj = refused_json(refused.issues)
+                issues = refused.issues
+            else:
+                obj = validation.to_json()
+                issues = validation.errors
+            if args.json:
+                ctx.print_json(obj)
+            else:
+                report_issues(ctx, issues)
+            return 1
     if args.json:
         ctx.print_json(result.to_json())
         return 0

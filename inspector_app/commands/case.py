@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -37,63 +35,26 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_list)
 
 
-def _case_checklist(folder: Path | None) -> str | None:
-    """The checklist the case's self-assessment names (else the manifest's)."""
-    if folder is None:
-        return None
-    for name in ("self_assessment.json", "manifest.json"):
-        try:
-            obj = json.loads((folder / name).read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(obj, dict) and isinstance(obj.get("checklist"), str):
-            return str(obj["checklist"])
-    return None
-
-
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.casepkg import import_package
-    from inspector_app.findings import open_store
+    from inspector_app.services import import_case_row
 
-    package = Path(args.package)
-    identities = age_identities(args, ctx)
-    with open_store(ctx.home) as store:
-        imported = import_package(
-            package,
-            ctx.home.workspace,
-            identities=identities,
-            progress=ctx.progress(),
-            cancel=ctx.cancel,
-        )
-        folder = Path(imported.folder)
-        case = store.case(imported.case_id)
-        again = case is not None
-        if case is None:
-            try:
-                case = store.register_case(
-                    imported.case_id,
-                    package_id=imported.package_id,
-                    uscc=imported.uscc,
-                    enterprise=imported.enterprise,
-                    project_id=imported.project_id,
-                    checklist=_case_checklist(folder),
-                    folder=str(folder),
-                    warnings=[w.to_json() for w in imported.warnings],
-                )
-            except BaseException:
-                # all or nothing: no case folder outlives a failed registration
-                if folder.is_dir() and store.case(imported.case_id) is None:
-                    shutil.rmtree(folder, ignore_errors=True)
-                raise
+    done = import_case_row(
+        ctx.home,
+        Path(args.package),
+        identities=age_identities(args, ctx),
+        progress=ctx.progress(),
+        cancel=ctx.cancel,
+    )
+    case = done.case
     if args.json:
-        ctx.print_json({**case.to_json(), "already_imported": again})
+        ctx.print_json(done.to_json())
     else:
         names = {
             "case": case.case_id,
             "enterprise": case.enterprise or "-",
             "uscc": case.uscc or "-",
         }
-        if again:
+        if done.already_imported:
             ctx.out(bi("The case {case} was already imported: {enterprise} ({uscc}).", **names))
         else:
             ctx.out(bi("Imported case {case}: {enterprise} ({uscc}).", **names))
@@ -104,12 +65,11 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.findings import open_store
+    from inspector_app.services import list_cases
 
-    with open_store(ctx.home) as store:
-        cases = store.cases()
+    cases = list_cases(ctx.home)
     if args.json:
-        ctx.print_json([c.to_json() for c in cases])
+        ctx.print_json([c.row.to_json() for c in cases if c.row is not None])
     else:
         for c in cases:
             ctx.out(f"{c.case_id}  {c.status:11} {c.uscc or '-':18}  {c.enterprise or '-'}")

@@ -31,54 +31,28 @@ def _identity_files(args: argparse.Namespace) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def _is_encrypted(path: Any) -> bool:
-    from inspector_app.casepkg.crypto import is_age_file
-
-    try:
-        return is_age_file(Path(path))
-    except OSError:
-        return False
-
-
 def age_identities(args: argparse.Namespace, ctx: Any) -> Sequence[Any]:
-    """The age identities to open a package with.
+    """The age identities to open ``args.package`` with
+    (:func:`inspector_app.services.package_identities`): the ``--identity`` files, else —
+    for an encrypted package only — this device's key after the passphrase."""
+    from inspector_app import identity
+    from inspector_app.services import package_identities
 
-    ``--identity FILE`` when given (each file may hold several identities, ``#`` comments
-    allowed). Otherwise, for an encrypted ``args.package``, this device's own key from
-    :mod:`inspector_app.identity` after the passphrase (none when the home has no identity).
-    A plain package needs none, so no passphrase is asked for it.
-    """
-    from inspector_app.casepkg.crypto import load_identity_file
-
-    files = _identity_files(args)
-    if files:
-        found: list[Any] = []
-        for name in files:
-            found.extend(load_identity_file(name))
-        return found
-    package = getattr(args, "package", None)
-    if package is not None and not _is_encrypted(package):
-        return []
-    try:
-        from inspector_app import identity
-    except ImportError:  # pragma: no cover - the identity package is part of the app
-        return []
-    exists = getattr(identity, "exists", None)
-    if exists is None or not exists(ctx.home):
-        return []
-    return [identity.unlock(ctx.home, ctx.passphrase()).age_identity()]
+    return package_identities(
+        ctx.home,
+        getattr(args, "package", None),
+        identity_files=_identity_files(args),
+        unlock=lambda: identity.unlock(ctx.home, ctx.passphrase()),
+    )
 
 
 def cannot_write(exc: OSError, path: Any) -> InspectorError:
     """The error to raise when an output the user named cannot be written (exit 1, never 3):
     disk full, read-only or permission denied says so; anything else (a folder where a file
     should go, a missing or non-folder parent) refuses the path."""
-    from inspector_app.identity.files import environment_problem
+    from inspector_app.services.files import cannot_write as refuse
 
-    problem = environment_problem(exc, path)
-    if problem is not None:
-        return problem
-    return InputRefused(bi("Cannot write {path}: {error}", path=str(path), error=exc))
+    return refuse(exc, path)
 
 
 def existing_file(path: str) -> Path:

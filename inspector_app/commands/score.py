@@ -4,7 +4,9 @@ Scores the enterprise's own self-assessment with the checklist it names, exactly
 answers are scored, and sets it beside the score and level the enterprise claimed. Without
 ``--json`` it prints the explanation (``docs/scoring.md``); with ``--json`` one JSON object whose
 numbers are exact decimals. Checklist files in ``<home>/settings/checklists/*.json`` (an
-agency's corrected thresholds, a newer version) are loaded over the bundled ones by id.
+agency's corrected thresholds, a newer version) override the bundled ones by id
+(:func:`inspector_app.services.score_package`, through
+:func:`~inspector_app.checklist.effective.home_checklists`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from inspector_app.checklist.loader import load_checklist_dir
-from inspector_app.checklist.scoring import ScoreResult, score_self_assessment
+from inspector_app.checklist.scoring import ScoreResult
 from inspector_app.commands.common import (
     add_identity_option,
     age_identities,
@@ -55,7 +56,7 @@ def result_json(result: ScoreResult, package_id: str | None = None) -> dict[str,
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.casepkg import open_package
+    from inspector_app.services import score_package
 
     if not args.self_assessment:
         raise UsageError(
@@ -65,20 +66,14 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             )
         )
     path = existing_file(args.package)
-    identities = age_identities(args, ctx)
-    corrected = ctx.home.settings_dir / "checklists"
-    if corrected.is_dir():  # the agency's corrected or newer checklists override bundled ones
-        load_checklist_dir(corrected)
     try:
-        with open_package(
+        package_id, result = score_package(
+            ctx.home,
             path,
-            identities=identities,
-            tmp_dir=ctx.home.tmp_dir,
+            identities=age_identities(args, ctx),
             progress=ctx.progress(),
             cancel=ctx.cancel,
-        ) as package:
-            result = score_self_assessment(package.self_assessment)
-            package_id = package.package_id
+        )
     except PackageRefused as refused:
         if args.json:
             ctx.print_json(refused_json(refused.issues))

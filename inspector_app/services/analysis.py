@@ -166,6 +166,7 @@ def analyze_package(
     home: Home | None = None,
     identities: Sequence[Any] = (),
     rules_file: str | Path | None = None,
+    rules_layer: Mapping[str, Any] | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> AnalysisResult:
@@ -179,6 +180,7 @@ def analyze_package(
         identities: age identities for an encrypted package
             (:func:`~inspector_app.services.cases.package_identities`).
         rules_file: a ``--rules`` TOML file layered over the package's own settings.
+        rules_layer: the same, already read (``load_rules_file``); used when no file is given.
 
     Raises:
         PackageRefused: the package is not valid (exit 1; ``.issues`` says why).
@@ -188,7 +190,8 @@ def analyze_package(
     from inspector_app.casepkg import open_package
     from inspector_app.casepkg.api import default_tmp_dir
 
-    rules_layer = load_rules_file(rules_file) if rules_file else None
+    if rules_file:
+        rules_layer = load_rules_file(rules_file)
     with open_package(
         Path(path),
         identities=list(identities),

@@ -103,6 +103,8 @@ class CaseSummary:
     analysed: bool
     imported_at: str
     warnings: tuple[Any, ...] = ()
+    #: the store's row (``case list --json`` prints its ``to_json()``)
+    row: CaseRow | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -196,6 +198,7 @@ def _summary(
         analysed=cached is not None,
         imported_at=case.imported_at,
         warnings=tuple(case.warnings),
+        row=case,
     )
 
 
@@ -408,6 +411,28 @@ class CaseSession:
             self.row = row
 
 
+def analysis_target(home: Home, text: str) -> Path | str:
+    """What ``analyze TEXT`` names: an existing path (it wins), else the id of the imported
+    case ``TEXT`` names (its id or a unique prefix), else the path (which the caller then
+    refuses as missing). A home without a workspace database has no cases (none is created).
+
+    Raises:
+        InputRefused: ``text`` is a prefix of several cases.
+    """
+    path = Path(text)
+    if path.exists():
+        return path
+    from inspector_app.findings import db as dbm
+
+    if not text.strip() or not (home.workspace / dbm.DB_NAME).is_file():
+        return path
+    with open_store(home) as store:
+        matches = [c for c in store.cases() if c.case_id.lower().startswith(text.strip().lower())]
+        if not matches:
+            return path
+        return store.resolve_case(text).case_id
+
+
 def open_case(
     home: Home, case_ref: str, *, rules_layer: Mapping[str, Any] | None = None
 ) -> CaseSession:
@@ -429,6 +454,7 @@ __all__ = [
     "CaseSession",
     "CaseSummary",
     "ImportedCaseResult",
+    "analysis_target",
     "case_summary",
     "import_case",
     "import_case_row",

@@ -25,11 +25,11 @@ from inspector_app.services.identities import Signer
 
 @dataclass(frozen=True)
 class AddedFinding:
-    """A finding just signed, and the ``SELF_ASSESSMENT_INFLATED`` flag its signer's complete
-    scoring now raises (None when it does not fire, or the finding is not a score)."""
+    """A finding just signed, and the flags its signer's complete scoring now raises
+    (``SELF_ASSESSMENT_INFLATED``, ``TARGET_MISSED:level``; empty unless it is a score)."""
 
     finding: Finding
-    flag: Flag | None
+    flags: tuple[Flag, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``findings add --json`` object."""
@@ -70,11 +70,10 @@ def flag_json(flag: Flag) -> dict[str, Any]:
     return {**flag.to_json(), **flag.facts}
 
 
-def _expert_flag(store: FindingsStore, case_id: str, signer: str | None) -> Flag | None:
-    from inspector_app.findings.selfassess import expert_self_assessment_flag
+def _expert_flags(store: FindingsStore, case_id: str, signer: str | None) -> list[Flag]:
+    from inspector_app.findings.selfassess import expert_flags as raised
 
-    raw = expert_self_assessment_flag(store, case_id, signer)
-    return store_flag(raw) if raw is not None else None
+    return [store_flag(raw) for raw in raised(store, case_id, signer)]
 
 
 def add_finding(
@@ -95,8 +94,12 @@ def add_finding(
     with open_store(home) as store:
         case_id = _case_id(store, case_ref)
         finding = store.add_finding(signer, case_id, payload, base_dir=base_dir)
-        flag = _expert_flag(store, case_id, signer.fingerprint) if finding.kind == "score" else None
-    return AddedFinding(finding, flag)
+        flags = (
+            tuple(_expert_flags(store, case_id, signer.fingerprint))
+            if finding.kind == "score"
+            else ()
+        )
+    return AddedFinding(finding, flags)
 
 
 def list_findings(
@@ -113,8 +116,11 @@ def list_findings(
 
 
 def expert_flags(session: CaseSession | tuple[Home, str], signer: str | None = None) -> list[Flag]:
-    """``SELF_ASSESSMENT_INFLATED:<fingerprint>`` of each expert device with a complete
-    scoring of the case (only ``signer``'s when given), with the home's checklist."""
+    """``SELF_ASSESSMENT_INFLATED:<fingerprint>`` and ``TARGET_MISSED:level:<fingerprint>`` of
+    each expert device with a complete scoring of the case (only ``signer``'s when given), with
+    the home's checklist."""
+    from inspector_app.findings.selfassess import expert_flags as store_flags
+
     home, ref = (session.home, session.case_id) if isinstance(session, CaseSession) else session
     with open_store(home) as store:
         case_id = store.resolve_case(ref).case_id
@@ -123,7 +129,7 @@ def expert_flags(session: CaseSession | tuple[Home, str], signer: str | None = N
             if signer is not None
             else sorted({f.record.signer for f in store.findings(case_id, kind="score")})
         )
-        return [f for s in signers if (f := _expert_flag(store, case_id, s)) is not None]
+        return [store_flag(raw) for s in signers for raw in store_flags(store, case_id, s)]
 
 
 def save_draft(home: Home, case_ref: str | CaseSession, key: str, payload: Any) -> Draft:
