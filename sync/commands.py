@@ -83,6 +83,8 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     except OSError as exc:
         raise cannot_write(exc, out) from exc
     result = export_bundle(home, me, agency, out, progress=ctx.progress(), cancel=ctx.cancel)
+    for stale in result.stale:
+        ctx.err(stale.message())
     if args.json:
         ctx.print_json(result.to_json())
         return 0

@@ -35,7 +35,7 @@ from inspector_app.findings.records import (
 )
 from inspector_app.findings.store import FindingsStore, open_store
 from inspector_app.home import Home
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, bilingual
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
@@ -238,11 +238,38 @@ def _check_newer_bundles(out_dir: Path, identity: LocalIdentity, known: int) -> 
 
 
 @dataclass(frozen=True)
+class StaleConclusion:
+    """A current conclusion of this device whose grounds were withdrawn (``findings.outcome``):
+    ``bundle export`` warns until a new conclusion supersedes it."""
+
+    finding_id: str
+    case_id: str
+    withdrawn_grounds: tuple[str, ...]
+
+    def message(self) -> Message:
+        return bi(
+            "The conclusion {id} of case {case} is stale: its grounds {grounds} were withdrawn. Sign a new conclusion.",
+            id=self.finding_id,
+            case=self.case_id,
+            grounds=", ".join(self.withdrawn_grounds),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "finding_id": self.finding_id,
+            "case_id": self.case_id,
+            "withdrawn_grounds": list(self.withdrawn_grounds),
+            **bilingual("message", self.message()),
+        }
+
+
+@dataclass(frozen=True)
 class ExportResult:
     written: WrittenBundle | None
     completed: list[WrittenBundle]
     findings: int
     attachments: int
+    stale: tuple[StaleConclusion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         w = self.written
@@ -255,6 +282,7 @@ class ExportResult:
             "findings": self.findings,
             "attachments": self.attachments,
             "completed_interrupted": [str(c.path) for c in self.completed],
+            "stale_conclusions": [s.to_json() for s in self.stale],
         }
 
 
@@ -275,6 +303,10 @@ def export_bundle(
     """
     signer = identity.fingerprint
     with open_expert_store(home) as store:
+        stale = tuple(
+            StaleConclusion(f.finding_id, f.record.case_id, f.withdrawn_grounds)
+            for f in store.stale_conclusions()
+        )
         completed = _finish_interrupted(store, identity, agency, out_dir)
         rows = _rows(store)
         last = rows[-1] if rows else None
@@ -303,7 +335,7 @@ def export_bundle(
         _check_newer_bundles(out_dir, identity, last.number if last else 0)
         start = (last.last_seq if last else 0) + 1
         if head_seq < start:
-            return ExportResult(None, completed, 0, 0)
+            return ExportResult(None, completed, 0, 0, stale)
         check(cancel)
         report(progress, 0, 3, bi("Collecting findings"))
         records = store.records(signer, start, head_seq)
@@ -349,7 +381,7 @@ def export_bundle(
                 "UPDATE sync_exports SET state = 'done' WHERE number = ?", (content.number,)
             )
         report(progress, 3, 3, "")
-        return ExportResult(written, completed, len(records), len(content.attachments))
+        return ExportResult(written, completed, len(records), len(content.attachments), stale)
 
 
 # --------------------------------------------------------------------------- ack

@@ -49,7 +49,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "flags",
         parents=parents,
         allow_abbrev=False,
-        help="SELF_ASSESSMENT_INFLATED of each expert who has answered every item",
+        help="SELF_ASSESSMENT_INFLATED and TARGET_MISSED:level of each expert who has answered every item",
     )
     p.add_argument("case", metavar="CASE")
     p.add_argument("--json", action="store_true", help="print a JSON list of flags")
@@ -104,7 +104,7 @@ def _read_json(path_text: str) -> tuple[Any, Path | None]:
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app import identity
     from inspector_app.findings import open_store
-    from inspector_app.findings.selfassess import expert_self_assessment_flag
+    from inspector_app.findings.selfassess import expert_flags
 
     payload, base = _read_json(args.json_file)
     with open_store(ctx.home) as store:
@@ -112,9 +112,9 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
         identity.load(ctx.home)
         unlocked = identity.unlock(ctx.home, ctx.passphrase())
         finding = store.add_finding(unlocked, case.case_id, payload, base_dir=base)
-        flag = None
+        flags = []
         if finding.kind == "score":
-            flag = expert_self_assessment_flag(store, case.case_id, unlocked.fingerprint)
+            flags = expert_flags(store, case.case_id, unlocked.fingerprint)
     if args.json:
         ctx.print_json(
             {
@@ -131,7 +131,7 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
                 seq=finding.record.seq,
             )
         )
-    if flag is not None:
+    for flag in flags:
         ctx.err(f"{flag['id']}: {flag['detail']}")
     return 0
 
@@ -165,8 +165,15 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         ctx.print_json([f.to_json() for f in found])
     else:
         for f in found:
-            mark = " " if f.current else "~"
+            mark = "!" if f.stale else " " if f.current else "~"
             ctx.out(f"{mark} {f.finding_id}  #{f.record.seq:<4} {f.kind:12} {_summary(f)}")
+            if f.stale:
+                ctx.out(
+                    bi(
+                        "    stale: its grounds {grounds} were withdrawn; sign a new conclusion",
+                        grounds=", ".join(f.withdrawn_grounds),
+                    )
+                )
     return 0
 
 
@@ -213,16 +220,12 @@ def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app.findings import open_store
-    from inspector_app.findings.selfassess import expert_self_assessment_flag
+    from inspector_app.findings.selfassess import expert_flags
 
     with open_store(ctx.home) as store:
         case = store.resolve_case(args.case)
         signers = sorted({f.record.signer for f in store.findings(case.case_id, kind="score")})
-        flags = [
-            flag
-            for signer in signers
-            if (flag := expert_self_assessment_flag(store, case.case_id, signer)) is not None
-        ]
+        flags = [flag for signer in signers for flag in expert_flags(store, case.case_id, signer)]
     if args.json:
         ctx.print_json(flags)
     else:

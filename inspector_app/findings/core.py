@@ -229,7 +229,7 @@ class StoreCore:
 
     def _mark_stale(self, rows: list[CaseRow]) -> list[CaseRow]:
         """A case whose conclusion is stale shows it, and is back ``in_progress``."""
-        if not any(r.status in ("concluded", "decided") for r in rows):
+        if not rows:
             return rows
         stale = {f.record.case_id for f in self.stale_conclusions()}
         return [

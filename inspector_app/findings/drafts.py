@@ -16,6 +16,7 @@ from inspector_app.findings import db as dbm
 from inspector_app.findings.core import StoreCore
 from inspector_app.findings.kinds import ValidatedFinding
 from inspector_app.findings.model import Draft, Finding, load_payload, payload_json
+from inspector_app.findings.outcome import is_conclusion
 from inspector_app.i18n import bi
 from inspector_app.values import isoformat, now
 
@@ -65,7 +66,9 @@ class DraftsMixin(StoreCore):
         """Sign the case's drafts (all, or those of ``keys``) as findings, all or nothing.
 
         Every draft is validated first; if one is invalid nothing is signed and the error
-        names its key. The signed drafts are deleted in the same transaction.
+        names its key. A conclusion is signed after the other drafts, so that the outcome rules
+        see them; a refused conclusion signs nothing. The signed drafts are deleted in the same
+        transaction.
         """
         drafts = self.list_drafts(case_id)
         if keys is not None:
@@ -87,6 +90,8 @@ class DraftsMixin(StoreCore):
                     ),
                     exc.issues,
                 ) from exc
+        # a conclusion is judged on the rest (findings.outcome): sign it after the other drafts
+        validated.sort(key=lambda dv: is_conclusion(dv[1].kind, dv[1].data))
         for _draft, v in validated:
             self._store_attachments(v)
         out: list[Finding] = []

@@ -70,11 +70,38 @@ def test_cli_md_examples_are_valid(tmp_path: Path) -> None:
     assert ok(
         {"kind": "conclusion", "recommendation": "improve", "summary": "…", "requirements": ["…"]}
     )["requirements"] == ["…"]
+    # cli.md's disqualify: grounds kept with both lists
+    grounds = ok(
+        {
+            "kind": "conclusion",
+            "recommendation": "disqualify",
+            "summary": "…",
+            "grounds": {"flags": ["PAYMENT_REFLUX:91530100MA6K0X1234"], "findings": [FID]},
+        }
+    )["grounds"]
+    assert grounds == {"flags": ["PAYMENT_REFLUX:91530100MA6K0X1234"], "findings": [FID]}
+    assert ok(
+        {
+            "kind": "conclusion",
+            "recommendation": "disqualify",
+            "summary": "…",
+            "grounds": {"findings": [FID]},
+        }
+    )["grounds"] == {"flags": [], "findings": [FID]}
     d = ok(
         {"kind": "decision", "settles": [FID], "item": "Q5", "answer": "C", "reason": "…"},
         role="agency",
     )
     assert d == {"settles": [FID], "item": "Q5", "answer": "C", "reason": "…"}
+
+
+def test_grounds_belong_to_the_conclusion_form_of_a_decision() -> None:
+    item = {"kind": "decision", "settles": [FID], "reason": "r", "item": "S1", "level": 1}
+    refused({**item, "grounds": {"flags": []}}, "/grounds", role="agency")
+    final = {"kind": "decision", "settles": [FID], "reason": "r", "summary": "…"}
+    refused({**final, "recommendation": "pass", "grounds": {}}, "/grounds", role="agency")
+    d = ok({**final, "recommendation": "disqualify", "grounds": {"findings": [FID]}}, role="agency")
+    assert d["grounds"] == {"flags": [], "findings": [FID]}
 
 
 def test_figures_become_decimal_strings_never_floats() -> None:
@@ -123,7 +150,15 @@ def test_figures_become_decimal_strings_never_floats() -> None:
         ),
         ({"kind": "interview", "person": "x", "notes": []}, ["/notes"]),
         ({"kind": "interview", "person": "x", "notes": [{"q": "a"}]}, ["/notes/0"]),
-        ({"kind": "conclusion", "recommendation": "improve", "summary": "x"}, ["/requirements"]),
+        # an improve without requirements is an outcome rule (findings.outcome), not a shape
+        (
+            {"kind": "conclusion", "recommendation": "pass", "summary": "x", "grounds": {}},
+            ["/grounds"],
+        ),
+        (
+            {"kind": "conclusion", "recommendation": "disqualify", "summary": "x", "grounds": []},
+            ["/grounds"],
+        ),
         ({"kind": "conclusion", "recommendation": "fail", "summary": "x"}, ["/recommendation"]),
         ({"kind": "conclusion", "recommendation": "pass"}, ["/summary"]),
         ({"kind": "observation", "text": "x", "supersedes": "not-an-id"}, ["/supersedes"]),
