@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
-from inspector_app import identity
-from inspector_app.commands.common import cannot_write, read_passphrase
-from inspector_app.errors import UsageError
+from inspector_app import identity, services
+from inspector_app.commands.common import read_passphrase
 from inspector_app.i18n import bi
-from inspector_app.identity.files import environment_problem, fsync_dir
+from inspector_app.services.identities import with_display
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -81,13 +79,6 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_passwd)
 
 
-def _with_display(who: identity.IdentityInfo | identity.Card) -> dict[str, Any]:
-    """``who.to_json()`` with its fingerprint as shown to people (``fingerprint_display``)."""
-    out = who.to_json()
-    out["fingerprint_display"] = identity.format_fingerprint(who.fingerprint)
-    return out
-
-
 def _show(ctx: Any, info: identity.IdentityInfo) -> None:
     ctx.out(f"{bi('Name')}: {info.name}")
     ctx.out(f"{bi('Role')}: {info.role}")
@@ -98,65 +89,29 @@ def _show(ctx: Any, info: identity.IdentityInfo) -> None:
 
 
 def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
-    home = ctx.home
-    if identity.exists(home):
-        raise UsageError(
-            bi(
-                "An identity already exists in {path}; use another --home.",
-                path=str(home.identity_dir),
-            )
-        )
+    services.require_no_identity(ctx.home)  # refused before the passphrase is asked
     passphrase = ctx.passphrase(confirm=True, prompt=bi("New passphrase"))
-    info = identity.init_identity(
-        home, name=args.name, role=args.role, passphrase=passphrase, device=args.device
-    )
+    view = services.create_identity(ctx.home, args.name, args.role, passphrase, args.device)
     if args.json:
-        ctx.print_json(_with_display(info))
+        ctx.print_json(view.to_json(with_trusted=False))
     else:
         ctx.err(bi("Identity created; keep the passphrase safe: it cannot be recovered."))
-        _show(ctx, info)
+        _show(ctx, view.info)
     return 0
 
 
 def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
-    info = identity.load(ctx.home)
+    view = services.show_identity(ctx.home)
     if args.json:
-        out = _with_display(info)
-        out["trusted"] = [c.to_json() for c in identity.trusted_cards(ctx.home)]
-        ctx.print_json(out)
+        ctx.print_json(view.to_json())
     else:
-        _show(ctx, info)
+        _show(ctx, view.info)
     return 0
 
 
-def _write_new_file(path: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to a new file (never over an existing one), durably, with ``mode``."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
-    except FileExistsError:
-        raise UsageError(
-            bi("{path} already exists; choose another file.", path=str(path))
-        ) from None
-    except OSError as exc:
-        raise cannot_write(exc, path) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        problem = environment_problem(exc, path)
-        if problem is not None:
-            raise problem from exc
-        raise
-    fsync_dir(path.resolve().parent)
-
-
 def cmd_export_card(args: argparse.Namespace, ctx: Any) -> int:
-    card = identity.own_card(ctx.home)
     out = Path(args.out)
-    _write_new_file(out, identity.card_json_text(card).encode("utf-8"), 0o644)
+    card = services.export_card(ctx.home, out)
     ctx.err(
         bi(
             "Card written to {path}; fingerprint {fingerprint} (compare it by phone when handing it over).",
@@ -168,16 +123,8 @@ def cmd_export_card(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_export_age_identity(args: argparse.Namespace, ctx: Any) -> int:
-    unlocked = identity.unlock(ctx.home, ctx.passphrase(prompt=bi("Passphrase")))
-    info = unlocked.info
-    text = (
-        f"# created: {info.created_at}\n"
-        f"# inspector identity: {info.name} / {info.device} / {info.fingerprint}\n"
-        f"# public key: {info.age_recipient}\n"
-        f"{unlocked.age_secret_text()}\n"
-    )
-    out = Path(args.out)
-    _write_new_file(out, text.encode("utf-8"), 0o600)
+    signer = services.unlock_identity(ctx.home, ctx.passphrase(prompt=bi("Passphrase")))
+    out = services.export_age_identity(signer, args.out)
     ctx.err(
         bi(
             "WARNING: {path} holds your SECRET age key in the clear. Anyone with this file can decrypt what is sent to you. Keep it on an encrypted disk and delete it when done.",
@@ -188,9 +135,9 @@ def cmd_export_age_identity(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_trust(args: argparse.Namespace, ctx: Any) -> int:
-    card = identity.trust_card(ctx.home, Path(args.card))
+    card = services.trust_card(ctx.home, args.card)
     if args.json:
-        ctx.print_json(_with_display(card))
+        ctx.print_json(with_display(card))
     else:
         ctx.out(
             bi(
@@ -210,9 +157,9 @@ def cmd_trust(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_trusted(args: argparse.Namespace, ctx: Any) -> int:
-    cards = identity.trusted_cards(ctx.home)
+    cards = services.trusted_cards(ctx.home)
     if args.json:
-        ctx.print_json([_with_display(c) for c in cards])
+        ctx.print_json([with_display(c) for c in cards])
     else:
         for c in cards:
             ctx.out(
@@ -222,7 +169,7 @@ def cmd_trusted(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace, ctx: Any) -> int:
-    identity.load(ctx.home)
+    identity.load(ctx.home)  # no identity: refused before any passphrase is asked
     old = ctx.passphrase(prompt=bi("Current passphrase"))
     new = read_passphrase(
         args.new_passphrase_file,
@@ -233,6 +180,6 @@ def cmd_passwd(args: argparse.Namespace, ctx: Any) -> int:
         prompt=bi("New passphrase"),
         confirm=True,
     )
-    identity.change_passphrase(ctx.home, old, new)
+    services.change_passphrase(ctx.home, old, new)
     ctx.err(bi("The passphrase was changed."))
     return 0

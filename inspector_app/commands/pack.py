@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from inspector_app.commands.common import cannot_write, issue_where
-from inspector_app.errors import InputRefused, PackageRefused
+from inspector_app.commands.common import issue_where
+from inspector_app.errors import PackageRefused
 from inspector_app.i18n import bi
 
 
@@ -32,54 +31,24 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=run)
 
 
-def recipient_key(value: str) -> str:
-    """An ``age1…`` key as given, or the age key of an identity card file."""
-    text = value.strip()
-    if text.startswith("age1"):
-        return text
-    path = Path(value)
-    if path.is_file():
-        from inspector_app.identity import read_card
-
-        return str(read_card(path).age_recipient)
-    raise InputRefused(bi("Not an age public key or an identity card file: {value}", value=value))
-
-
-def _about_output(exc: OSError, out: Path, folder: Path) -> bool:
-    """Whether ``exc`` is about writing ``out`` (its folder, a temporary file beside it)."""
-    if exc.filename is None:
-        return False
-    failed = Path(exc.filename).absolute()
-    if failed.is_relative_to(folder.absolute()):
-        return False
-    return failed == out.absolute() or failed.is_relative_to(out.absolute().parent)
-
-
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.casepkg import pack_folder
+    from inspector_app.services import pack_package
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise InputRefused(bi("{path} is not a folder.", path=str(folder)))
-    recipients = [recipient_key(r) for r in args.recipient]
-    out = Path(args.out)
     try:
-        result = pack_folder(
-            folder,
-            out,
-            recipients=recipients,
+        result = pack_package(
+            args.folder,
+            args.out,
+            recipients=args.recipient,
+            home=ctx.home,
             progress=ctx.progress(),
             cancel=ctx.cancel,
         )
-    except OSError as exc:
-        if not _about_output(exc, out, folder):
-            raise
-        raise cannot_write(exc, out) from exc
     except PackageRefused as exc:
         ctx.err(bi("The folder does not make a valid package; nothing was written:"))
         for issue in exc.issues:
             ctx.err(f"  {issue.code} {issue_where(issue)}  {issue.message}")
         return 1
+    recipients = args.recipient
     if args.json:
         ctx.print_json(
             {

@@ -70,12 +70,14 @@ from inspector_app.services.identities import (
     export_age_identity,
     export_card,
     identity_exists,
+    require_no_identity,
     resolve_recipient,
     show_identity,
     trust_card,
     trusted_cards,
     unlock_identity,
 )
+from inspector_app.services.packing import pack_package
 from inspector_app.services.scoring import ScoreResult, score_answers, score_package, score_self
 
 __all__ = [
@@ -111,7 +113,9 @@ __all__ = [
     "list_drafts",
     "list_findings",
     "open_case",
+    "pack_package",
     "package_identities",
+    "require_no_identity",
     "resolve_recipient",
     "save_draft",
     "score_answers",

@@ -63,6 +63,17 @@ def with_display(who: identity.IdentityInfo | identity.Card) -> dict[str, Any]:
     return out
 
 
+def require_no_identity(home: Home) -> None:
+    """Refuse (:class:`UsageError`) when ``home`` already has an identity."""
+    if identity.exists(home):
+        raise UsageError(
+            bi(
+                "An identity already exists in {path}; use another --home.",
+                path=str(home.identity_dir),
+            )
+        )
+
+
 def create_identity(
     home: Home, name: str, role: str, passphrase: str, device: str | None = None
 ) -> IdentityView:
@@ -71,13 +82,7 @@ def create_identity(
     Raises:
         UsageError: the home already has an identity.
     """
-    if identity.exists(home):
-        raise UsageError(
-            bi(
-                "An identity already exists in {path}; use another --home.",
-                path=str(home.identity_dir),
-            )
-        )
+    require_no_identity(home)
     info = identity.init_identity(home, name=name, role=role, passphrase=passphrase, device=device)
     return IdentityView(info)
 
@@ -152,6 +157,7 @@ __all__ = [
     "export_age_identity",
     "export_card",
     "identity_exists",
+    "require_no_identity",
     "resolve_recipient",
     "show_identity",
     "trust_card",
