@@ -24,7 +24,7 @@ from inspector_app import __version__
 from inspector_app.commands.common import read_passphrase
 from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
-from inspector_app.i18n import bi, set_language
+from inspector_app.i18n import Message, bi, resolve_language, set_language
 from inspector_app.progress import CancelToken, ProgressFn
 
 log = logging.getLogger("inspector.cli")
@@ -42,6 +42,7 @@ COMMAND_MODULES: list[str] = [
     "inspector_app.commands.score",
     "sync.commands",
     "reports.commands",
+    "ui.command",  # ``gui``: imports Qt only when it runs
 ]
 
 
@@ -75,11 +76,12 @@ class CommandContext:
             self._home = resolve_home(getattr(self.args, "home", None)).ensure()
         return self._home
 
-    def out(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+    def out(self, text: Message | str = "") -> None:
+        """One line of text output, rendered in the chosen language."""
+        self.stdout.write(f"{text}\n")
 
-    def err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+    def err(self, text: Message | str) -> None:
+        self.stderr.write(f"{text}\n")
 
     def print_json(self, value: Any) -> None:
         from inspector_app.jsonout import dumps
@@ -92,7 +94,7 @@ class CommandContext:
             return None
         stream = self.stderr
 
-        def show(done: int, total: int | None, text: str) -> None:
+        def show(done: int, total: int | None, text: Message) -> None:
             pct = f"{100 * done / total:5.1f}% " if total else ""
             stream.write(f"\r\033[K{pct}{text}"[:200])
             stream.flush()
@@ -101,7 +103,7 @@ class CommandContext:
 
         return show
 
-    def passphrase(self, *, confirm: bool = False, prompt: str | None = None) -> str:
+    def passphrase(self, *, confirm: bool = False, prompt: Message | None = None) -> str:
         """The passphrase: ``--passphrase-file``, ``INSPECTOR_PASSPHRASE``, else the terminal.
 
         Never accepted as a plain argument.
@@ -173,7 +175,7 @@ def _setup_logging(home: Home) -> None:
     root.addHandler(handler)
 
 
-def _environment_message(exc: OSError) -> str | None:
+def _environment_message(exc: OSError) -> Message | None:
     import errno
 
     if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT):
@@ -222,9 +224,16 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
             args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    lang = getattr(args, "lang", None)
-    if lang:
-        set_language(lang)
+    # --lang, else INSPECTOR_LANG, else the home's `language` setting, else Chinese
+    option = getattr(args, "lang", None)
+    home_option = getattr(args, "home", None)
+    settings_dir = None
+    if option is None and "INSPECTOR_LANG" not in os.environ:
+        try:
+            settings_dir = resolve_home(home_option).settings_dir
+        except Exception:  # pragma: no cover - no platform folder: the default language
+            settings_dir = None
+    set_language(resolve_language(option, settings_dir))
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(out)
@@ -234,10 +243,12 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         _setup_logging(ctx.home)
     except OSError as exc:
         err.write(
-            bi(
-                "Cannot use the home folder {path}: {error}",
-                path=getattr(args, "home", None) or "",
-                error=exc,
+            str(
+                bi(
+                    "Cannot use the home folder {path}: {error}",
+                    path=getattr(args, "home", None) or "",
+                    error=exc,
+                )
             )
             + "\n"
         )
@@ -255,22 +266,24 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         err.write(f"{bi('usage error')}: {exc.message}\n")
         return 2
     except (InspectorError, EnvironmentProblem) as exc:
-        err.write(exc.message + "\n")
+        err.write(f"{exc.message}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        err.write(bi("Interrupted.") + "\n")
+        err.write(f"{bi('Interrupted.')}\n")
         return 1
     except Exception as exc:
         message = _environment_message(exc) if isinstance(exc, OSError) else None
         if message is not None:
-            err.write(message + "\n")
+            err.write(f"{message}\n")
             return 1
         log.exception("internal error in %s", args.command)
         err.write(
-            bi(
-                "Internal error: {error}. Details are in the log file {log}.",
-                error=type(exc).__name__,
-                log=ctx.home.log_file,
+            str(
+                bi(
+                    "Internal error: {error}. Details are in the log file {log}.",
+                    error=type(exc).__name__,
+                    log=ctx.home.log_file,
+                )
             )
             + "\n"
         )

@@ -16,6 +16,8 @@ context's signals: ``navigate(name)`` to switch page, ``evidence_requested(path,
 pointer)`` to show a piece of evidence (the evidence page handles it with
 ``show_evidence(path, rows=None, pointer=None)``), ``session_changed()`` after a page wrote
 findings that other pages show (e.g. the status), ``case_opened(case_id)`` to open a case.
+To sign, a page calls ``context.with_signer(self, then)``; the unlocked signer is passed to
+``then`` (the passphrase is asked once per app session).
 
 Pages register themselves with :func:`register`; :func:`load_pages` imports the page modules
 ``ui.pages.<name>`` that exist and returns :data:`PAGES` in navigation order.
@@ -32,9 +34,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from inspector_app.services import CaseSession
-
     from inspector_app.home import Home
+    from inspector_app.services import CaseSession
 
 #: Navigation order; also the values of ``inspector-app gui --page``.
 PAGE_NAMES = (
@@ -61,6 +62,7 @@ class PageContext(QObject):
     session_changed = Signal()  # findings were written: refresh status and counts
     case_opened = Signal(str)  # case id to open (from the case list)
     case_imported = Signal(str)  # a package was imported: the case list reloads
+    open_package_requested = Signal()  # the main window asks for a package file and imports it
 
     def __init__(self, home: Home, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,12 @@ class PageContext(QObject):
         self.show_error: Callable[..., None] = _no_error_handler
         #: set by the main window: asks for the passphrase; returns ``None`` when cancelled
         self.ask_passphrase: Callable[[QWidget | None], str | None] = lambda _parent: None
+        #: set by the main window: ``with_signer(parent, then)`` calls ``then(signer)`` with this
+        #: device's unlocked identity (asks the passphrase once per app session, unlocks off the
+        #: UI thread); nothing happens when the user cancels
+        self.with_signer: Callable[[QWidget | None, Callable[[Any], None]], None] = (
+            _no_error_handler
+        )
 
 
 def _no_error_handler(*_args: Any, **_kwargs: Any) -> None:

@@ -1,0 +1,204 @@
+"""The QApplication: fonts with a CJK fallback, high-DPI, language, Qt's own translations, logging.
+
+:func:`create_app` is idempotent (the tests' ``qapp`` may already exist); :func:`run` is what
+``inspector-app gui`` calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from inspector_app import __version__
+from inspector_app.home import Home
+from inspector_app.i18n import LANGUAGES, get_language, set_language
+
+log = logging.getLogger("inspector.ui")
+
+#: Chinese-capable families, best first, per platform; the first installed ones become the
+#: fallbacks of the application font so that Chinese never renders as boxes.
+CJK_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",  # Windows
+    "PingFang SC",
+    "Hiragino Sans GB",  # macOS
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",  # Linux
+    "SimSun",
+)
+
+_translators: list[QTranslator] = []
+
+
+def cjk_families() -> list[str]:
+    """The installed Chinese-capable families, in :data:`CJK_FAMILIES` order."""
+    installed = set(QFontDatabase.families())
+    found = [f for f in CJK_FAMILIES if f in installed]
+    if not found:  # any family that declares Simplified Chinese
+        found = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)[:1]
+    return found
+
+
+def setup_fonts(app: QApplication) -> None:
+    """Keep the platform's UI font and add the installed CJK families as fallbacks."""
+    font = QFont(app.font())
+    base = font.family()
+    fallbacks = [f for f in cjk_families() if f != base]
+    font.setFamilies([base, *fallbacks])
+    app.setFont(font)
+    for family in fallbacks[:1]:
+        for generic in ("Sans Serif", "sans-serif", base):
+            QFont.insertSubstitution(generic, family)
+
+
+def install_qt_translations(app: QApplication, language: str) -> None:
+    """Qt's own ``qtbase`` catalog for stock dialogs (file dialog, message box buttons)."""
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    if language == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        return
+    QLocale.setDefault(QLocale(language))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(QLocale(language), name, "_", folder):
+            app.installTranslator(translator)
+            _translators.append(translator)
+            break
+
+
+def apply_language(language: str) -> None:
+    """Switch the process to ``language`` (the core's catalog and Qt's)."""
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    set_language(language)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_qt_translations(app, language)
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def setup_logging(home: Home) -> Path:
+    """Log ``inspector.*`` to the home's log file (the About dialog shows where)."""
+    root = logging.getLogger("inspector")
+    path = home.log_file
+    for handler in root.handlers:
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
+            return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    return path
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """An exception escaping a slot is a bug: log it with its traceback, tell the user."""
+    log.error("internal error in the UI", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+    from ui.errors import show_internal_error
+
+    show_internal_error(exc)
+
+
+def create_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
+    """The application (created once): high-DPI, fonts, language."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Inspector")
+    app.setOrganizationName("Inspector")
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("现场验收核查工具 Inspector")
+    setup_fonts(app)
+    apply_language(language or get_language())
+    return app
+
+
+def _pointer() -> QSettings:
+    # the one thing kept outside the data folder: where the data folder is (a pointer cannot
+    # live inside the folder it points to); only used without --home / INSPECTOR_HOME
+    return QSettings(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "Inspector", "Inspector"
+    )
+
+
+def remembered_home() -> Home | None:
+    value = _pointer().value("paths/data_folder")
+    if isinstance(value, str) and value and Path(value).is_dir():
+        return Home(Path(value))
+    return None
+
+
+def remember_home(home: Home) -> None:
+    _pointer().setValue("paths/data_folder", str(home.root))
+
+
+def run(
+    home: Home,
+    *,
+    case: str | None = None,
+    language: str | None = None,
+    page: str | None = None,
+    screenshot: Path | None = None,
+    home_explicit: bool = True,
+) -> int:
+    """Start the app (``inspector-app gui``); with ``screenshot`` render ``page`` and exit."""
+    from ui import settings as ui_settings
+    from ui.mainwindow import MainWindow
+
+    if not home_explicit:
+        home = remembered_home() or home
+    home.ensure()
+    setup_logging(home)
+    chosen = language or ui_settings.language(home)
+    app = create_app(language=chosen)
+    sys.excepthook = _excepthook
+    if screenshot is not None:
+        window = MainWindow(home)
+        code = window.render_page(page or "cases", screenshot, case=case)
+        from ui.tasks import wait_all
+
+        wait_all()
+        window.close()
+        window.deleteLater()
+        return code
+    from inspector_app.services.identities import identity_exists
+
+    if not identity_exists(home):
+        from ui.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(home)
+        if not wizard.exec():
+            return 0
+        if wizard.home != home and not home_explicit:
+            remember_home(wizard.home)
+        home = wizard.home
+        setup_logging(home)
+    window = MainWindow(home)
+    window.show()
+    if page:
+        window.show_page(page)
+    if case:
+        window.open_path_or_case(case)
+    code = app.exec()
+    from ui.tasks import wait_all
+
+    wait_all()
+    return int(code)

@@ -1,0 +1,443 @@
+"""The main window: navigation between the pages, menus, the open case, errors, About.
+
+The window owns the open :class:`~inspector_app.services.CaseSession` and hands it to every
+page (``set_session``). Opening a package (menu, drag and drop, command line) validates,
+imports and analyses it off the UI thread through :mod:`ui.tasks` with a progress dialog and
+Cancel; a refused package shows its errors in plain words (:mod:`ui.errors`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app import __version__
+from inspector_app.home import Home
+from inspector_app.i18n import _, get_language
+from ui import errors
+from ui.pages import NEEDS_CASE, Page, PageContext, load_pages
+from ui.tasks import ProgressDialog
+
+log = logging.getLogger("inspector.ui")
+
+PACKAGE_SUFFIXES = (".zip", ".age")
+
+
+def is_package_path(path: str) -> bool:
+    return path.lower().endswith(PACKAGE_SUFFIXES)
+
+
+def _open_and_analyse(home: Home, case_id: str, progress: Any = None, cancel: Any = None) -> Any:
+    """Open a case and make sure its analysis is there (computed once, then cached)."""
+    from inspector_app.services.cases import open_case
+
+    session = open_case(home, case_id)
+    session.analysis(progress=progress, cancel=cancel)
+    return session
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, home: Home, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home = home.ensure()
+        errors.set_log_file(home.log_file)
+        self.setObjectName("main-window")
+        self.session: Any = None
+        self.context = PageContext(home, self)
+        self.context.show_error = self.show_error
+        self.context.ask_passphrase = self.ask_passphrase
+        from ui.dialogs import SignerKeeper
+
+        self.signer_keeper = SignerKeeper(home, self.ask_passphrase, self.show_error)
+        self.context.with_signer = self.signer_keeper.with_signer
+        self.context.navigate.connect(self.show_page)
+        self.context.evidence_requested.connect(self.show_evidence)
+        self.context.case_opened.connect(self.open_case)
+        self.context.session_changed.connect(self._session_changed)
+        self.context.open_package_requested.connect(self.choose_package)
+        self._import_dialog: ProgressDialog | None = None
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for cls in load_pages():
+            page = cls(self.context, self.stack)
+            self.pages[cls.name] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, cls.name)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        self.case_label = QLabel()
+        self.case_label.setObjectName("case-label")
+        self.case_label.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.case_label)
+        side_layout.addWidget(self.nav, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(side)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 1000])
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        self.setCentralWidget(central)
+        self.setAcceptDrops(True)
+
+        self._build_actions()
+        self.retranslate()
+        self._update_enabled()
+        self.nav.setCurrentRow(0)
+        self.resize(QSize(1280, 800))
+        self._restore_geometry()
+
+    # ------------------------------------------------------------------ menus and actions
+
+    def _action(self, slot: Any, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_open = self._action(self.choose_package, QKeySequence.StandardKey.Open)
+        self.act_settings = self._action(self.open_settings, "Ctrl+,")
+        self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.act_close_case = self._action(self.close_case, "Ctrl+W")
+        self.act_about = self._action(self.about, "F1")
+        self.act_pages: dict[str, QAction] = {}
+        for index, name in enumerate(self.pages):
+            self.act_pages[name] = self._action(
+                lambda _checked=False, n=name: self.show_page(n), f"Ctrl+{index + 1}"
+            )
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        for action in (self.act_open, self.act_close_case, self.act_settings):
+            self.menu_file.addAction(action)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_go = bar.addMenu("")
+        for action in self.act_pages.values():
+            self.menu_go.addAction(action)
+        self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_about)
+
+    def retranslate(self) -> None:
+        self.menu_file.setTitle(_("&File"))
+        self.menu_go.setTitle(_("&Go"))
+        self.menu_help.setTitle(_("&Help"))
+        self.act_open.setText(_("&Open case package…"))
+        self.act_close_case.setText(_("&Close case"))
+        self.act_settings.setText(_("&Settings…"))
+        self.act_quit.setText(_("&Quit"))
+        self.act_about.setText(_("&About Inspector"))
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            name = item.data(Qt.ItemDataRole.UserRole)
+            page = self.pages[name]
+            item.setText(page.title())
+            item.setToolTip(
+                _(
+                    "Shortcut: {keys}",
+                    keys=self.act_pages[name]
+                    .shortcut()
+                    .toString(QKeySequence.SequenceFormat.NativeText),
+                )
+            )
+            self.act_pages[name].setText(f"&{row + 1} {page.title()}")
+            page.retranslate()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        title = _("Inspector — on-site acceptance inspection")
+        if self.session is not None:
+            title = f"{self._case_name()} — {title}"
+            self.case_label.setText(self._case_name())
+        else:
+            self.case_label.setText(_("No case open"))
+        self.setWindowTitle(title)
+
+    def _case_name(self) -> str:
+        case = getattr(self.session, "row", None)
+        name = getattr(case, "enterprise", None) or getattr(self.session, "case_id", "")
+        return str(name)
+
+    def _update_enabled(self) -> None:
+        has_case = self.session is not None
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            name = item.data(Qt.ItemDataRole.UserRole)
+            enabled = has_case or name not in NEEDS_CASE
+            flags = item.flags()
+            if enabled:
+                item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+            else:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+            self.act_pages[name].setEnabled(enabled)
+        self.act_close_case.setEnabled(has_case)
+
+    # ------------------------------------------------------------------ navigation
+
+    @Slot(int)
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        name = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        self.stack.setCurrentWidget(self.pages[name])
+
+    @Slot(str)
+    def show_page(self, name: str) -> None:
+        if name not in self.pages:
+            raise ValueError(f"no page {name!r}")
+        names = list(self.pages)
+        self.nav.setCurrentRow(names.index(name))
+        self.stack.setCurrentWidget(self.pages[name])
+
+    def current_page(self) -> str:
+        widget = self.stack.currentWidget()
+        return widget.name if isinstance(widget, Page) else ""
+
+    @Slot(str, object, object)
+    def show_evidence(self, path: str, rows: object = None, pointer: object = None) -> None:
+        page = self.pages.get("evidence")
+        if page is None:
+            return
+        self.show_page("evidence")
+        page.show_evidence(path, rows=rows, pointer=pointer)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ cases
+
+    def set_session(self, session: Any) -> None:
+        old, self.session = self.session, session
+        if old is not None and old is not session:
+            close = getattr(old, "close", None)
+            if close is not None:
+                close()
+        for page in self.pages.values():
+            page.set_session(session)
+        self._update_enabled()
+        self._update_title()
+
+    @Slot()
+    def close_case(self) -> None:
+        self.set_session(None)
+        self.show_page("cases")
+
+    @Slot(str)
+    def open_case(self, case_id: str) -> None:
+        """Open an imported case (its analysis is kept, so this is quick)."""
+        ProgressDialog.run(
+            self,
+            _("Opening the case…"),
+            _open_and_analyse,
+            self.home,
+            case_id,
+            on_done=self._opened,
+            on_error=self.show_error,
+        )
+
+    @Slot(object)
+    def _opened(self, session: Any) -> None:
+        self.set_session(session)
+        self.show_page("overview")
+
+    @Slot()
+    def _session_changed(self) -> None:
+        for page in self.pages.values():
+            refresh = getattr(page, "refresh", None)
+            if refresh is not None and page is not self.stack.currentWidget():
+                refresh()
+
+    @Slot()
+    def choose_package(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Open a case package"),
+            str(Path.home()),
+            _("Case packages (*.case.zip *.case.zip.age *.zip *.age);;All files (*)"),
+        )
+        if path:
+            self.import_package(Path(path))
+
+    def open_path_or_case(self, value: str) -> None:
+        """The command line's CASE: a package file to import, else an imported case's id."""
+        if Path(value).is_file():
+            self.import_package(Path(value))
+        else:
+            self.open_case(value)
+
+    def import_package(self, path: Path) -> None:
+        """Validate, import and analyse ``path`` off the UI thread, then open the case.
+
+        An encrypted package is opened with this device's key (the passphrase is asked first).
+        """
+        from inspector_app.services.cases import is_encrypted
+
+        if is_encrypted(path):
+            self.signer_keeper.with_signer(
+                self, lambda signer: self._start_import(path, [signer.age_identity()])
+            )
+        else:
+            self._start_import(path, [])
+
+    def _start_import(self, path: Path, identities: list[Any]) -> None:
+        from inspector_app.services.cases import import_case
+
+        self._import_dialog = ProgressDialog.run(
+            self,
+            _("Checking and importing {name}…", name=path.name),
+            import_case,
+            self.home,
+            path,
+            identities=identities,
+            on_done=self._imported,
+            on_error=self.show_error,
+        )
+
+    @Slot(object)
+    def _imported(self, result: Any) -> None:
+        self._import_dialog = None
+        case_id = str(getattr(result, "case_id", result))
+        self.context.case_imported.emit(case_id)
+        self.open_case(case_id)
+
+    # ------------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(u.isLocalFile() and is_package_path(u.toLocalFile()) for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            event.acceptProposedAction()
+            self.import_package(Path(urls[0].toLocalFile()))
+
+    # ------------------------------------------------------------------ dialogs
+
+    def show_error(self, exc: BaseException | str, parent: QWidget | None = None) -> None:
+        errors.show_error(exc, parent or self)
+
+    def ask_passphrase(self, parent: QWidget | None = None) -> str | None:
+        from ui.dialogs import PassphraseDialog
+
+        return PassphraseDialog.ask(parent or self)
+
+    @Slot()
+    def open_settings(self) -> None:
+        from ui.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.home, self)
+        if dialog.exec() and dialog.language_changed:
+            self.retranslate()
+
+    @Slot()
+    def about(self) -> None:
+        box = self.about_box()
+        box.exec()
+
+    def about_box(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setObjectName("about-dialog")
+        box.setWindowTitle(_("About Inspector"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(_("Inspector {version} — on-site acceptance inspections", version=__version__))
+        box.setInformativeText(
+            _(
+                "Data folder: {home}\nLog file: {log}\nLanguage: {lang}",
+                home=self.home.root,
+                log=self.home.log_file,
+                lang=get_language(),
+            )
+        )
+        return box
+
+    # ------------------------------------------------------------------ screenshots
+
+    def render_page(self, page: str, out: Path, *, case: str | None = None) -> int:
+        """Render ``page`` (with ``case`` open, synchronously) to the PNG ``out``; 0 when done."""
+        from inspector_app.services.cases import import_case
+
+        if case:
+            if Path(case).is_file():
+                case = import_case(self.home, Path(case)).case_id
+            self.set_session(_open_and_analyse(self.home, case))
+        self.show_page(page)
+        self.resize(QSize(1280, 800))
+        self.show()
+        app = QApplication.instance()
+        for _i in range(5):
+            if app is not None:
+                app.processEvents()
+        prepare = getattr(self.pages[page], "prepare_screenshot", None)
+        if prepare is not None:
+            prepare()
+            if app is not None:
+                app.processEvents()
+        from ui.tasks import wait_all
+
+        wait_all()
+        if app is not None:
+            app.processEvents()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.grab().save(str(out), "PNG")
+        wait_all()
+        if app is not None:
+            app.processEvents()
+        return 0 if ok else 1
+
+    # ------------------------------------------------------------------ geometry
+
+    def _qsettings(self) -> QSettings:
+        """Window geometry and splitter state only, in the home folder (never the profile)."""
+        return QSettings(str(self.home.settings_dir / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        settings = self._qsettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("main/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = self._qsettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/splitter", self.splitter.saveState())
+        for page in self.pages.values():
+            flush = getattr(page, "flush_drafts", None)
+            if flush is not None:
+                flush()
+        self.set_session(None)
+        super().closeEvent(event)

@@ -1,0 +1,271 @@
+"""案件 — the imported cases: a model over case ids, sorted and filtered by a proxy.
+
+Opening a package (button, the main window's Ctrl+O, drag and drop, or the command line)
+validates, imports and analyses it off the UI thread; the list reloads when it is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.i18n import N_, _
+from ui.pages import Page, PageContext, register
+from ui.tasks import run_task
+
+#: display_status → its label (未开始 / 核查中 / 已结论 / 已导出 / 需复核)
+STATUS_LABELS = {
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "concluded": N_("Concluded"),
+    "exported": N_("Exported"),
+    "stale": N_("Needs review"),
+}
+STATUS_ORDER = {name: i for i, name in enumerate(STATUS_LABELS)}
+
+COLUMNS = (
+    ("enterprise", N_("Enterprise")),
+    ("district", N_("District")),
+    ("providers", N_("Provider")),
+    ("status", N_("Status")),
+    ("open_flags", N_("Open red flags")),
+    ("case_id", N_("Case")),
+)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CaseListModel(QAbstractTableModel):
+    """Rows are case ids; each row's :class:`CaseSummary` is cached until the next reload."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ids: list[str] = []
+        self._rows: dict[str, Any] = {}
+
+    def set_cases(self, summaries: list[Any]) -> None:
+        self.beginResetModel()
+        self._ids = [s.case_id for s in summaries]
+        self._rows = {s.case_id: s for s in summaries}
+        self.endResetModel()
+
+    def case_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def summary(self, case_id: str) -> Any:
+        return self._rows.get(case_id)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return _(COLUMNS[section][1])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        case_id = self._ids[index.row()]
+        s = self._rows[case_id]
+        key = COLUMNS[index.column()][0]
+        if role == CASE_ID_ROLE:
+            return case_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "providers":
+                return "、".join(s.providers) or "-"
+            if key == "status":
+                return _(STATUS_LABELS.get(s.display_status, s.display_status))
+            if key == "open_flags":
+                return str(s.open_flags) if s.analysed else "-"
+            if key == "case_id":
+                return case_id[:8]
+            return getattr(s, key) or "-"
+        if role == SORT_ROLE:
+            if key == "status":
+                return STATUS_ORDER.get(s.display_status, 99)
+            if key == "open_flags":
+                return s.open_flags
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "case_id":
+            return case_id
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and key == "status"
+            and s.display_status == "stale"
+        ):
+            return QColor("#b00020")
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "open_flags":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            )
+
+
+class CaseFilterModel(QSortFilterProxyModel):
+    """Sorts by each column's natural order, filters on every column's text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+
+@register
+class CasesPage(Page):
+    name = "cases"
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.model = CaseListModel(self)
+        self.proxy = CaseFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("filter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_label = QLabel()
+        self.filter_label.setBuddy(self.filter)
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("open-package")
+        self.open_button.clicked.connect(self.context.open_package_requested)
+        self.open_case_button = QPushButton()
+        self.open_case_button.setObjectName("open-case")
+        self.open_case_button.clicked.connect(self._open_current)
+        self.table = QTableView()
+        self.table.setObjectName("cases")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.activated.connect(self._open_index)
+        self.table.doubleClicked.connect(self._open_index)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.filter.setFocus)
+        self.empty = QLabel()
+        self.empty.setObjectName("empty-hint")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.filter_label)
+        top.addWidget(self.filter)
+        top.addWidget(self.open_case_button)
+        top.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        self.context.case_imported.connect(self.reload)
+        self.context.session_changed.connect(self.reload)
+        self.retranslate()
+        self.reload()
+
+    def title(self) -> str:
+        return _("Cases")
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Imported cases"))
+        self.filter_label.setText(_("&Filter:"))
+        self.filter.setPlaceholderText(_("enterprise, district, provider, status…"))
+        self.open_button.setText(_("Open &package…"))
+        self.open_case_button.setText(_("Open &case"))
+        self.empty.setText(
+            _(
+                "Open a case package (*.case.zip) with the button above, or drop it on this "
+                "window. Double-click a case to open it."
+            )
+        )
+        self.model.retranslate()
+
+    def set_session(self, session: Any) -> None:
+        super().set_session(session)
+        self.reload()
+
+    @Slot()
+    def reload(self, *_args: Any) -> None:
+        """Read the cases again, off the UI thread."""
+        from inspector_app.services.cases import list_cases
+
+        run_task(
+            list_cases,
+            self.context.home,
+            on_done=self._loaded,
+            on_error=self.context.show_error,
+            pass_progress=False,
+        )
+
+    def reload_now(self) -> None:
+        """Read the cases in this thread (screenshots, tests)."""
+        from inspector_app.services.cases import list_cases
+
+        self._loaded(list_cases(self.context.home))
+
+    @Slot(object)
+    def _loaded(self, summaries: list[Any]) -> None:
+        self.model.set_cases(summaries)
+        self.empty.setVisible(not summaries)
+        if summaries and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    @Slot(QModelIndex)
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.context.case_opened.emit(str(index.data(CASE_ID_ROLE)))
+
+    @Slot()
+    def _open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
+
+    def prepare_screenshot(self) -> None:
+        self.reload_now()
