@@ -7,8 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from inspector_app.commands.common import cannot_write, check_optional_file, existing_file
-from inspector_app.errors import InputRefused
+from inspector_app.commands.common import check_optional_file, existing_file
 from inspector_app.i18n import bi
 
 
@@ -67,22 +66,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
-    from sync.expert import export_bundle
-    from sync.identities import require_role, trusted_agency, unlock_local
+    from inspector_app.services import unlock_identity
+    from sync import services as sync_services
 
     home = ctx.home
-    require_role(home, "expert")
-    agency = trusted_agency(home)
-    me = unlock_local(home, ctx.passphrase(), role="expert")
-    out = Path(args.out)
-    # an --out that cannot take the bundle is refused before the export is recorded
-    if out.exists() and not out.is_dir():
-        raise InputRefused(bi("{path} is not a folder.", path=str(out)))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise cannot_write(exc, out) from exc
-    result = export_bundle(home, me, agency, out, progress=ctx.progress(), cancel=ctx.cancel)
+    sync_services.export_preflight(home)  # refused before the passphrase is asked
+    signer = unlock_identity(home, ctx.passphrase())
+    result = sync_services.export_bundle(
+        home, args.out, signer=signer, progress=ctx.progress(), cancel=ctx.cancel
+    )
     for stale in result.stale:
         ctx.err(stale.message())
     if args.json:
@@ -109,29 +101,21 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
-    from sync.agency import AgencyStore
-    from sync.identities import require_role, trusted_lookup, unlock_local
+    from inspector_app.services import unlock_identity
+    from sync import services as sync_services
 
     home = ctx.home
     paths = [existing_file(f) for f in args.files]  # a bad input: exit 1, as for every command
-    require_role(home, "agency")
-    me = unlock_local(home, ctx.passphrase(), role="agency")
-    store = AgencyStore(home, me, trusted_lookup(home))
-    outcomes = store.import_files(paths, progress=ctx.progress(), cancel=ctx.cancel)
-    flat = [o for out in outcomes for o in (out, *out.then_merged)]
-    refused = [o for o in flat if o.status == "refused"]
+    sync_services.require_role(home, "agency")  # refused before the passphrase is asked
+    signer = unlock_identity(home, ctx.passphrase())
+    done = sync_services.import_bundles(
+        home, paths, signer=signer, progress=ctx.progress(), cancel=ctx.cancel
+    )
+    refused = done.refused
     if args.json:
-        ctx.print_json(
-            {
-                "results": [o.to_json() for o in outcomes],
-                "merged": sum(o.status == "merged" for o in flat),
-                "pending": sum(o.status == "pending" for o in flat),
-                "duplicate": sum(o.status in ("duplicate", "already_pending") for o in flat),
-                "refused": len(refused),
-            }
-        )
+        ctx.print_json(done.to_json())
     else:
-        for out in outcomes:
+        for out in done.outcomes:
             for o in (out, *out.then_merged):
                 line = f"{Path(o.source).name}: {o.message}"
                 if o.receipt and o.status in ("merged", "duplicate"):
@@ -143,36 +127,14 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_ack(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app import identity
-    from sync.expert import ack_receipts, acknowledged_through, exports
-    from sync.identities import trusted_lookup
+    from sync import services as sync_services
 
-    home = ctx.home
-    info = identity.load(home)
-    results = ack_receipts(
-        home,
-        info.fingerprint,
-        trusted_lookup(home, role="agency"),
-        [Path(r) for r in args.receipts],
-    )
-    through = acknowledged_through(exports(home))
+    report = sync_services.ack_receipts(ctx.home, args.receipts)
+    through = report.acknowledged_through
     if args.json:
-        ctx.print_json(
-            {
-                "acknowledged": [
-                    {
-                        "number": r.number,
-                        "bundle_id": r.receipt.bundle_id,
-                        "sequence": {"first": r.first_seq, "last": r.last_seq},
-                        "already": r.already,
-                    }
-                    for r in results
-                ],
-                "acknowledged_through": through,
-            }
-        )
+        ctx.print_json(report.to_json())
         return 0
-    for r in results:
+    for r in report.results:
         if r.already:
             ctx.out(bi("Bundle #{number} was already acknowledged.", number=r.number))
         else:
@@ -189,12 +151,13 @@ def cmd_ack(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_recover(args: argparse.Namespace, ctx: Any) -> int:
-    from sync.expert import recover
-    from sync.identities import unlock_local
+    from inspector_app.services import unlock_identity
+    from sync import services as sync_services
 
     home = ctx.home
-    me = unlock_local(home, ctx.passphrase(), role="expert")
-    result = recover(home, me, [Path(f) for f in args.files])
+    sync_services.require_role(home, "expert")  # refused before the passphrase is asked
+    signer = unlock_identity(home, ctx.passphrase())
+    result = sync_services.recover_chain(home, args.files, signer=signer)
     if args.json:
         ctx.print_json(
             {
@@ -218,9 +181,9 @@ def cmd_recover(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
-    from sync.expert import exports
+    from sync import services as sync_services
 
-    rows = exports(ctx.home)
+    rows = sync_services.list_exports(ctx.home)
     if args.json:
         ctx.print_json(
             [
@@ -246,9 +209,9 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
-    from sync.status import merge_status
+    from sync import services as sync_services
 
-    status = merge_status(ctx.home)
+    status = sync_services.merge_status(ctx.home)
     if args.json:
         ctx.print_json(status)
         return 0
@@ -300,10 +263,10 @@ def _show(value: Any) -> str:
 
 
 def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
-    from sync.cross.runner import run_cross_rules
+    from sync import services as sync_services
 
     check_optional_file(args.rules)
-    result = run_cross_rules(
+    result = sync_services.cross_flags(
         ctx.home, rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel
     )
     if args.json:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspector_app import identity
 from inspector_app.errors import InputRefused
@@ -21,9 +21,11 @@ from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.files import cannot_write
 from inspector_app.services.identities import Signer
-from sync.agency import ImportOutcome
-from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
-from sync.identities import local_from_unlocked, require_role
+from sync.identities import local_from_unlocked, require_role, trusted_agency
+
+if TYPE_CHECKING:
+    from sync.agency import ImportOutcome
+    from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
 
 
 def _role(signer: Signer, role: str) -> None:
@@ -35,6 +37,13 @@ def _role(signer: Signer, role: str) -> None:
                 got=signer.info.role,
             )
         )
+
+
+def export_preflight(home: Home) -> None:
+    """What ``bundle export`` checks before the passphrase is asked: this device is an expert
+    and trusts exactly one agency card."""
+    require_role(home, "expert")
+    trusted_agency(home)
 
 
 def export_bundle(
@@ -53,7 +62,6 @@ def export_bundle(
             folder or not writable.
     """
     from sync.expert import export_bundle as _export
-    from sync.identities import trusted_agency
 
     _role(signer, "expert")
     agency = trusted_agency(home)
@@ -197,6 +205,7 @@ __all__ = [
     "ack_receipts",
     "cross_flags",
     "export_bundle",
+    "export_preflight",
     "import_bundles",
     "list_exports",
     "merge_status",
