@@ -95,31 +95,49 @@ def test_three_experts_two_enterprises_shuffled_import(tmp_path: Path) -> None:
     export("e1")  # e1's first bundle
     finding(homes["e1"], case_a, {"kind": "score", "item": "S8", "level": 3})  # supersedes S8=1
     finding(homes["e2"], case_a, {"kind": "score", "item": "S8", "level": 1})
-    for e in ("e1", "e2", "e3"):
+    for e in ("e1", "e2", "e3"):  # nobody scored every item: a pass would be refused
         finding(
             homes[e],
             case_a,
-            {"kind": "conclusion", "recommendation": "pass", "summary": "系统在用"},
+            {
+                "kind": "conclusion",
+                "recommendation": "improve",
+                "summary": "系统在用",
+                "requirements": ["补齐其余场景的佐证"],
+            },
         )
     # enterprise B: the reflux flag confirmed by e1, dismissed by e2; conclusions differ (e3)
     flag = "PAYMENT_REFLUX:91530100MA6K0X1234"
-    finding(homes["e1"], case_b, {"kind": "flag_review", "flag": flag, "decision": "confirmed"})
-    finding(
+    review_1 = finding(
+        homes["e1"], case_b, {"kind": "flag_review", "flag": flag, "decision": "confirmed"}
+    )
+    review_2 = finding(
         homes["e2"],
         case_b,
         {"kind": "flag_review", "flag": flag, "decision": "dismissed", "reason": "退款有凭证"},
     )
+    seen = finding(homes["e2"], case_b, {"kind": "observation", "text": "现场无系统运行记录"})
     for e in ("e1", "e2", "e3"):
         finding(homes[e], case_b, {"kind": "score", "item": "Q5", "answer": "B"})
-    finding(
+    concl_1 = finding(
         homes["e1"],
         case_b,
-        {"kind": "conclusion", "recommendation": "disqualify", "summary": "资金回流"},
+        {
+            "kind": "conclusion",
+            "recommendation": "disqualify",
+            "summary": "资金回流",
+            "grounds": {"flags": [flag]},
+        },
     )
-    finding(
+    concl_2 = finding(
         homes["e2"],
         case_b,
-        {"kind": "conclusion", "recommendation": "disqualify", "summary": "资金回流"},
+        {
+            "kind": "conclusion",
+            "recommendation": "disqualify",
+            "summary": "资金回流",
+            "grounds": {"findings": [seen]},
+        },
     )
     finding(
         homes["e3"],
@@ -221,6 +239,43 @@ def test_three_experts_two_enterprises_shuffled_import(tmp_path: Path) -> None:
     cli(homes["agency"], "findings", "verify")
     flags = cli_json(homes["agency"], "merge", "flags")
     assert isinstance(flags["flags"], list) and flags["cases"] == 2
+
+    # the agency's decision on the conclusion follows the outcome rules over the merged answers
+    agency = homes["agency"]
+    final = {
+        "kind": "decision",
+        "settles": [concl_1, concl_2],
+        "reason": "合议",
+        "summary": "资金回流至服务商",
+    }
+    path = agency.parent / "decision.json"
+
+    def decide(payload: dict[str, Any], ok: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
+        path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        return cli(agency, "findings", "add", case_b, "--json-file", str(path), ok=ok)
+
+    # e1 confirmed the flag, e2 dismissed it, the agency has not decided it: not a ground
+    _code, out, err = decide(
+        {**final, "recommendation": "disqualify", "grounds": {"flags": [flag]}}, ok=(1,)
+    )
+    assert out == "" and "OUTCOME_REFUSED" in err and flag in err
+    # a pass needs the merged scoring complete: only Q5 is answered
+    _code, _out, err = decide({**final, "recommendation": "pass"}, ok=(1,))
+    assert "OUTCOME_REFUSED" in err and "S1" in err
+    # the agency confirms the flag by a decision: the disqualify citing it is accepted
+    decide(
+        {
+            "kind": "decision",
+            "settles": [review_1, review_2],
+            "reason": "银行流水核实",
+            "flag": flag,
+            "decision": "confirmed",
+        }
+    )
+    decide({**final, "recommendation": "disqualify", "grounds": {"flags": [flag]}})
+    decided = {c["case_id"]: c for c in cli_json(agency, "case", "list")}
+    assert (decided[case_b]["status"], decided[case_b]["stale"]) == ("decided", False)
+    cli(agency, "findings", "verify")
 
 
 def test_cli_refusals_and_usage_errors(tmp_path: Path) -> None:
