@@ -19,8 +19,24 @@ _TS = re.compile(
 )
 
 
+#: The ranges of the format, defined once here and stated in ``docs/formats/case-package.md``
+#: (§ Ranges). ``validate`` refuses a value outside them, so that ``validate``, ``case import``,
+#: ``analyze`` and ``score`` always agree.
+#: every calendar date (JSON dates, CSV dates, the +08:00 date of every timestamp)
+DATE_MIN = date(1970, 1, 1)
+DATE_MAX = date(2099, 12, 31)
+#: money: at most 12 integer digits (under a trillion yuan), either sign
+MONEY_MAX = Decimal("999999999999.99")
+#: any other number (JSON numbers, CSV decimals): 0, or 10^-12 <= |x| <= 10^12
+NUMBER_MAX = Decimal(10) ** 12
+NUMBER_MIN = Decimal(10) ** -12
+#: integers (JSON integers, CSV integers and counts); counts are also >= 0
+INT_MAX = 10**12
+
+
 class ValueProblem(ValueError):
-    """A value could not be parsed; ``hint`` explains likely Excel damage."""
+    """A value could not be parsed; ``hint`` explains likely Excel damage, or is ``"range"``
+    for a value outside the format's ranges."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -38,9 +54,12 @@ def parse_money(text: str) -> Decimal:
             hint = "thousands separators are not allowed"
         raise ValueProblem(f"not a money amount: {text!r}", hint)
     try:
-        return Decimal(s)
+        value = Decimal(s)
     except InvalidOperation as exc:  # pragma: no cover - regex guarantees validity
         raise ValueProblem(f"not a money amount: {text!r}") from exc
+    if abs(value) > MONEY_MAX:
+        raise ValueProblem(f"money amount out of range (at most {MONEY_MAX}): {text!r}", "range")
+    return value
 
 
 def parse_date(text: str) -> date:
@@ -51,9 +70,12 @@ def parse_date(text: str) -> date:
             hint = "date written as YYYY/M/D: the cell was probably reformatted by Excel"
         raise ValueProblem(f"not a date (YYYY-MM-DD): {text!r}", hint)
     try:
-        return date.fromisoformat(s)
+        value = date.fromisoformat(s)
     except ValueError as exc:
         raise ValueProblem(f"not a valid date: {text!r}") from exc
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueProblem(f"date out of range ({DATE_MIN} to {DATE_MAX}): {text!r}", "range")
+    return value
 
 
 def parse_timestamp(text: str) -> tuple[datetime, bool]:
@@ -70,6 +92,8 @@ def parse_timestamp(text: str) -> tuple[datetime, bool]:
             hint = "date written as YYYY/M/D: the cell was probably reformatted by Excel"
         raise ValueProblem(f"not a timestamp: {text!r}", hint)
     year, month, day, hour, minute = (int(m.group(i)) for i in range(1, 6))
+    if not DATE_MIN.year <= year <= DATE_MAX.year:  # before any arithmetic can overflow
+        raise ValueProblem(f"timestamp out of range ({DATE_MIN} to {DATE_MAX}): {text!r}", "range")
     second = int(m.group(6) or 0)
     frac = m.group(7)
     micro = int((frac[1:] + "000000")[:6]) if frac else 0
@@ -89,7 +113,25 @@ def parse_timestamp(text: str) -> tuple[datetime, bool]:
         value = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
     except ValueError as exc:
         raise ValueProblem(f"not a valid timestamp: {text!r}") from exc
+    if not DATE_MIN <= value.astimezone(TZ).date() <= DATE_MAX:
+        raise ValueProblem(f"timestamp out of range ({DATE_MIN} to {DATE_MAX}): {text!r}", "range")
     return value, off is not None
+
+
+def number_problem(value: Decimal | int, *, count: bool = False) -> str | None:
+    """Why ``value`` is outside the format's number ranges (``count``: an integer >= 0), or
+    None."""
+    if isinstance(value, int):
+        if count and value < 0:
+            return f"a count cannot be negative: {value}"
+        if abs(value) > INT_MAX:
+            return f"integer out of range (at most {INT_MAX}): {value}"
+        return None
+    if not value.is_finite():
+        return f"not a finite number: {value}"
+    if value and not NUMBER_MIN <= abs(value) <= NUMBER_MAX:
+        return f"number out of range (0, or 1E-12 to 1E+12 in magnitude): {value}"
+    return None
 
 
 def local_date(value: datetime) -> date:

@@ -16,7 +16,15 @@ from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
 from inspector_app.i18n import bi
-from inspector_app.values import ValueProblem, parse_date, parse_money
+from inspector_app.values import (
+    DATE_MAX,
+    DATE_MIN,
+    MONEY_MAX,
+    ValueProblem,
+    number_problem,
+    parse_date,
+    parse_money,
+)
 
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
@@ -122,11 +130,32 @@ def cell_text(value: str, *, optional: bool) -> str | None:
     return s
 
 
-def cell_int(value: str) -> int:
+def cell_int(value: str, *, count: bool = False) -> int:
+    """An integer within the format's range (``count``: also >= 0)."""
     s = value.strip()
-    if not _INT.match(s):
+    if not _INT.match(s) or len(s) > 20:
         raise CellProblem(bi("Not an integer: {value!r}", value=value))
-    return int(s)
+    number = int(s)
+    _check_range(number, value, count=count)
+    return number
+
+
+def cell_count(value: str) -> int:
+    """A count: an integer from 0 to ``values.INT_MAX``."""
+    return cell_int(value, count=True)
+
+
+def _check_range(number: Decimal | int, value: str, *, count: bool = False) -> None:
+    if number_problem(number, count=count) is None:
+        return
+    if count and number < 0:
+        raise CellProblem(bi("Counts cannot be negative."))
+    raise CellProblem(
+        bi(
+            "Out of range: {value!r} (numbers are 0 or between 1E-12 and 1E+12 in magnitude)",
+            value=value,
+        )
+    )
 
 
 def cell_decimal(value: str) -> Decimal:
@@ -141,9 +170,11 @@ def cell_decimal(value: str) -> Decimal:
             )
         raise CellProblem(bi("Not a decimal number: {value!r}", value=value))
     try:
-        return Decimal(s)
+        number = Decimal(s)
     except InvalidOperation as exc:  # pragma: no cover - the regex guarantees validity
         raise CellProblem(bi("Not a decimal number: {value!r}", value=value)) from exc
+    _check_range(number, value)
+    return number
 
 
 def cell_money(value: str) -> Decimal:
@@ -163,7 +194,20 @@ def cell_date(value: str) -> date:
 def _value_problem(exc: ValueProblem, kind: str, value: str) -> NoReturn:
     """Re-raise a :class:`ValueProblem` as a bilingual :class:`CellProblem`."""
     hint = exc.hint or ""
-    if "scientific" in hint:
+    if hint == "range" and kind == "money":
+        text = bi(
+            "Money amount out of range: {value!r} (at most {limit} in magnitude)",
+            value=value,
+            limit=str(MONEY_MAX),
+        )
+    elif hint == "range":
+        text = bi(
+            "Date out of range: {value!r} (the format's dates run from {low} to {high})",
+            value=value,
+            low=str(DATE_MIN),
+            high=str(DATE_MAX),
+        )
+    elif "scientific" in hint:
         text = bi(
             "Not a money amount: {value!r} (scientific notation: the cell was probably reformatted by Excel)",
             value=value,

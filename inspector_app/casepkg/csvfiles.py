@@ -15,6 +15,7 @@ from inspector_app.casepkg.csvcore import (
     Header,
     RecordSplitter,
     cell_choice,
+    cell_count,
     cell_date,
     cell_decimal,
     cell_int,
@@ -114,8 +115,8 @@ TABLES: dict[str, tuple[Callable[..., Any], Sequence[Column]]] = {
 RECORDS_COLUMNS: Sequence[Column] = (
     ("date", "date", False),
     ("object_type", "text", False),
-    ("created", "int", False),
-    ("updated", "int", False),
+    ("created", "count", False),
+    ("updated", "count", False),
 )
 REQUIRED_TABLES = (
     "finance/contracts.csv",
@@ -136,6 +137,8 @@ def _typed(kind: Any, value: str, optional: bool) -> Any:
         return cell_money(value)
     if kind == "int":
         return cell_int(value)
+    if kind == "count":
+        return cell_count(value)
     if kind == "decimal":
         return cell_decimal(value)
     if kind == "invoice":

@@ -30,7 +30,13 @@ from inspector_app.casepkg.model import (
 )
 from inspector_app.i18n import bi
 from inspector_app.uscc import is_valid as uscc_valid
-from inspector_app.values import ValueProblem, parse_date, parse_money, parse_timestamp
+from inspector_app.values import (
+    ValueProblem,
+    number_problem,
+    parse_date,
+    parse_money,
+    parse_timestamp,
+)
 
 SYSTEM_ID = re.compile(r"[a-z0-9_-]{1,32}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -158,8 +164,26 @@ class Checker:
                 ),
             )
             return _MISSING
-        if kind == "number":
-            return Decimal(value)
+        if kind in ("number", "int"):
+            number = Decimal(value) if kind == "number" else value
+            if number_problem(number) is not None:
+                self.fail(
+                    p,
+                    bi(
+                        "The field {field} is out of range: {value} (numbers are 0 or between 1E-12 and 1E+12 in magnitude)",
+                        field=name,
+                        value=str(value),
+                    ),
+                )
+                return _MISSING
+            return number
+        return value
+
+    def count(self, value: Any, p: str) -> Any:
+        """``value`` (an int already checked) must not be negative."""
+        if isinstance(value, int) and value < 0:
+            self.fail(p, bi("The value {value} cannot be negative.", value=value))
+            return _MISSING
         return value
 
     def choice(self, value: Any, p: str, choices: tuple[str, ...]) -> Any:
@@ -317,7 +341,9 @@ def parse_enterprise(data: Any, log: IssueLog) -> Enterprise | None:
     industry_code = c.field(root, "industry_code", "", "str")
     industry_name = c.field(root, "industry_name", "", "str", required=False, nullable=True)
     size = c.choice(c.field(root, "size", "", "str"), "/size", SIZES)
-    employees = c.field(root, "employees", "", "int", required=False, nullable=True)
+    employees = c.count(
+        c.field(root, "employees", "", "int", required=False, nullable=True), "/employees"
+    )
     prior = c.field(root, "prior_support", "", "object")
     support: PriorSupport | None = None
     if isinstance(prior, dict):
@@ -531,7 +557,10 @@ def parse_systems(data: Any, log: IssueLog) -> tuple[System, ...] | None:
         c.uscc(vendor_uscc, p + "/vendor_uscc", optional=True)
         modules = _str_list(c, o, "modules", p)
         go_live = f(o, "go_live", p, "date", required=False, nullable=True)
-        licensed = f(o, "licensed_users", p, "int", required=False, nullable=True)
+        licensed = c.count(
+            f(o, "licensed_users", p, "int", required=False, nullable=True),
+            p + "/licensed_users",
+        )
         contract_no = f(o, "contract_no", p, "str", required=False, nullable=True)
         values = (system_id, name, deployment, vendor, vendor_uscc, modules, go_live, licensed)
         if _ok(*values, contract_no):

@@ -29,8 +29,8 @@ from inspector_app.casepkg.columns import (
 from inspector_app.casepkg.csvcore import (
     CellProblem,
     Header,
+    cell_count,
     cell_date,
-    cell_int,
     parse_record,
     split_records,
 )
@@ -425,8 +425,8 @@ def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | s
         kind = fields[idx["object_type"]].strip()
         if not kind:
             return bi("The object_type is empty.")
-        created = cell_int(fields[idx["created"]])
-        updated = cell_int(fields[idx["updated"]])
+        created = cell_count(fields[idx["created"]])
+        updated = cell_count(fields[idx["updated"]])
     except CellProblem as exc:
         return str(exc)
     if created < 0 or updated < 0:

@@ -20,13 +20,18 @@ from inspector_app.casepkg.issues import IssueLog
 from inspector_app.casepkg.logs import USAGE_COLUMNS, timestamp_seconds
 from inspector_app.casepkg.model import ACTIONS
 from inspector_app.i18n import bi
+from inspector_app.values import DATE_MAX, DATE_MIN
 
 _D31 = rb"(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
 _D30 = rb"(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
 _FEB = rb"02-(?:0[1-9]|1\d|2[0-8])"
-_LEAP = rb"(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
+#: years 1970–2099 only (``values.DATE_MIN``/``DATE_MAX``); others go to the slow path
+_YEAR = rb"(?:19[7-9]\d|20\d\d)"
+_LEAP = rb"(?:19(?:7[26]|8[048]|9[26])|20(?:[02468][048]|[13579][26]))-02-29"
 _TIME = rb"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\+08:00"
-TS_PATTERN = rb"(?:\d{4}-(?:" + _D31 + rb"|" + _D30 + rb"|" + _FEB + rb")|" + _LEAP + rb")" + _TIME
+TS_PATTERN = (
+    rb"(?:" + _YEAR + rb"-(?:" + _D31 + rb"|" + _D30 + rb"|" + _FEB + rb")|" + _LEAP + rb")" + _TIME
+)
 _FIELD = {
     "timestamp": TS_PATTERN,
     "user_id": rb'[^,"\r\n\s][^,"\r\n]*',
@@ -187,7 +192,14 @@ class UsageChecker:
         try:
             ts, had_offset = timestamp_seconds(t)
         except ValueError as exc:
-            if getattr(exc, "hint", None):
+            if getattr(exc, "hint", None) == "range":
+                message = bi(
+                    "Timestamp out of range: {value!r} (the format's dates run from {low} to {high})",
+                    value=t,
+                    low=str(DATE_MIN),
+                    high=str(DATE_MAX),
+                )
+            elif getattr(exc, "hint", None):
                 message = bi(
                     "Not a timestamp: {value!r} (written as YYYY/M/D: the cell was probably reformatted by Excel)",
                     value=t,
