@@ -148,10 +148,24 @@ def styles() -> dict[str, ParagraphStyle]:
             "h", fontName=f, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4, wordWrap="CJK"
         ),
         "h1": ParagraphStyle(
-            "h1", fontName=f, fontSize=14, leading=20, spaceBefore=10, spaceAfter=6, wordWrap="CJK"
+            "h1",
+            fontName=f,
+            fontSize=14,
+            leading=20,
+            spaceBefore=10,
+            spaceAfter=6,
+            wordWrap="CJK",
+            keepWithNext=1,
         ),
         "h2": ParagraphStyle(
-            "h2", fontName=f, fontSize=12, leading=18, spaceBefore=6, spaceAfter=4, wordWrap="CJK"
+            "h2",
+            fontName=f,
+            fontSize=12,
+            leading=18,
+            spaceBefore=6,
+            spaceAfter=4,
+            wordWrap="CJK",
+            keepWithNext=1,
         ),
         "body": base,
         "plain": ParagraphStyle("plain", parent=base, firstLineIndent=0),

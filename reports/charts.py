@@ -91,7 +91,9 @@ def usage_drawing(data: UsageData, width: float, height: float = 190) -> Drawing
     if not all_weeks:
         d.add(String(width / 2, height / 2, _("No usage log."), fontName=FONT, fontSize=9))
         return d
-    start, end = all_weeks[0], all_weeks[-1]
+    start, end = all_weeks[0], all_weeks[-1] + timedelta(days=6)
+    if data.applied is not None and data.applied > end:
+        end = data.applied
     span = max((end - start).days, 7)
     ymax = _nice_max(max((n for s in data.series for _w, n in s.weeks), default=1))
 
@@ -148,7 +150,7 @@ def usage_drawing(data: UsageData, width: float, height: float = 190) -> Drawing
         lx = left + 8 + i * 110
         d.add(Line(lx, height - 10, lx + 16, height - 10, strokeColor=colour, strokeWidth=2))
         d.add(String(lx + 20, height - 13, s.system, fontName=FONT, fontSize=8))
-    if data.applied is not None and start <= data.applied <= end + timedelta(days=7):
+    if data.applied is not None and start <= data.applied <= end:
         ax = x(data.applied)
         d.add(
             Line(

@@ -58,6 +58,19 @@ def report_title(kind: str) -> str:
 # --------------------------------------------------------------------------- sources
 
 
+def _kind_label(c: Cited) -> str:
+    subject = str(c.data.get("item") or c.data.get("flag") or "")
+    label = {
+        "score": _("score"),
+        "flag_review": _("flag review"),
+        "observation": _("observation"),
+        "interview": _("interview"),
+        "conclusion": _("conclusion"),
+        "decision": _("agency decision"),
+    }.get(c.kind, _("record"))
+    return f"{label} {subject}".strip()
+
+
 @dataclass
 class Sources:
     """The 数据来源 appendix: what each figure or judgement came from."""
@@ -72,7 +85,7 @@ class Sources:
                     _("finding"),
                     _(
                         "{kind} signed by {signer} (key {fingerprint}), record {finding_id}, {at}",
-                        kind=str(c.data.get("item") or c.data.get("flag") or _("record")),
+                        kind=_kind_label(c),
                         signer=c.signer,
                         fingerprint=fingerprint(c.fingerprint)[:19],
                         finding_id=c.finding_id,
@@ -98,7 +111,7 @@ class Sources:
         self.rows.append((what, _("red-flag analysis"), f"{flag_id}: {evidence_text(flag)}"))
 
     def append_to(self, doc: Doc) -> None:
-        doc.h1(_("Appendix: where the figures come from (数据来源)"))
+        doc.h1(_("Appendix: sources of the figures"))
         doc.p(
             _(
                 "Every figure and judgement of this draft, and the signed finding or the file of "
@@ -269,7 +282,15 @@ def _flags_table(
 ) -> None:
     flags = [f for f in data.flags if rules is None or f.flag_id.split(":")[0] in rules]
     if not flags:
-        doc.note(_("No red flag was raised on this package or reviewed by the experts."))
+        if rules is None:
+            doc.note(_("No red flag was raised on this package or reviewed by the experts."))
+        else:
+            doc.note(
+                _(
+                    "No red flag of the rules {rules} was raised or reviewed.",
+                    rules=", ".join(sorted(rules)),
+                )
+            )
         return
     rows = []
     notes = []
@@ -538,7 +559,7 @@ def acceptance(data: EnterpriseData) -> Doc:
                 _("contract amount (yuan)"),
             ],
             rows,
-            [1.5, 2.5, 1, 1, 1.8, 1.3, 1.3],
+            [1.5, 2.3, 0.9, 1.15, 1.7, 1.3, 1.3],
             numeric=(6,),
             empty=_("The package lists no system."),
         )
@@ -974,7 +995,7 @@ def financial(data: EnterpriseData) -> Doc:
             _("over listed"),
         ],
         rows,
-        [1.2, 2.4, 0.8, 0.5, 1, 1.1, 1.1, 1, 0.8],
+        [1.3, 2.2, 0.7, 0.5, 1.25, 1.25, 1.3, 1.2, 0.8],
         numeric=(3, 4, 5, 7, 8),
         empty=_("The package lists no contract item."),
     )
@@ -1008,7 +1029,7 @@ def financial(data: EnterpriseData) -> Doc:
             ]
             for v in pkg.invoices
         ],
-        [1.6, 1, 2.4, 1.2, 1.1, 0.9, 1.1],
+        [2.1, 1.1, 2.3, 1.3, 1.2, 1, 1.2],
         numeric=(4, 5, 6),
         empty=_("The package holds no invoice."),
     )
@@ -1038,7 +1059,7 @@ def financial(data: EnterpriseData) -> Doc:
             ]
             for p in pkg.payments
         ],
-        [1, 0.6, 2, 2, 1.1, 1.5, 1.1],
+        [1.1, 0.6, 2, 2, 1.2, 2, 1.3],
         numeric=(4,),
         empty=_("The package holds no payment."),
     )
@@ -1069,7 +1090,12 @@ def financial(data: EnterpriseData) -> Doc:
         paid = sum((p.amount_yuan for p in pays), Decimal(0))
         inv_total += invoiced
         paid_total += paid
-        ok = invoiced == c.amount_yuan and paid == c.amount_yuan
+        if invoiced == c.amount_yuan and paid == c.amount_yuan:
+            result = _("consistent")
+        elif invoiced == c.amount_yuan and paid < c.amount_yuan:
+            result = _("{amount} not paid yet", amount=yuan(c.amount_yuan - paid))
+        else:
+            result = _("differs")
         rows.append(
             [
                 c.contract_no,
@@ -1078,7 +1104,7 @@ def financial(data: EnterpriseData) -> Doc:
                 yuan(paid),
                 yuan(invoiced - c.amount_yuan),
                 yuan(paid - c.amount_yuan),
-                _("consistent") if ok else _("differs"),
+                result,
             ]
         )
     doc.table(
@@ -1092,7 +1118,7 @@ def financial(data: EnterpriseData) -> Doc:
             _("result"),
         ],
         rows,
-        [1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 0.9],
+        [1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 1.3],
         numeric=(1, 2, 3, 4, 5),
         empty=_("No contract to reconcile."),
     )
@@ -1114,13 +1140,14 @@ def financial(data: EnterpriseData) -> Doc:
     )
 
     doc.h1(_("7. Money flowing back"))
-    back = [p for p in pkg.payments if p.direction == "in"]
+    provider_names = {c.party_b for c in pkg.contracts} | {v.name for v in pkg.project.providers}
+    back = [p for p in pkg.payments if p.direction == "in" and p.payer in provider_names]
     doc.table(
         [_("date"), _("payer"), _("payee"), _("amount (yuan)"), _("memo")],
         [[day(p.paid_at), p.payer, p.payee, yuan(p.amount_yuan), p.memo or DASH] for p in back],
         [1, 2.5, 2.5, 1.2, 2],
         numeric=(3,),
-        empty=_("No incoming payment is in the enterprise's payment records."),
+        empty=_("No payment from a provider to the enterprise is in its payment records."),
     )
     _flags_table(doc, data, src, rules={"PAYMENT_REFLUX"})
 
@@ -1151,14 +1178,25 @@ def financial(data: EnterpriseData) -> Doc:
         if (g.claimed < g.target if g.target >= g.baseline else g.claimed > g.target)
     ]
     target_flags = [f for f in data.flags if f.flag_id.startswith("TARGET_MISSED")]
+    final = data.final_score
+    missed_names = [g.metric for g in missed]
+    if final is not None and final.level < pkg.project.level_target:
+        missed_names.insert(
+            0,
+            _(
+                "target level {target} (final level {level})",
+                target=level_name(pkg.project.level_target),
+                level=level_name(final.level),
+            ),
+        )
     if not prepaid:
         doc.kv(_("No subsidy was pre-paid: nothing is at risk."))
-    elif missed or any(f.review.value == "confirmed" for f in target_flags):
+    elif missed_names or any(f.review.value == "confirmed" for f in target_flags):
         doc.note(
             _(
                 "{amount} yuan were pre-paid and a target was missed ({goals}): the pre-paid money is at risk of being clawed back.",
                 amount=yuan(prepaid),
-                goals=join(g.metric for g in missed) or join(f.flag_id for f in target_flags),
+                goals=join(missed_names) or join(f.flag_id for f in target_flags),
             )
         )
     else:
@@ -1235,10 +1273,4 @@ def _subsidy(
 
 
 def _subsidy_settings(data: EnterpriseData) -> Mapping[str, Any] | None:
-    try:
-        from inspector_app.analysis.settings import layer
-
-        settings = layer(data.package.rules if data.package else None, None)
-        return dict(settings["SUBSIDY_EXCESSIVE"])
-    except (KeyError, ValueError, ImportError):
-        return None
+    return data.subsidy_settings

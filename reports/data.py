@@ -27,15 +27,16 @@ from inspector_app.checklist import (
     Checklist,
     ScoreResult,
     UnknownChecklist,
-    get_checklist,
     make_answers,
     score_answers,
     score_self_assessment,
 )
+from inspector_app.checklist.effective import home_checklists
 from inspector_app.errors import InputRefused
 from inspector_app.findings import CaseRow, Finding, open_store
 from inspector_app.home import Home
 from inspector_app.i18n import bi
+from inspector_app.services.cases import CaseSession
 from inspector_app.values import TZ
 
 RECOMMENDATIONS = ("pass", "improve", "disqualify")
@@ -61,6 +62,7 @@ class Cited:
     created_at: str
     data: Mapping[str, Any]
     seq: int = 0
+    kind: str = ""
 
 
 @dataclass
@@ -125,6 +127,8 @@ class EnterpriseData:
     final_score: ScoreResult | None
     final_complete: bool
     self_score: ScoreResult | None
+    #: the effective ``SUBSIDY_EXCESSIVE`` settings of the case (None: unknown)
+    subsidy_settings: Mapping[str, Any] | None
     generated_at: datetime
 
     @property
@@ -184,7 +188,7 @@ def _cite(f: Finding, signers: Mapping[str, Signer]) -> Cited:
     r = f.record
     who = signers.get(r.signer)
     name = who.name if who else r.signer[:16]
-    return Cited(r.finding_id, name, r.signer, r.created_at, r.data, r.seq)
+    return Cited(r.finding_id, name, r.signer, r.created_at, r.data, r.seq, r.kind)
 
 
 # --------------------------------------------------------------------------- grouping
@@ -331,7 +335,6 @@ def gather(
     home: Home,
     cases: Sequence[CaseRow],
     *,
-    analysis_cache: AnalysisCache | None = None,
     now: datetime | None = None,
 ) -> EnterpriseData:
     """The report data of one enterprise project (its cases, as grouped by :func:`group_cases`)."""
@@ -341,19 +344,29 @@ def gather(
         findings = [f for cid in case_ids for f in store.findings(cid)]
     col = _collect(findings, signers)
     package, package_path, analysis = None, None, None
+    checklist: Checklist | None = None
+    subsidy: dict[str, Any] | None = None
     for case in cases:
         if case.folder and Path(case.folder).is_dir():
-            cache = analysis_cache or AnalysisCache(home)
-            package, analysis = cache.load(Path(case.folder))
+            session = CaseSession(home, case)
+            package = session.package
+            analysis = session.analysis().to_json()
             package_path = case.folder
+            try:
+                checklist = session.checklist
+            except UnknownChecklist:
+                checklist = None
+            try:
+                subsidy = dict(session.settings["SUBSIDY_EXCESSIVE"])
+            except KeyError:
+                subsidy = None
             break
-    checklist_id = next((c.checklist for c in cases if c.checklist), None)
-    if package is not None:
-        checklist_id = package.manifest.checklist
-    try:
-        checklist = get_checklist(checklist_id or "miit-2024")
-    except UnknownChecklist:
-        checklist = None
+    else:
+        checklist_id = next((c.checklist for c in cases if c.checklist), None)
+        try:
+            checklist = home_checklists(home).get(checklist_id)
+        except UnknownChecklist:
+            checklist = None
     subjects = set(col.experts) | set(col.decisions)
     items = {
         s: settle(s, col.experts.get(s, {}), col.decisions.get(s))
@@ -384,7 +397,7 @@ def gather(
     self_score = None
     if package is not None:
         try:
-            self_score = score_self_assessment(package.self_assessment)
+            self_score = score_self_assessment(package.self_assessment, checklist=checklist)
         except UnknownChecklist:
             self_score = None
     experts: list[ExpertView] = []
@@ -415,6 +428,7 @@ def gather(
         final_score=final_score,
         final_complete=complete,
         self_score=self_score,
+        subsidy_settings=subsidy,
         generated_at=(now or datetime.now(TZ)).astimezone(TZ),
     )
 
@@ -423,48 +437,6 @@ def _natural(subject: str) -> tuple[str, int, str]:
     head = subject.rstrip("0123456789")
     tail = subject[len(head) :]
     return (head, int(tail) if tail else -1, subject)
-
-
-# --------------------------------------------------------------------------- analysis cache
-
-
-class AnalysisCache:
-    """The red-flag analysis of each imported package, computed once per package.
-
-    Derived data in ``workspace/reports/analysis/<package_id>.json``, keyed by the SHA-256 of
-    the package's ``manifest.json`` (a re-imported, different package is analysed again).
-    """
-
-    def __init__(self, home: Home) -> None:
-        self.folder = home.workspace / "reports" / "analysis"
-
-    def load(self, folder: Path) -> tuple[CasePackage, dict[str, Any]]:
-        import hashlib
-
-        from inspector_app.analysis import analyze
-        from inspector_app.casepkg import load_case
-
-        package = load_case(folder)
-        digest = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
-        cached = self.folder / f"{package.package_id}.json"
-        try:
-            obj = json.loads(cached.read_text(encoding="utf-8"))
-            if obj.get("manifest_sha256") == digest:
-                return package, dict(obj["analysis"])
-        except (OSError, ValueError, KeyError):
-            pass
-        result = analyze(package).to_json()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".part")
-            tmp.write_text(
-                json.dumps({"manifest_sha256": digest, "analysis": result}, ensure_ascii=False),
-                encoding="utf-8",
-            )
-            tmp.replace(cached)
-        except OSError:  # derived data: not being able to cache it is not an error
-            pass
-        return package, result
 
 
 # --------------------------------------------------------------------------- selection

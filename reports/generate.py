@@ -26,7 +26,7 @@ from inspector_app.home import Home
 from inspector_app.i18n import _, get_language, set_language
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from reports import archive, content
-from reports.data import AnalysisCache, EnterpriseData, gather
+from reports.data import EnterpriseData, gather
 from reports.doc import render_docx, render_pdf
 
 FORMATS = ("pdf", "docx", "xlsx", "json")
@@ -103,7 +103,7 @@ def _work(
     root, cases, formats, out, now, lang = args
     set_language(lang)
     home = Home(root)
-    d = gather(home, cases, analysis_cache=AnalysisCache(home), now=now)
+    d = gather(home, cases, now=now)
     return enterprise_files(d, formats, out), d
 
 

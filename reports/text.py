@@ -28,13 +28,13 @@ def yuan(value: Decimal | None) -> str:
 
 
 def num(value: Decimal | int | None) -> str:
+    """A count with thousands separators, or a decimal without trailing zeros (``3.750`` →
+    ``3.75``, ``15.0`` → ``15``)."""
     if value is None:
         return DASH
     if isinstance(value, int):
         return f"{value:,}"
-    return (
-        format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    )
+    return format(value.normalize(), "f")
 
 
 def day(value: date | str | None) -> str:
@@ -79,7 +79,12 @@ def severity_name(value: Any) -> str:
 def level_name(level: int | None) -> str:
     if level is None:
         return DASH
-    return _("level {level}", level=level)
+    from inspector_app.i18n import get_language
+
+    shown: object = (
+        level if get_language() == "en" else "零一二三四五"[level] if 0 <= level <= 5 else level
+    )
+    return _("level {level}", level=shown)
 
 
 def answer_text(value: Any) -> str:
