@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QModelIndex, QPointF
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
@@ -37,6 +37,8 @@ class PdfViewer(QWidget):
         self.search_model = QPdfSearchModel(self)
         self.search_model.setDocument(self.document)
         self.view.setSearchModel(self.search_model)
+        self.search_model.rowsInserted.connect(self._results_arrived)
+        self.search_model.modelReset.connect(self._results_arrived)
         self._result = -1
 
         self.page_label = QLabel(self)
@@ -134,11 +136,12 @@ class PdfViewer(QWidget):
         self.found.setText("")
 
     def find_next(self) -> None:
-        count = self.search_model.rowCount()
+        count = self.search_model.rowCount(QModelIndex())
         if not self.find.text():
             return
         if count == 0:
             self.found.setText(_("not found"))
+            self._result = -1
             return
         self._result = (self._result + 1) % count
         self.view.setCurrentSearchResultIndex(self._result)
@@ -146,8 +149,15 @@ class PdfViewer(QWidget):
         self.view.pageNavigator().jump(link)
         self.found.setText(f"{self._result + 1}/{count}")
 
-    def search(self, text: str) -> int:
-        """Search for ``text`` and show the first match; the number of matches."""
+    def search(self, text: str) -> None:
+        """Search for ``text`` (the matches arrive in :attr:`search_model`, the first is
+        shown as soon as it is found)."""
         self.find.setText(text)
         self.find_next()
-        return int(self.search_model.rowCount())
+
+    def matches(self) -> int:
+        return int(self.search_model.rowCount(QModelIndex()))
+
+    def _results_arrived(self) -> None:
+        if self._result < 0 and self.find.text() and self.matches():
+            self.find_next()

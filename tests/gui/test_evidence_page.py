@@ -1,0 +1,133 @@
+"""The evidence page: files by attachment, viewers, the CSV table over the record index,
+search, and show_evidence (the jump the red-flags page makes)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from inspector_app.evidence.records import RecordIndexes, build_record_index
+from tests.gui.uibhelp import make_world, settle, wait_for
+from ui.pages.evidence import PATH_ROLE, EvidencePage
+from ui.viewers.image import ImageViewer
+from ui.viewers.table import BLOCK, CACHE_BLOCKS, RecordTableModel
+
+
+@pytest.fixture
+def page(qtbot: QtBot, tmp_path: Path, examples: Path) -> EvidencePage:
+    world = make_world(tmp_path / "home", examples)
+    page = EvidencePage(world.context)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+
+    page.set_session(world.session)
+    wait_for(page.ready)
+    settle()
+    page.world = world  # type: ignore[attr-defined]
+    return page
+
+
+def test_files_are_grouped_by_attachment_and_models_are_sound(
+    page: EvidencePage, qtmodeltester
+) -> None:
+    model = page.tree_model
+    groups = [model.item(r).text() for r in range(model.rowCount())]
+    assert groups[0].startswith("附件 1") or groups[0].startswith("Attachment 1")
+    assert any(g == "logs/mes/" for g in groups)
+    paths = {
+        model.item(r).child(c).data(PATH_ROLE)
+        for r in range(model.rowCount())
+        for c in range(model.item(r).rowCount())
+    }
+    assert "logs/mes/usage.csv" in paths and "photos/车间看板.jpg" in paths
+    qtmodeltester.check(model)
+    page.search.setText("HT-2024")
+    hits = page.run_search()
+    assert hits
+    qtmodeltester.check(page.results_model)
+
+
+def test_show_evidence_jumps_to_a_csv_record(page: EvidencePage, qtmodeltester) -> None:
+    assert page.show_evidence("logs/mes/usage.csv", rows=[17054, 12])
+    assert page.stack.currentWidget() is page.csv
+    model = page.csv.model
+    assert model.rowCount() == 17054
+    current = page.csv.view.currentIndex()
+    assert current.row() == 17053
+    assert model.headerData(17053, page.csv.view.verticalHeader().orientation()) == "17054"
+    assert model.highlighted == {17054, 12}
+    # the rows come from the file, never all of them held
+    row = [model.index(17053, c).data() for c in range(model.columnCount())]
+    text = (page.world.session.folder / "logs/mes/usage.csv").read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    assert ",".join(row) == text.rstrip("\n").splitlines()[-1]
+    assert model.cached_rows() <= BLOCK * CACHE_BLOCKS
+    qtmodeltester.check(model)
+    # typing a record number
+    page.csv.goto.setText("5")
+    page.csv.goto.returnPressed.emit()
+    assert page.csv.view.currentIndex().row() == 4
+    assert not page.csv.jump_to(999_999)
+
+
+def test_pdf_image_json_and_verification(page: EvidencePage, qtbot: QtBot) -> None:
+    assert page.open_file("docs/附件4_改造合同/改造合同.pdf") == "pdf"
+    assert page.pdf.document.pageCount() == 1
+    page.pdf.search("Attachment")
+    qtbot.waitUntil(lambda: page.pdf.matches() >= 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.pdf.found.text().startswith("1/"), timeout=5000)
+    assert page.open_file("photos/车间看板.jpg") == "image"
+    assert page.image.decoded
+    assert page.image.exif.make
+    page.image.zoom(2.0)
+    assert page.image.scale_factor() > 0
+    assert page.show_evidence("self_assessment.json", pointer="/items/S6/level")
+    assert page.stack.currentWidget() is page.text
+    line = page.text.edit.textCursor().block().text()
+    assert '"level"' in line
+    settle()
+    assert page.verified.get("self_assessment.json") is True
+    assert "✓" in page.file_meta.text()
+    assert not page.show_evidence("no/such/file.csv")
+
+
+def test_a_tampered_file_shows_it(page: EvidencePage) -> None:
+    folder = page.world.session.folder  # type: ignore[attr-defined]
+    (folder / "finance" / "payments.csv").write_text("x", encoding="utf-8")
+    page.open_file("finance/payments.csv")
+    settle()
+    assert page.verified["finance/payments.csv"] is False
+    assert "✗" in page.file_meta.text()
+
+
+def test_undecodable_image_is_said_plainly(qtbot: QtBot, tmp_path: Path) -> None:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    fake = tmp_path / "IMG_0001.HEIC"
+    fake.write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100)
+    assert not viewer.load(fake)
+    assert "HEIC" in viewer.problem.text()
+    assert viewer.problem.isVisibleTo(viewer)
+
+
+def test_table_model_over_gzip_and_gb18030_logs(tmp_path: Path, qtmodeltester) -> None:
+    rows = [f"2024-05-01T08:00:{i % 60:02d}+08:00,用户{i},view,质检单{i}" for i in range(3000)]
+    raw = ("timestamp,user_id,action,object\r\n" + "\r\n".join(rows) + "\r\n").encode("gb18030")
+    src = tmp_path / "logs" / "mes" / "usage.csv.gz"
+    src.parent.mkdir(parents=True)
+    src.write_bytes(gzip.compress(raw))
+    entry = build_record_index(src, "logs/mes/usage.csv.gz", tmp_path / "idx" / "records")
+    assert entry["encoding"] == "gb18030"
+    (tmp_path / "idx" / "records" / "catalog.json").write_text(
+        json.dumps({"entries": [entry]}), encoding="utf-8"
+    )
+    index = RecordIndexes(tmp_path / "idx", tmp_path).get("logs/mes/usage.csv.gz")
+    model = RecordTableModel()
+    model.set_index(index)
+    assert model.rowCount() == 3000
+    assert model.index(2999, 1).data() == "用户2999"
+    assert model.index(0, 3).data() == "质检单0"
+    qtmodeltester.check(model)
