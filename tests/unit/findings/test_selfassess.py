@@ -117,3 +117,69 @@ def test_score_threshold_is_strictly_more_than_ten(
         claimed_level=0,
     )
     assert (flag is not None) == fires
+
+
+def test_expert_level_below_the_target(tmp_path: Path, examples: Path) -> None:
+    """TARGET_MISSED:level:<fingerprint>: the expert's complete scoring below level_target (2
+    in the clean example), at the target and just below it; a pre-paid subsidy is named."""
+    from inspector_app.findings.selfassess import expert_flags, expert_target_flag, read_targets
+
+    home, me = make_expert(tmp_path / "home")
+    imported = import_package(
+        examples / "clean.case.zip", home / "workspace", tmp_dir=tmp_path / "t"
+    )
+    folder = Path(imported.folder)
+    target, prepaid = read_targets(folder)
+    assert target == 2
+    checklist = get_checklist("miit-2024")
+    with open_store(home) as store:
+        case = store.register_case(
+            imported.case_id,
+            uscc=imported.uscc,
+            enterprise=imported.enterprise,
+            checklist="miit-2024",
+            folder=str(folder),
+        )
+        answers = _answers(folder)
+        items = list(answers)
+        for item in items[:-1]:
+            store.add_finding(me, case.case_id, answers[item])
+        assert expert_flags(store, case.case_id) == []  # incomplete
+        store.add_finding(me, case.case_id, answers[items[-1]])
+        # the enterprise's own answers reach level 2: at the target, nothing
+        assert expert_flags(store, case.case_id) == []
+        # every scene one level lower: level 1, just below the target
+        for sid in checklist.scenes:
+            level = max(0, answers[sid]["level"] - 1)
+            store.add_finding(me, case.case_id, {"kind": "score", "item": sid, "level": level})
+        flags = {f["rule"]: f for f in expert_flags(store, case.case_id)}
+        flag = flags["TARGET_MISSED"]
+        assert flag["id"] == f"TARGET_MISSED:level:{me.fingerprint}"
+        assert flag["severity"] == "medium"
+        assert (flag["expert_level"], flag["level_target"]) == (1, 2)
+        assert flag["evidence"] == [{"path": "project.json", "pointer": "/level_target"}]
+        assert "committed level 2" in flag["detail"]
+        assert ("clawed back" in flag["detail"]) == (prepaid > 0)
+        # the claimed level 2 is now above the expert's level 1 too
+        assert "SELF_ASSESSMENT_INFLATED" in flags
+        # the pre-paid money is named when there is some; no target, no flag
+        findings = store.findings(case.case_id)
+        paid = expert_target_flag(
+            findings,
+            checklist=checklist,
+            signer=me.fingerprint,
+            level_target=2,
+            prepaid=Decimal("120000.00"),
+        )
+        assert paid is not None and "120000" in paid["detail"]
+        assert paid["subsidy_prepaid_yuan"] == Decimal("120000.00")
+        assert (
+            expert_target_flag(
+                findings, checklist=checklist, signer=me.fingerprint, level_target=None
+            )
+            is None
+        )
+        assert (
+            expert_target_flag(findings, checklist=checklist, signer=me.fingerprint, level_target=1)
+            is None
+        )
