@@ -45,7 +45,15 @@ def test_status_groups_devices_and_reports_disagreements(
             "reason": "旺季订单",
         }
     )
-    bob.add({"kind": "conclusion", "recommendation": "pass", "summary": "系统在用"})
+    seen = bob.add({"kind": "observation", "text": "质检数据为补录"})
+    bob.add(
+        {
+            "kind": "conclusion",
+            "recommendation": "disqualify",
+            "summary": "数据补录",
+            "grounds": {"findings": [seen]},
+        }
+    )
     home, store = world.new_agency(tmp_path)
     for ex in (alice1, alice2, bob):
         assert store.import_file(copy_in(ex.export(), tmp_path)).status == "merged"
@@ -61,7 +69,7 @@ def test_status_groups_devices_and_reports_disagreements(
     assert found == {
         ("item", "Q1"): {"王丽": ["B"], "赵强": ["C"]},
         ("flag", "USAGE_BURST:mes"): {"王丽": "confirmed", "赵强": "dismissed"},
-        ("conclusion", "conclusion"): {"王丽": "improve", "赵强": "pass"},
+        ("conclusion", "conclusion"): {"王丽": "improve", "赵强": "disqualify"},
     }  # S6 agrees (3 each: the later device wins); S7 was scored by one expert only
 
     # the agency settles Q1 with a signed decision citing both experts' findings
