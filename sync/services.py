@@ -21,6 +21,7 @@ from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.files import cannot_write
 from inspector_app.services.identities import Signer
+from inspector_app.services.writer import FINDINGS, StoreChange, store_writer
 from sync.identities import local_from_unlocked, require_role, trusted_agency
 
 if TYPE_CHECKING:
@@ -73,7 +74,10 @@ def export_bundle(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise cannot_write(exc, out) from exc
-    return _export(home, local_from_unlocked(signer), agency, out, progress=progress, cancel=cancel)
+    me = local_from_unlocked(signer)
+    return store_writer(home).call(
+        lambda: _export(home, me, agency, out, progress=progress, cancel=cancel)
+    )
 
 
 @dataclass(frozen=True)
@@ -116,9 +120,18 @@ def import_bundles(
     from sync.identities import trusted_lookup
 
     _role(signer, "agency")
-    store = AgencyStore(home, local_from_unlocked(signer), trusted_lookup(home))
-    outcomes = store.import_files([Path(p) for p in paths], progress=progress, cancel=cancel)
-    return BundleImport(tuple(outcomes))
+    me = local_from_unlocked(signer)
+    files = [Path(p) for p in paths]
+
+    def job() -> BundleImport:
+        store = AgencyStore(home, me, trusted_lookup(home))
+        return BundleImport(tuple(store.import_files(files, progress=progress, cancel=cancel)))
+
+    def announce(done: BundleImport) -> list[StoreChange]:
+        merged = any(o.status == "merged" for o in done.flat)
+        return [StoreChange(FINDINGS)] if merged else []
+
+    return store_writer(home).call(job, announce)
 
 
 @dataclass(frozen=True)
@@ -151,10 +164,13 @@ def ack_receipts(home: Home, paths: Sequence[str | Path]) -> AckReport:
     from sync.identities import trusted_lookup
 
     info = identity.load(home)
-    results = _ack(
-        home, info.fingerprint, trusted_lookup(home, role="agency"), [Path(p) for p in paths]
-    )
-    return AckReport(tuple(results), acknowledged_through(exports(home)))
+    files = [Path(p) for p in paths]
+
+    def job() -> AckReport:
+        results = _ack(home, info.fingerprint, trusted_lookup(home, role="agency"), files)
+        return AckReport(tuple(results), acknowledged_through(exports(home)))
+
+    return store_writer(home).call(job)
 
 
 def recover_chain(home: Home, paths: Sequence[str | Path], *, signer: Signer) -> RecoverResult:
@@ -162,7 +178,11 @@ def recover_chain(home: Home, paths: Sequence[str | Path], *, signer: Signer) ->
     head from its own bundles."""
     from sync.expert import recover
 
-    return recover(home, local_from_unlocked(signer), [Path(p) for p in paths])
+    me = local_from_unlocked(signer)
+    files = [Path(p) for p in paths]
+    return store_writer(home).call(
+        lambda: recover(home, me, files), lambda _result: [StoreChange(FINDINGS)]
+    )
 
 
 def list_exports(home: Home) -> list[ExportRow]:

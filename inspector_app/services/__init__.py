@@ -23,6 +23,12 @@ Identities (:mod:`.identities`)
     :func:`unlock_identity` → :data:`Signer` (hold it for the session: the passphrase is asked
     once), :func:`identity_exists`, :func:`create_identity`, :func:`show_identity`,
     :func:`export_card`, :func:`trust_card`, :func:`resolve_recipient`.
+Settings (:mod:`.settings`)
+    :data:`SETTINGS` — the app's settings declared once (type, default, translatable label and
+    help), ``values``/``set_value`` over ``<home>/settings/settings.toml``; :func:`package_limits`.
+The store's writer (:mod:`.writer`)
+    every write of the services goes through the home's one serial :class:`StoreWriter`;
+    :func:`listen` tells a view each :class:`StoreChange` (case, finding, draft, findings).
 Checklists
     :func:`home_checklists` — the bundled checklists with the agency's corrections from
     ``<home>/settings/checklists``, used by every caller.
@@ -79,10 +85,13 @@ from inspector_app.services.identities import (
 )
 from inspector_app.services.packing import pack_package
 from inspector_app.services.scoring import ScoreResult, score_answers, score_package, score_self
+from inspector_app.services.settings import SETTINGS, Setting, package_limits
+from inspector_app.services.writer import StoreChange, StoreWriter, listen, store_writer
 
 __all__ = [
     "DISPLAY_STATUSES",
     "RULE_ENGINE_VERSION",
+    "SETTINGS",
     "AddedFinding",
     "AnalysisCache",
     "CaseSession",
@@ -91,7 +100,10 @@ __all__ = [
     "IdentityView",
     "ImportedCaseResult",
     "ScoreResult",
+    "Setting",
     "Signer",
+    "StoreChange",
+    "StoreWriter",
     "add_finding",
     "analysis_target",
     "analyze_package",
@@ -112,9 +124,11 @@ __all__ = [
     "list_cases",
     "list_drafts",
     "list_findings",
+    "listen",
     "open_case",
     "pack_package",
     "package_identities",
+    "package_limits",
     "require_no_identity",
     "resolve_recipient",
     "save_draft",
@@ -123,6 +137,7 @@ __all__ = [
     "score_self",
     "show_identity",
     "sign_drafts",
+    "store_writer",
     "trust_card",
     "trusted_cards",
     "unlock_identity",

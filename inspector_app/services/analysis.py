@@ -189,6 +189,7 @@ def analyze_package(
     """
     from inspector_app.casepkg import open_package
     from inspector_app.casepkg.api import default_tmp_dir
+    from inspector_app.services.settings import package_limits
 
     if rules_file:
         rules_layer = load_rules_file(rules_file)
@@ -196,6 +197,7 @@ def analyze_package(
         Path(path),
         identities=list(identities),
         tmp_dir=home.tmp_dir if home is not None else default_tmp_dir(),
+        limits=package_limits(home) if home is not None else None,
         progress=progress,
         cancel=cancel,
     ) as package:

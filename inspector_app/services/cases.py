@@ -28,6 +28,7 @@ from inspector_app.home import Home
 from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.analysis import AnalysisCache, CacheKey, case_settings, manifest_sha256
+from inspector_app.services.writer import CASE, StoreChange, store_writer
 
 if TYPE_CHECKING:
     from inspector_app.casepkg.model import CasePackage
@@ -257,19 +258,23 @@ def import_case_row(
         Cancelled: ``cancel`` was set (nothing is left behind).
     """
     from inspector_app.casepkg import import_package
+    from inspector_app.services.settings import package_limits
 
-    with open_store(home) as store:
-        imported = import_package(
-            Path(package_path),
-            home.workspace,
-            identities=list(identities),
-            progress=progress,
-            cancel=cancel,
-        )
-        folder = Path(imported.folder)
-        case = store.case(imported.case_id)
-        again = case is not None
-        if case is None:
+    imported = import_package(
+        Path(package_path),
+        home.workspace,
+        identities=list(identities),
+        limits=package_limits(home),
+        progress=progress,
+        cancel=cancel,
+    )
+    folder = Path(imported.folder)
+
+    def register() -> ImportedCaseResult:
+        with open_store(home) as store:
+            case = store.case(imported.case_id)
+            if case is not None:
+                return ImportedCaseResult(case=case, already_imported=True)
             try:
                 case = store.register_case(
                     imported.case_id,
@@ -286,7 +291,12 @@ def import_case_row(
                 if folder.is_dir() and store.case(imported.case_id) is None:
                     shutil.rmtree(folder, ignore_errors=True)
                 raise
-    return ImportedCaseResult(case=case, already_imported=again)
+        return ImportedCaseResult(case=case, already_imported=False)
+
+    def announce(done: ImportedCaseResult) -> list[StoreChange]:
+        return [] if done.already_imported else [StoreChange(CASE, done.case.case_id)]
+
+    return store_writer(home).call(register, announce)
 
 
 def import_case(

@@ -21,6 +21,7 @@ from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.cases import CaseSession
 from inspector_app.services.identities import Signer
+from inspector_app.services.writer import CASE, DRAFT, FINDING, StoreChange, store_writer
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,26 @@ def add_finding(
     Raises:
         InputRefused: an invalid finding, an unknown case, a bad ``supersedes``.
     """
-    with open_store(home) as store:
-        case_id = _case_id(store, case_ref)
-        finding = store.add_finding(signer, case_id, payload, base_dir=base_dir)
-        flags = (
-            tuple(_expert_flags(store, case_id, signer.fingerprint))
-            if finding.kind == "score"
-            else ()
-        )
-    return AddedFinding(finding, flags)
+
+    def job() -> AddedFinding:
+        with open_store(home) as store:
+            case_id = _case_id(store, case_ref)
+            finding = store.add_finding(signer, case_id, payload, base_dir=base_dir)
+            flags = (
+                tuple(_expert_flags(store, case_id, signer.fingerprint))
+                if finding.kind == "score"
+                else ()
+            )
+        return AddedFinding(finding, flags)
+
+    def announce(done: AddedFinding) -> list[StoreChange]:
+        r = done.finding.record
+        return [
+            StoreChange(FINDING, r.case_id, r.finding_id, r.kind),
+            StoreChange(CASE, r.case_id),
+        ]
+
+    return store_writer(home).call(job, announce)
 
 
 def list_findings(
@@ -136,8 +148,12 @@ def save_draft(home: Home, case_ref: str | CaseSession, key: str, payload: Any) 
     """Save an unsigned draft (replacing the case's draft ``key``)."""
     if not isinstance(payload, dict):
         raise InputRefused(bi("A finding must be a JSON object."))
-    with open_store(home) as store:
-        return store.save_draft(_case_id(store, case_ref), key, payload)
+
+    def job() -> Draft:
+        with open_store(home) as store:
+            return store.save_draft(_case_id(store, case_ref), key, payload)
+
+    return store_writer(home).call(job, lambda d: [StoreChange(DRAFT, d.case_id, key=d.key)])
 
 
 def list_drafts(home: Home, case_ref: str | CaseSession | None = None) -> list[Draft]:
@@ -148,8 +164,15 @@ def list_drafts(home: Home, case_ref: str | CaseSession | None = None) -> list[D
 
 
 def delete_draft(home: Home, case_ref: str | CaseSession, key: str) -> None:
-    with open_store(home) as store:
-        store.delete_draft(_case_id(store, case_ref), key)
+    """Delete the case's draft ``key`` (nothing when there is none)."""
+
+    def job() -> str:
+        with open_store(home) as store:
+            case_id = _case_id(store, case_ref)
+            store.delete_draft(case_id, key)
+        return case_id
+
+    store_writer(home).call(job, lambda case_id: [StoreChange(DRAFT, case_id, key=key)])
 
 
 def sign_drafts(
@@ -160,8 +183,19 @@ def sign_drafts(
     keys: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Sign the case's drafts (all, or ``keys``) as findings, all or nothing."""
-    with open_store(home) as store:
-        return store.sign_drafts(signer, _case_id(store, case_ref), keys)
+    wanted = list(keys) if keys is not None else None
+
+    def job() -> list[Finding]:
+        with open_store(home) as store:
+            return store.sign_drafts(signer, _case_id(store, case_ref), wanted)
+
+    def announce(signed: list[Finding]) -> list[StoreChange]:
+        out = [StoreChange(FINDING, f.record.case_id, f.finding_id, f.kind) for f in signed]
+        out += [StoreChange(DRAFT, f.record.case_id) for f in signed[:1]]
+        out += [StoreChange(CASE, f.record.case_id) for f in signed[:1]]
+        return out
+
+    return store_writer(home).call(job, announce)
 
 
 def verify_findings(

@@ -63,11 +63,13 @@ def score_package(
         PackageRefused: the package is not valid (exit 1).
     """
     from inspector_app.casepkg import open_package
+    from inspector_app.services.settings import package_limits
 
     with open_package(
         Path(path),
         identities=list(identities),
         tmp_dir=home.tmp_dir,
+        limits=package_limits(home),
         progress=progress,
         cancel=cancel,
     ) as package:
