@@ -26,7 +26,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         required=True,
         choices=SCENARIOS,
         metavar="NAME",
-        help="clean, or a per-package rule id in lower case: " + ", ".join(SCENARIOS[1:]),
+        help="clean, or a per-package rule id in lower case, or a later condition of a rule "
+        "(payment_mismatch_payer, deadline_exceeded_batch): " + ", ".join(SCENARIOS[1:]),
     )
     p.add_argument("--out", required=True, metavar="FILE", help="the package to write (*.case.zip)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

@@ -2,7 +2,8 @@
 
 ``generate(scenario, out, seed=0, size="small", variant=None, recipients=())`` writes one
 realistic, deterministic case package: an honest project (``clean``) or the same project with
-exactly one red-flag pattern planted (one scenario per per-package rule of ``red-flags.md``),
+exactly one red-flag pattern planted (one scenario per per-package rule of ``red-flags.md``,
+and one per later condition of a rule: :func:`scenario_rule` names the rule it plants),
 in one of the export :data:`VARIANTS`. See ``docs/samples.md``.
 """
 
@@ -14,12 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inspector_app.progress import CancelToken, ProgressFn, check, report
-from inspector_app.samples.scenarios import SCENARIOS
+from inspector_app.samples.scenarios import SCENARIOS, scenario_rule
 from inspector_app.samples.writer import VARIANTS
 
 SIZES: tuple[str, ...] = ("small", "large")
 
-__all__ = ["SCENARIOS", "SIZES", "VARIANTS", "generate"]
+__all__ = ["SCENARIOS", "SIZES", "VARIANTS", "generate", "scenario_rule"]
 
 
 def generate(

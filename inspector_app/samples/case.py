@@ -144,15 +144,32 @@ class Case:
     omit_attachments: set[int] = field(default_factory=set)
     score_excess: Decimal = Decimal(0)  # claimed_score minus computed score
     level_excess: int = 0
+    claimed_investment: Decimal | None = None  # None: what the contracts come to
+    batch_deadline: date | None = None  # the batch's closing date in settings/rules.toml
 
     @property
     def total_investment(self) -> Decimal:
+        """The investment the project claims: its contracts' total unless a scenario pads it."""
+        if self.claimed_investment is not None:
+            return self.claimed_investment
         return total_amount(self.contracts)
 
     @property
     def log_end(self) -> date:
         """Logs run until the day before the package was made."""
         return self.created_at.date() - D(days=1)
+
+
+def meet_target(goal: Goal) -> None:
+    """An honest goal reaches its target: a drawn claim short of it is mirrored across it
+    (claim 90 against a target of 93 becomes 96; 30 days against a target of 25 becomes 20),
+    so claims keep their spread. Key goals are claimed from the data later
+    (``package.finalize_goals``)."""
+    if goal.claimed is None or goal.target == goal.baseline:
+        return
+    rising = goal.target > goal.baseline
+    if (goal.claimed < goal.target) if rising else (goal.claimed > goal.target):
+        goal.claimed = 2 * goal.target - goal.claimed
 
 
 _SYSTEM_SETS = (
@@ -339,6 +356,8 @@ def build_case(seed: int, size: str = "small", systems: tuple[str, ...] | None =
             None,
         ),
     ]
+    for g in goals:
+        meet_target(g)
     answers = base_answers(rng, [s.system_id for s in specs])
     case = Case(
         seed=seed,

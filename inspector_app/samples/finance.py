@@ -40,9 +40,13 @@ class Item:
     unit: str
     unit_price: Decimal
     catalog_code: str | None
+    #: an amount written on the line instead of quantity × unit price (a planted error)
+    written_amount: Decimal | None = None
 
     @property
     def amount(self) -> Decimal:
+        if self.written_amount is not None:
+            return self.written_amount
         return (self.quantity * self.unit_price).quantize(CENT)
 
 
@@ -98,9 +102,13 @@ def total_amount(contracts: list[Contract]) -> Decimal:
     return sum((c.amount for c in contracts), Decimal("0.00"))
 
 
+#: the most a project asks for (SUBSIDY_EXCESSIVE's default cap)
+SUBSIDY_CAP = Decimal("1000000.00")
+
+
 def requested_subsidy(contracts: list[Contract]) -> Decimal:
-    """The subsidy a project asks for: 40 % of its contracts."""
-    return (total_amount(contracts) * Decimal("0.4")).quantize(CENT)
+    """The subsidy a project asks for: 40 % of its contracts, at most :data:`SUBSIDY_CAP`."""
+    return min((total_amount(contracts) * Decimal("0.4")).quantize(CENT), SUBSIDY_CAP)
 
 
 def round_price(value: Decimal) -> Decimal:

@@ -13,7 +13,7 @@ from reportlab.platypus import PageBreak, Spacer
 
 from inspector_app.casepkg.model import ATTACHMENT_NAMES
 from inspector_app.samples.documents import P, build, cn_date, table, yuan
-from inspector_app.samples.finance import upper_amount
+from inspector_app.samples.finance import total_amount, upper_amount
 from inspector_app.samples.logs import LogStats
 from inspector_app.samples.selfassess import CONSTRAINED, POINTS, SCENE_NAMES, question_points
 
@@ -128,7 +128,7 @@ def finance_sheet_pdf(case: Case) -> bytes:
     rows = [["合同编号", "签订日期", "乙方", "合同金额（元）"]]
     for c in case.contracts:
         rows.append([c.contract_no, c.signed_at.isoformat(), c.party_b.name, yuan(c.amount)])
-    rows.append(["合计", "", "", yuan(case.total_investment)])
+    rows.append(["合计", "", "", yuan(total_amount(case.contracts))])
     s.append(table(rows, [32 * mm, 25 * mm, 75 * mm, 38 * mm]))
     s.append(P("二、发票情况", "h"))
     rows = [["发票号码", "开票日期", "销售方", "价税合计（元）"]]

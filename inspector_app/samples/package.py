@@ -235,13 +235,20 @@ def rules_toml(case: Case) -> str:
     def fmt(ds: list[date]) -> str:
         return "[" + ", ".join(f'"{d.isoformat()}"' for d in ds) + "]"
 
-    return (
+    text = (
         f"# {ISSUER['name']} — 第{case.batch}批验收核查规则\n"
         "# 法定节假日及调休上班日（国务院办公厅通知）\n"
         "[calendar]\n"
         f"holidays = {fmt(holidays)}\n"
         f"workdays = {fmt(workdays)}\n"
     )
+    if case.batch_deadline is not None:
+        text += (
+            "# 本批次验收申请截止日期\n"
+            "[DEADLINE_EXCEEDED]\n"
+            f'batch_deadlines = {{"{case.batch}" = {case.batch_deadline.isoformat()}}}\n'
+        )
+    return text
 
 
 def manifest_bytes(case: Case, files: list[dict[str, Any]], enc: Encoding) -> bytes:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from inspector_app.samples import names
 from inspector_app.samples.case import Case, PhotoSpec
 from inspector_app.samples.finance import (
+    CENT,
+    GOVERNMENT,
     Contract,
     Invoice,
     Item,
@@ -202,6 +204,76 @@ def price_outlier(case: Case) -> None:
     _rebill(case)
 
 
+def contract_inconsistent(case: Case) -> None:
+    """One line of the main contract keeps its amount while its unit price was cut by 8–15 %:
+    quantity × unit price no longer gives the amount written (the contract's total, its
+    invoices and payments are unchanged)."""
+    c = case.contracts[0]
+    line = next((i for i in c.items if i.quantity > 1), c.items[0])
+    line.written_amount = line.amount
+    line.unit_price = round_price(line.unit_price * Decimal(str(case.rng.uniform(0.85, 0.92))))
+
+
+def product_not_listed(case: Case) -> None:
+    """The main contract's first listed software (or SaaS, cloud) product is listed in the
+    catalogue for another provider: the contract's party B resells it."""
+    c = case.contracts[0]
+    line = next(i for i in c.items if i.category in ("software", "saas", "cloud"))
+    entry = next(e for e in case.catalog if e.code == line.catalog_code)
+    other = names.providers(case.rng, 1, avoid={case.ent.trade, *(_trades(case))})[0]
+    entry.provider = other.name
+
+
+def investment_unsupported(case: Case) -> None:
+    """The project claims an investment 15–30 % above what its contracts and invoices total
+    (the subsidy requested stays 40 % of the contracts)."""
+    padding = Decimal(str(case.rng.uniform(1.15, 1.30)))
+    case.claimed_investment = round_price(case.total_investment * padding)
+
+
+def subsidy_excessive(case: Case) -> None:
+    """The subsidy requested is 55–65 % of the investment (the rules allow half)."""
+    share = Decimal(str(case.rng.uniform(0.55, 0.65)))
+    case.subsidy_requested = round_price(case.total_investment * share)
+
+
+def target_missed(case: Case) -> None:
+    """The production-plan goal (a rising target) is claimed 2–5 points short of its target,
+    and part of the subsidy was pre-paid (so the flag names the amount to claw back)."""
+    g = next(g for g in case.goals if g.key is None and g.target > g.baseline)
+    g.claimed = g.target - case.rng.randint(2, 5)
+    if case.subsidy_prepaid == 0:
+        case.subsidy_prepaid = (case.subsidy_requested * Decimal("0.3")).quantize(CENT)
+        when = min(c.signed_at for c in case.contracts) + D(days=case.rng.randint(20, 50))
+        case.payments.append(
+            Payment(
+                when,
+                "in",
+                GOVERNMENT,
+                case.ent.name,
+                case.subsidy_prepaid,
+                bank_ref(case.rng, when),
+                "中小企业数字化转型城市试点项目补助资金预拨付",
+                None,
+            )
+        )
+        case.payments.sort(key=lambda p: p.paid_at)
+
+
+def payment_mismatch_payer(case: Case) -> None:
+    """The main contract's final payment is made by a third company, not by the enterprise:
+    the enterprise did not pay its own share."""
+    pay = _last_payment_to(case, case.contracts[0])
+    third = names.providers(case.rng, 1, avoid={case.ent.trade, *(_trades(case))})[0]
+    pay.payer = third.name.replace("科技", "商贸")
+
+
+def deadline_exceeded_batch(case: Case) -> None:
+    """The agency's settings close the project's batch 3–20 days before the application
+    (which is still within 3 months of completion)."""
+    case.batch_deadline = case.applied - D(days=case.rng.randint(3, 20))
+
+
 def goal_unsupported(case: Case) -> None:
     """The active-users goal claims 1.6–2 × the distinct users the log shows."""
     g = next(g for g in case.goals if g.key == "active_users")
@@ -233,11 +305,32 @@ SCENARIO_FUNCS: dict[str, Callable[[Case], None]] = {
         payment_mismatch,
         payment_reflux,
         price_outlier,
+        contract_inconsistent,
+        product_not_listed,
+        investment_unsupported,
+        subsidy_excessive,
+        target_missed,
         goal_unsupported,
         self_assessment_inflated,
+        payment_mismatch_payer,
+        deadline_exceeded_batch,
     )
 }
 SCENARIOS: tuple[str, ...] = tuple(SCENARIO_FUNCS)
+
+#: scenarios of a later condition of a rule, and that rule
+_CONDITION_SCENARIOS = {
+    "payment_mismatch_payer": "PAYMENT_MISMATCH",
+    "deadline_exceeded_batch": "DEADLINE_EXCEEDED",
+}
+
+
+def scenario_rule(scenario: str) -> str | None:
+    """The rule id a scenario plants (None for ``clean``): its name in upper case, or for a
+    later condition of a rule (``payment_mismatch_payer``) that rule."""
+    if scenario == "clean":
+        return None
+    return _CONDITION_SCENARIOS.get(scenario, scenario.upper())
 
 
 def _trades(case: Case) -> set[str]:

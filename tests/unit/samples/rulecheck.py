@@ -75,6 +75,10 @@ class Package:
             if "settings/rules.toml" in self.zf.namelist()
             else {}
         )
+        self.batch_deadlines = {
+            k: date.fromisoformat(str(v))
+            for k, v in rules.get("DEADLINE_EXCEEDED", {}).get("batch_deadlines", {}).items()
+        }
         cal = rules.get("calendar", {})
         self.holidays = {date.fromisoformat(d) for d in cal.get("holidays", [])}
         self.workdays = {date.fromisoformat(d) for d in cal.get("workdays", [])}
@@ -134,6 +138,9 @@ def fired(path: Path) -> dict[str, list[str]]:
     # DEADLINE_EXCEEDED
     if applied > add_months(date.fromisoformat(proj["completed_at"]), 3):
         out["DEADLINE_EXCEEDED"].append("")
+    batch_deadline = p.batch_deadlines.get(proj["batch"])
+    if batch_deadline is not None and applied > batch_deadline:
+        out["DEADLINE_EXCEEDED"].append(f"batch {batch_deadline}")
     # DUPLICATE_FUNDING
     if any(p.enterprise["prior_support"].values()):
         out["DUPLICATE_FUNDING"].append("")
@@ -262,6 +269,7 @@ def fired(path: Path) -> dict[str, list[str]]:
             if distance(hashes[a], hashes[b]) <= 6:
                 out["DUPLICATE_EVIDENCE"].append(f"{a}|{b}")
     _finance(p, out)
+    _programme(p, out)
     # GOAL_UNSUPPORTED
     for gi, g in enumerate(proj["goals"]):
         if not g.get("key"):
@@ -374,7 +382,13 @@ def _finance(p: Package, out: dict[str, list[str]]) -> None:
             out["CONTRACT_INVOICE_MISMATCH"].append(no)
         paid = sum((Decimal(x["amount_yuan"]) for x in pays[no]), Decimal(0))
         wrong_payee = any(not same_party(x["payee"], None, c["party_b"], None) for x in pays[no])
-        if wrong_payee or paid > inv_total * Decimal("1.01") or paid < inv_total * Decimal("0.9"):
+        wrong_payer = any(not same_party(x["payer"], None, ent["name"], None) for x in pays[no])
+        if (
+            wrong_payee
+            or wrong_payer
+            or paid > inv_total * Decimal("1.01")
+            or paid < inv_total * Decimal("0.9")
+        ):
             out["PAYMENT_MISMATCH"].append(f"{no} paid={paid} invoiced={inv_total}")
     # PAYMENT_REFLUX
     providers = [(x["name"], x["uscc"]) for x in p.project["providers"]]
@@ -404,3 +418,72 @@ def _finance(p: Package, out: dict[str, list[str]]) -> None:
             and Decimal(i["unit_price_yuan"]) > listed[code] * Decimal("1.3")
         ):
             out["PRICE_OUTLIER"].append(f"{i['contract_no']}/{i['line_no']}")
+
+
+def _programme(p: Package, out: dict[str, list[str]]) -> None:
+    """CONTRACT_INCONSISTENT, PRODUCT_NOT_LISTED, INVESTMENT_UNSUPPORTED, SUBSIDY_EXCESSIVE,
+    TARGET_MISSED with their default settings."""
+    ent, proj = p.enterprise, p.project
+
+    def is_ent(name: str, uscc: str | None = None) -> bool:
+        return same_party(name, uscc, ent["name"], ent["uscc"])
+
+    # CONTRACT_INCONSISTENT
+    for c in p.contracts:
+        items = [i for i in p.items if i["contract_no"] == c["contract_no"]]
+        amount = Decimal(c["amount_yuan"])
+        bad = not is_ent(c["party_a"])
+        if items:
+            total = sum((Decimal(i["amount_yuan"]) for i in items), Decimal(0))
+            bad |= abs(total - amount) > abs(amount) * Decimal("0.01")
+        for i in items:
+            line = Decimal(i["quantity"]) * Decimal(i["unit_price_yuan"])
+            bad |= abs(Decimal(i["amount_yuan"]) - line) > 1
+        if bad:
+            out["CONTRACT_INCONSISTENT"].append(c["contract_no"])
+    # PRODUCT_NOT_LISTED
+    if p.catalog:
+        providers: dict[str, list[str]] = defaultdict(list)
+        for e in p.catalog:
+            providers[e["catalog_code"]].append(e["provider"])
+        party_b = {c["contract_no"]: c for c in p.contracts}
+        for i in p.items:
+            if i["category"] not in ("software", "saas", "cloud"):
+                continue
+            code = i.get("catalog_code") or ""
+            c = party_b.get(i["contract_no"])
+            if (
+                not code
+                or code not in providers
+                or (
+                    c is not None
+                    and not any(
+                        same_party(pr, None, c["party_b"], c.get("party_b_uscc"))
+                        for pr in providers[code]
+                    )
+                )
+            ):
+                out["PRODUCT_NOT_LISTED"].append(f"{i['contract_no']}/{i['line_no']}")
+    # INVESTMENT_UNSUPPORTED
+    claim = Decimal(proj["total_investment_yuan"])
+    contracted = sum(
+        (Decimal(c["amount_yuan"]) for c in p.contracts if is_ent(c["party_a"])), Decimal(0)
+    )
+    invoiced = sum(
+        (Decimal(v["total_yuan"]) for v in p.invoices if is_ent(v["buyer"], v.get("buyer_uscc"))),
+        Decimal(0),
+    )
+    if claim > contracted * Decimal("1.05") or claim > invoiced * Decimal("1.05"):
+        out["INVESTMENT_UNSUPPORTED"].append(f"{claim} vs {contracted}/{invoiced}")
+    # SUBSIDY_EXCESSIVE
+    requested = Decimal(proj["subsidy_requested_yuan"])
+    if requested > claim * Decimal("0.5") or requested > Decimal("1000000"):
+        out["SUBSIDY_EXCESSIVE"].append(f"{requested} of {claim}")
+    # TARGET_MISSED
+    for gi, g in enumerate(proj["goals"]):
+        base, target, claimed = g["baseline"], g["target"], g["claimed"]
+        if (target > base and claimed < target) or (target < base and claimed > target):
+            out["TARGET_MISSED"].append(f"goals/{gi}")
+    claimed_level = p.sa.get("claimed_level")
+    if claimed_level is not None and claimed_level < proj["level_target"]:
+        out["TARGET_MISSED"].append("level")

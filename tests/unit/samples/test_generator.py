@@ -16,8 +16,16 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from inspector_app.samples import SCENARIOS, VARIANTS, generate
-from inspector_app.samples.finance import upper_amount
+from inspector_app.samples import SCENARIOS, VARIANTS, generate, scenario_rule
+from inspector_app.samples.case import Goal, build_case, meet_target
+from inspector_app.samples.finance import (
+    SUBSIDY_CAP,
+    Contract,
+    Item,
+    requested_subsidy,
+    upper_amount,
+)
+from inspector_app.samples.names import Party
 from inspector_app.samples.photos import distance, near_copy, phash, render
 from inspector_app.samples.selfassess import base_answers, engine_score, level, score
 from inspector_app.uscc import is_valid
@@ -50,10 +58,19 @@ def test_different_seed_differs(clean: dict[int, Path]) -> None:
 
 
 def test_scenario_names_follow_the_rule_ids() -> None:
+    from inspector_app.analysis import RULE_IDS
+
     assert SCENARIOS[0] == "clean"
-    assert len(SCENARIOS) == 19
+    assert len(SCENARIOS) == 26
     assert "payment_reflux" in SCENARIOS and "self_assessment_inflated" in SCENARIOS
     assert set(VARIANTS) >= {"gbk-names", "stored", "encrypted", "gzip-log"}
+    # one scenario per per-package rule, plus one per later condition of a rule
+    assert scenario_rule("clean") is None
+    assert scenario_rule("payment_mismatch_payer") == "PAYMENT_MISMATCH"
+    assert scenario_rule("deadline_exceeded_batch") == "DEADLINE_EXCEEDED"
+    rules = [scenario_rule(s) for s in SCENARIOS[1:]]
+    assert set(rules) == set(RULE_IDS)
+    assert all(scenario_rule(s) == s.upper() for s in SCENARIOS[1:] if s.upper() in RULE_IDS)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -223,6 +240,55 @@ def test_self_assessment_is_level_2_and_agrees_with_the_engine(seed: int) -> Non
     a = base_answers(random.Random(seed), ["mes", "erp"][: seed % 2 + 1])
     assert level(a) == 2 and Decimal(40) <= score(a) <= Decimal(58)
     assert engine_score(a) == (score(a), 2)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "drawn", "claimed"),
+    [
+        (80, 93, 90.0, 96.0),  # short of a rising target: mirrored across it
+        (80, 93, 93.0, 93.0),
+        (80, 93, 95.0, 95.0),
+        (45, 25, 30.0, 20.0),  # above a falling target: mirrored across it
+        (45, 25, 22.0, 22.0),
+        (50, 50, 10.0, 10.0),  # nothing committed
+    ],
+)
+def test_an_honest_goal_meets_its_target(
+    baseline: int, target: int, drawn: float, claimed: float
+) -> None:
+    g = Goal("指标", "%", baseline, target, drawn, None, None)
+    meet_target(g)
+    assert g.claimed == claimed
+
+
+def test_honest_cases_keep_the_programme_s_rules_at_any_seed() -> None:
+    """What TARGET_MISSED, SUBSIDY_EXCESSIVE and INVESTMENT_UNSUPPORTED look at, over 400 seeds
+    of the honest case (key goals are claimed from the data when the package is written; the
+    scenario tests cover them)."""
+    for seed in range(400):
+        case = build_case(seed)
+        for g in case.goals:
+            if g.key is not None or g.claimed is None:
+                continue
+            if g.target > g.baseline:
+                assert g.claimed >= g.target, (seed, g)
+            elif g.target < g.baseline:
+                assert g.claimed <= g.target, (seed, g)
+        assert case.subsidy_requested <= case.total_investment / 2, seed
+        assert case.subsidy_requested <= SUBSIDY_CAP, seed
+        assert case.total_investment == sum((c.amount for c in case.contracts), Decimal(0))
+        assert engine_score(case.answers)[1] >= case.level_target, seed
+
+
+def test_the_subsidy_requested_is_capped() -> None:
+    party = Party("云南某某软件有限公司", "91530100MA6K0B0B0B")
+    big = Contract("HT-1", datetime(2024, 9, 1).date(), "甲方", party, "MES")
+    big.items.append(Item(1, "MES", "software", Decimal(1), "套", Decimal("2500000.01"), None))
+    assert requested_subsidy([big]) == SUBSIDY_CAP == Decimal("1000000.00")
+    big.items[0].unit_price = Decimal("2500000.00")
+    assert requested_subsidy([big]) == Decimal("1000000.00")
+    big.items[0].unit_price = Decimal("2000000.00")
+    assert requested_subsidy([big]) == Decimal("800000.00")
 
 
 def test_clean_claims_what_the_answers_give(clean: dict[int, Path]) -> None:

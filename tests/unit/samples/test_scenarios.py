@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from inspector_app.samples import SCENARIOS, VARIANTS, generate
+from inspector_app.samples import SCENARIOS, VARIANTS, generate, scenario_rule
 from tests.unit.samples.rulecheck import fired
 
 
@@ -20,7 +20,8 @@ def scenario_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
 
 def _expected(scenario: str) -> set[str]:
     """The rules a scenario's package must trip: its own, or none for ``clean``."""
-    return set() if scenario == "clean" else {scenario.upper()}
+    rule = scenario_rule(scenario)
+    return set() if rule is None else {rule}
 
 
 def _assert_valid_and_flags_only_its_rule(
