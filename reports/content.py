@@ -536,7 +536,7 @@ def acceptance(data: EnterpriseData) -> Doc:
         contracts = {c.contract_no: c for c in pkg.contracts}
         rows = []
         for s in pkg.systems:
-            c = contracts.get(s.contract_no or "")
+            contract = contracts.get(s.contract_no or "")
             rows.append(
                 [
                     s.name,
@@ -545,7 +545,7 @@ def acceptance(data: EnterpriseData) -> Doc:
                     day(s.go_live),
                     s.vendor or DASH,
                     s.contract_no or DASH,
-                    yuan(c.amount_yuan) if c else _("no such contract"),
+                    yuan(contract.amount_yuan) if contract else _("no such contract"),
                 ]
             )
         doc.table(

@@ -130,7 +130,7 @@ def _esc(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Defers page output so that the footer can say "page x of y"."""
 
     header_text = ""
@@ -197,6 +197,7 @@ def _pdf_note(text: str) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#B07A00")),
                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FFF6DD")),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
@@ -242,6 +243,7 @@ def render_pdf(doc: Doc) -> bytes:
         creator="inspector-app",
         subject=doc.title,
         lang="zh-CN",
+        initialFontName=FONT,
     )
     header = f"{doc.enterprise} — {doc.title}"
 

@@ -32,7 +32,11 @@ from sync.expert import export_bundle
 from sync.identities import local_from_unlocked, peer_from_card, trusted_lookup
 
 PASSPHRASE = "correct horse battery staple"
-SCENARIOS = {"pass": ("clean", 11), "improve": ("usage_burst", 12), "disqualify": ("payment_reflux", 13)}
+SCENARIOS = {
+    "pass": ("clean", 11),
+    "improve": ("usage_burst", 12),
+    "disqualify": ("payment_reflux", 13),
+}
 EXPERTS = {"e1": "王丽", "e2": "赵强"}
 
 
@@ -102,7 +106,7 @@ def build_world(root: Path) -> World:
     with open_store(homes["agency"]) as store:
         agency_rows = {r.case_id: r for r in store.cases()}
     sessions = {}
-    for outcome, path in world.packages.items():
+    for outcome in world.packages:
         row = agency_rows[ids[outcome]]
         world.cases[outcome] = row.case_id
         sessions[outcome] = CaseSession(homes["agency"], row)
@@ -132,7 +136,11 @@ def build_world(root: Path) -> World:
         },
     )
     for e in ("e1", "e2"):
-        add(e, case, {"kind": "conclusion", "recommendation": "pass", "summary": "系统在用，成效属实"})
+        add(
+            e,
+            case,
+            {"kind": "conclusion", "recommendation": "pass", "summary": "系统在用，成效属实"},
+        )
 
     # --- improve
     case = world.cases["improve"]
@@ -146,7 +154,16 @@ def build_world(root: Path) -> World:
             if item_id == "S8":
                 payload = {"kind": "score", "item": "S8", "level": 2 if e == "e1" else 1}
             add(e, case, payload)
-        add(e, case, {"kind": "flag_review", "flag": burst, "decision": "confirmed", "reason": "申请前一个月集中补录"})
+        add(
+            e,
+            case,
+            {
+                "kind": "flag_review",
+                "flag": burst,
+                "decision": "confirmed",
+                "reason": "申请前一个月集中补录",
+            },
+        )
         add(
             e,
             case,
@@ -164,11 +181,25 @@ def build_world(root: Path) -> World:
     world.findings["disqualify"]["flag"] = reflux
     for e in ("e1", "e2"):
         add(e, case, {"kind": "score", "item": "Q5", "answer": "B"})
-        add(e, case, {"kind": "flag_review", "flag": reflux, "decision": "confirmed", "reason": "银行流水显示服务商回款"})
+        add(
+            e,
+            case,
+            {
+                "kind": "flag_review",
+                "flag": reflux,
+                "decision": "confirmed",
+                "reason": "银行流水显示服务商回款",
+            },
+        )
     interview = add(
         "e1",
         case,
-        {"kind": "interview", "person": "张会计", "role": "财务", "notes": [{"q": "回款原因？", "a": "说不清楚"}]},
+        {
+            "kind": "interview",
+            "person": "张会计",
+            "role": "财务",
+            "notes": [{"q": "回款原因？", "a": "说不清楚"}],
+        },
     )
     for e in ("e1", "e2"):
         add(
@@ -207,4 +238,3 @@ def build_world(root: Path) -> World:
         },
     )
     return world
-
