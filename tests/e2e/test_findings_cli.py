@@ -473,8 +473,12 @@ def test_expert_vs_self_assessment_flag(expert_with_case: tuple[Path, str], tmp_
         code, _out, err = cli(*add(case_id, tmp_path, "s.json", payload), home=home)
         assert code == 0
     # the last add completed the expert's answers: the flag is shown then, and listed on demand
-    assert "SELF_ASSESSMENT_INFLATED:" in err
+    assert "SELF_ASSESSMENT_INFLATED:" in err and "TARGET_MISSED:level:" in err
     flags = json.loads(ok("findings", "flags", case_id, "--json", home=home, passphrase=None))
     me = identity.load(home)
-    assert [f["id"] for f in flags] == [f"SELF_ASSESSMENT_INFLATED:{me.fingerprint}"]
+    assert [f["id"] for f in flags] == [
+        f"SELF_ASSESSMENT_INFLATED:{me.fingerprint}",
+        f"TARGET_MISSED:level:{me.fingerprint}",  # level 0, the project committed level 2
+    ]
     assert flags[0]["claimed_score"] == 50.6 and flags[0]["expert_level"] == 0
+    assert (flags[1]["expert_level"], flags[1]["level_target"]) == (0, 2)
