@@ -33,6 +33,7 @@ from inspector_app.checklist.model import (
     Question,
     Quotient,
     Scene,
+    SourceNote,
     SubIndicator,
 )
 from inspector_app.errors import InputRefused
@@ -272,6 +273,25 @@ def _question(r: _Reader, o: dict[str, Any], ptr: str, ids: tuple[str, str, str]
     return q
 
 
+def _flag(r: _Reader, o: dict[str, Any], key: str, ptr: str, *, default: bool) -> bool:
+    """An optional boolean field (``default`` when absent)."""
+    return default if o.get(key) is None else r.boolean(o, key, ptr)
+
+
+def _source_note(r: _Reader, o: dict[str, Any], key: str, ptr: str) -> SourceNote | None:
+    """An optional ``{"text", "text_en", "sources"}`` object: where an unconfirmed fact of the
+    checklist comes from."""
+    if o.get(key) is None:
+        return None
+    p = f"{ptr}/{key}"
+    note = r.obj(o[key], p)
+    sources = r.lst(r.field(note, "sources", p), f"{p}/sources")
+    for i, src in enumerate(sources):
+        if not isinstance(src, str) or not src.strip():
+            raise r.fail(f"{p}/sources/{i}", bi("a non-empty string was expected"))
+    return SourceNote(r.text(note, "text", p), r.text(note, "text_en", p), tuple(sources))
+
+
 def parse_checklist(data: Any, source: str = "<checklist>") -> Checklist:
     """Build a :class:`Checklist` from parsed JSON, or raise :class:`ChecklistInvalid`."""
     r = _Reader(source)
@@ -346,7 +366,14 @@ def parse_checklist(data: Any, source: str = "<checklist>") -> Checklist:
                 raise r.fail(f"{sp}/levels", bi("the descriptions of levels 1 to 4 are required"))
             levels = {int(k): r.text(levels_raw, k, f"{sp}/levels") for k in sorted(levels_raw)}
             scenes[sid] = Scene(
-                sid, r.text(s, "name", sp), gid, gname, r.boolean(s, "constrained", sp), levels
+                sid,
+                r.text(s, "name", sp),
+                gid,
+                gname,
+                r.boolean(s, "constrained", sp),
+                levels,
+                constrained_confirmed=_flag(r, s, "constrained_confirmed", sp, default=True),
+                constrained_source=_source_note(r, s, "constrained_source", sp),
             )
     n_constrained = sum(1 for s in scenes.values() if s.constrained)
 
@@ -386,6 +413,8 @@ def parse_checklist(data: Any, source: str = "<checklist>") -> Checklist:
         thresholds=tuple(thresholds),
         source=source_notes,
         levels_notes=notes,
+        thresholds_confirmed=_flag(r, levels_obj, "thresholds_confirmed", "/levels", default=False),
+        thresholds_source=_source_note(r, levels_obj, "thresholds_source", "/levels"),
     )
 
 

@@ -143,6 +143,19 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class SourceNote:
+    """Where an unconfirmed fact of the checklist comes from (``text`` in Chinese, ``text_en``
+    in English) and its ``sources``, kept in the file so that the agency can correct it there."""
+
+    text: str
+    text_en: str
+    sources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "text_en": self.text_en, "sources": list(self.sources)}
+
+
+@dataclass(frozen=True)
 class Scene:
     id: str
     name: str
@@ -150,6 +163,9 @@ class Scene:
     group_name: str
     constrained: bool
     levels: Mapping[int, str]
+    #: False when the official annex could not confirm whether the scene is constrained
+    constrained_confirmed: bool = True
+    constrained_source: SourceNote | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,10 @@ class Checklist:
     source: Mapping[str, Any] = field(default_factory=dict)
     levels_notes: Mapping[str, Any] = field(default_factory=dict)
     max_scene_level: int = 4
+    #: whether the level thresholds are confirmed against the official annex (the file's
+    #: ``levels.thresholds_confirmed``; absent: not confirmed), and where they come from
+    thresholds_confirmed: bool = False
+    thresholds_source: SourceNote | None = None
 
     def item_ids(self) -> tuple[str, ...]:
         return (*self.questions, *self.scenes)
@@ -191,6 +211,11 @@ class Checklist:
             if t.level == level:
                 return t
         return None
+
+    @property
+    def unconfirmed_constrained(self) -> tuple[Scene, ...]:
+        """Scenes whose constrained flag the official annex has not confirmed."""
+        return tuple(s for s in self.scenes.values() if not s.constrained_confirmed)
 
     @property
     def max_level(self) -> int:

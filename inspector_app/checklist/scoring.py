@@ -27,7 +27,7 @@ from inspector_app.casepkg.model import SelfAssessment, SelfAssessmentItem
 from inspector_app.checklist.answers import AnswerCheck, check_answer, check_items, check_level
 from inspector_app.checklist.figures import FigureResult, derive_option
 from inspector_app.checklist.loader import get_checklist
-from inspector_app.checklist.model import Checklist, LevelThreshold
+from inspector_app.checklist.model import Checklist, LevelThreshold, Scene, SourceNote
 from inspector_app.errors import Issue
 from inspector_app.i18n import N_, bi, en, zh
 
@@ -206,6 +206,30 @@ class ScoreResult:
     issues: tuple[Issue, ...] = ()
     claimed_score: Decimal | None = None
     claimed_level: int | None = None
+    #: the checklist's word on its own level thresholds and constrained scenes
+    thresholds_confirmed: bool = False
+    thresholds_source: SourceNote | None = None
+    unconfirmed_constrained: tuple[Scene, ...] = ()
+
+    def confirmation_json(self) -> dict[str, object]:
+        """``thresholds_confirmed``, where the thresholds come from (Chinese and English, and
+        the sources), and the scenes whose constrained flag is unconfirmed."""
+        src = self.thresholds_source
+        return {
+            "thresholds_confirmed": self.thresholds_confirmed,
+            "thresholds_source": src.text if src else None,
+            "thresholds_source_en": src.text_en if src else None,
+            "thresholds_sources": list(src.sources) if src else [],
+            "constrained_unconfirmed": {
+                s.id: {
+                    "constrained": s.constrained,
+                    "source": s.constrained_source.text if s.constrained_source else None,
+                    "source_en": s.constrained_source.text_en if s.constrained_source else None,
+                    "sources": list(s.constrained_source.sources) if s.constrained_source else [],
+                }
+                for s in self.unconfirmed_constrained
+            },
+        }
 
     @property
     def next_level(self) -> int | None:
@@ -317,6 +341,7 @@ class ScoreResult:
             "scenes_at_or_above": {str(k): v for k, v in self.scenes_at_or_above.items()},
             "constrained_at_or_above": {str(k): v for k, v in self.constrained_at_or_above.items()},
             "level": self.level,
+            **self.confirmation_json(),
             "claimed_score": self.claimed_score,
             "claimed_level": self.claimed_level,
             "blocking_next_level": self.blocking_next_level,
@@ -461,6 +486,9 @@ def _score(
         level=level,
         level_checks=checks,
         issues=tuple(check_items(checklist, answers, issues_path)),
+        thresholds_confirmed=checklist.thresholds_confirmed,
+        thresholds_source=checklist.thresholds_source,
+        unconfirmed_constrained=checklist.unconfirmed_constrained,
     )
 
 
