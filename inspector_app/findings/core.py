@@ -262,6 +262,12 @@ class StoreCore:
             )
         return matches[0]
 
+    def project_cases(self, case_id: str) -> list[str]:
+        """``case_id`` and every case of the same enterprise project (USCC and project_id)."""
+        with self._errors():
+            rows = self.db.execute(_PROJECT_CASES_SQL, (case_id, case_id)).fetchall()
+        return sorted({str(r[0]) for r in rows})
+
     def set_case_status(self, case_id: str, status: str) -> None:
         if status not in CASE_STATUSES:
             raise ValueError(status)

@@ -187,13 +187,6 @@ def _checklist(store: StoreCore, checklist_id: str | None) -> Checklist | None:
     return home_checklists(store.workspace.parent).find(checklist_id)
 
 
-def _project_cases(store: StoreCore, case_id: str) -> list[str]:
-    from inspector_app.findings.core import _PROJECT_CASES_SQL
-
-    rows = store.db.execute(_PROJECT_CASES_SQL, (case_id, case_id)).fetchall()
-    return sorted({str(r[0]) for r in rows})
-
-
 def expert_basis(store: StoreCore, case_id: str, signer: str) -> Basis:
     """The signer's own current scores, confirmed flags and observations/interviews of the case."""
     case = store.case(case_id, stale=False)
@@ -227,7 +220,7 @@ def merged_basis(store: StoreCore, case_id: str, agency: str) -> Basis:
     expert_items: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = defaultdict(dict)
     expert_flags: dict[str, set[str]] = defaultdict(set)
     citable: set[str] = set()
-    for cid in _project_cases(store, case_id):
+    for cid in store.project_cases(case_id):
         for f in store.findings(cid, stale=False):
             d = f.data
             if f.record.signer == agency:
