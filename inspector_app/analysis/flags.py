@@ -8,6 +8,7 @@ the number, a bilingual ``detail`` line, a Chinese on-site ``hint`` and evidence
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,11 +58,13 @@ _RULE_ORDER = {rule: i for i, rule in enumerate(RULE_IDS)}
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where the expert can check: a path, with data-record ``rows`` or a JSON ``pointer``."""
+    """Where the expert can check: a path, with data-record ``rows`` or a JSON ``pointer``;
+    ``extra`` keys say more (a cross-enterprise flag's ``uscc``, a contract line)."""
 
     path: str
     rows: tuple[int, int] | None = None
     pointer: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path}
@@ -69,20 +72,45 @@ class Evidence:
             out["rows"] = [self.rows[0], self.rows[1]]
         if self.pointer is not None:
             out["pointer"] = self.pointer
+        out.update(self.extra)
         return out
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Evidence:
+        """The evidence of a flag's JSON object (the inverse of :meth:`to_json`)."""
+        rows = obj.get("rows")
+        pair = (int(rows[0]), int(rows[1])) if isinstance(rows, list | tuple) else None
+        return cls(
+            str(obj["path"]),
+            pair,
+            obj.get("pointer"),
+            {k: v for k, v in obj.items() if k not in ("path", "rows", "pointer")},
+        )
+
+
+#: where a flag comes from: a package's analysis, the agency's cross-enterprise rules, or the
+#: findings store (an expert's complete scoring)
+PACKAGE, CROSS, EXPERT = "package", "cross", "expert"
 
 
 @dataclass(frozen=True)
 class Flag:
+    """The one flag type: per-package (``analyze``), cross-enterprise (``merge flags``,
+    ``scope`` CROSS, with the ``usccs`` it involves) and store-raised (``findings flags``,
+    ``scope`` EXPERT, whose ``facts`` are part of its JSON)."""
+
     rule: str
     subject: str | None
     title: str
     title_en: str
-    detail: str
+    detail: Any
     hint: str
     evidence: tuple[Evidence, ...] = ()
-    #: the numbers behind the flag, for the UI and reports (not part of the cli.md shape)
+    #: the numbers behind the flag, for the UI and reports (not part of the cli.md shape of a
+    #: per-package flag; a store-raised flag's JSON carries them)
     facts: dict[str, Any] = field(default_factory=dict, compare=False)
+    scope: str = PACKAGE
+    usccs: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -90,10 +118,27 @@ class Flag:
 
     @property
     def severity(self) -> str:
-        return SEVERITIES[self.rule]
+        return SEVERITIES.get(self.rule) or CROSS_SEVERITIES[self.rule]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The flag's JSON: ``analyze``'s shape; a cross flag adds ``subject`` and ``usccs``,
+        a store-raised one its facts."""
+        if self.scope == CROSS:
+            from inspector_app.i18n import bilingual
+
+            return {
+                "id": self.id,
+                "rule": self.rule,
+                "subject": self.subject,
+                "severity": self.severity,
+                "title": self.title,
+                "title_en": self.title_en,
+                **bilingual("detail", self.detail),
+                "hint": self.hint,
+                "evidence": [e.to_json() for e in self.evidence],
+                "usccs": list(self.usccs),
+            }
+        out = {
             "id": self.id,
             "rule": self.rule,
             "severity": self.severity,
@@ -103,6 +148,9 @@ class Flag:
             "hint": self.hint,
             "evidence": [e.to_json() for e in self.evidence],
         }
+        if self.scope == EXPERT:
+            out.update(self.facts)
+        return out
 
 
 def sort_flags(flags: list[Flag]) -> list[Flag]:

@@ -102,27 +102,16 @@ def _read_json(path_text: str) -> tuple[Any, Path | None]:
 
 
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app import identity
-    from inspector_app.findings import open_store
-    from inspector_app.findings.selfassess import expert_flags
+    from inspector_app import identity, services
 
     payload, base = _read_json(args.json_file)
-    with open_store(ctx.home) as store:
-        case = store.resolve_case(args.case)
-        identity.load(ctx.home)
-        unlocked = identity.unlock(ctx.home, ctx.passphrase())
-        finding = store.add_finding(unlocked, case.case_id, payload, base_dir=base)
-        flags = []
-        if finding.kind == "score":
-            flags = expert_flags(store, case.case_id, unlocked.fingerprint)
+    case = services.resolve_case(ctx.home, args.case)  # refused before the passphrase
+    identity.load(ctx.home)  # no identity: refused before the passphrase
+    signer = services.unlock_identity(ctx.home, ctx.passphrase())
+    added = services.add_finding(ctx.home, case.case_id, payload, signer=signer, base_dir=base)
+    finding = added.finding
     if args.json:
-        ctx.print_json(
-            {
-                "finding_id": finding.finding_id,
-                "seq": finding.record.seq,
-                "supersedes": finding.record.supersedes,
-            }
-        )
+        ctx.print_json(added.to_json())
     else:
         ctx.out(
             bi(
@@ -131,8 +120,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
                 seq=finding.record.seq,
             )
         )
-    for flag in flags:
-        ctx.err(f"{flag['id']}: {flag['detail']}")
+    for flag in added.flags:
+        ctx.err(f"{flag.id}: {flag.detail}")
     return 0
 
 
@@ -156,11 +145,9 @@ def _summary(f: Any) -> str:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.findings import open_store
+    from inspector_app.services import list_findings
 
-    with open_store(ctx.home) as store:
-        case = store.resolve_case(args.case)
-        found = store.findings(case.case_id, include_superseded=args.all)
+    found = list_findings(ctx.home, args.case, include_superseded=args.all)
     if args.json:
         ctx.print_json([f.to_json() for f in found])
     else:
@@ -178,18 +165,9 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app import identity
-    from inspector_app.findings import open_store, verify_store
+    from inspector_app.services import verify_findings
 
-    own_key = None
-    trusted: set[bytes] | None = None
-    if identity.exists(ctx.home):
-        own_key = identity.load(ctx.home).ed25519_public
-        trusted = {own_key, *(c.ed25519_public for c in identity.trusted_cards(ctx.home))}
-    with open_store(ctx.home) as store:
-        report = verify_store(
-            store, trusted_keys=trusted, own_key=own_key, progress=ctx.progress(), cancel=ctx.cancel
-        )
+    report = verify_findings(ctx.home, progress=ctx.progress(), cancel=ctx.cancel)
     if args.json:
         ctx.print_json(report.to_json())
     first = report.first
@@ -219,41 +197,31 @@ def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.findings import open_store
-    from inspector_app.findings.selfassess import expert_flags
+    from inspector_app.services import expert_flags
 
-    with open_store(ctx.home) as store:
-        case = store.resolve_case(args.case)
-        signers = sorted({f.record.signer for f in store.findings(case.case_id, kind="score")})
-        flags = [flag for signer in signers for flag in expert_flags(store, case.case_id, signer)]
+    flags = expert_flags((ctx.home, args.case))
     if args.json:
-        ctx.print_json(flags)
+        ctx.print_json([f.to_json() for f in flags])
     else:
         for flag in flags:
-            ctx.out(f"{flag['id']}  {flag['title']} / {flag['title_en']}")
-            ctx.out(f"    {flag['detail']}")
+            ctx.out(f"{flag.id}  {flag.title} / {flag.title_en}")
+            ctx.out(f"    {flag.detail}")
     return 0
 
 
 def cmd_draft(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.findings import open_store
+    from inspector_app.services import save_draft
 
     payload, _base = _read_json(args.json_file)
-    if not isinstance(payload, dict):
-        raise InputRefused(bi("A finding must be a JSON object."))
-    with open_store(ctx.home) as store:
-        case = store.resolve_case(args.case)
-        store.save_draft(case.case_id, args.key, payload)
+    save_draft(ctx.home, args.case, args.key, payload)
     ctx.err(bi("Draft {key} saved (not signed).", key=args.key))
     return 0
 
 
 def cmd_drafts(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.findings import open_store
+    from inspector_app.services import list_drafts
 
-    with open_store(ctx.home) as store:
-        case_id = store.resolve_case(args.case).case_id if args.case else None
-        drafts = store.list_drafts(case_id)
+    drafts = list_drafts(ctx.home, args.case or None)
     if args.json:
         ctx.print_json(
             [
@@ -273,13 +241,11 @@ def cmd_drafts(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_sign(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app import identity
-    from inspector_app.findings import open_store
+    from inspector_app import services
 
-    with open_store(ctx.home) as store:
-        case = store.resolve_case(args.case)
-        unlocked = identity.unlock(ctx.home, ctx.passphrase())
-        signed = store.sign_drafts(unlocked, case.case_id, args.key)
+    case = services.resolve_case(ctx.home, args.case)  # refused before the passphrase
+    signer = services.unlock_identity(ctx.home, ctx.passphrase())
+    signed = services.sign_drafts(ctx.home, case.case_id, signer=signer, keys=args.key)
     if args.json:
         ctx.print_json([{"finding_id": f.finding_id, "seq": f.record.seq} for f in signed])
     else:

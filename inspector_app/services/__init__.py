@@ -55,6 +55,7 @@ from inspector_app.services.cases import (
     list_cases,
     open_case,
     package_identities,
+    resolve_case,
 )
 from inspector_app.services.findings import (
     AddedFinding,
@@ -130,6 +131,7 @@ __all__ = [
     "package_identities",
     "package_limits",
     "require_no_identity",
+    "resolve_case",
     "resolve_recipient",
     "save_draft",
     "score_answers",

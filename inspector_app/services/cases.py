@@ -421,6 +421,17 @@ class CaseSession:
             self.row = row
 
 
+def resolve_case(home: Home, case_ref: str) -> CaseRow:
+    """The store's row of the case ``case_ref`` (its id or a unique prefix).
+
+    Raises:
+        InputRefused: no case matches, or the prefix is ambiguous.
+        UsageError: ``case_ref`` is empty.
+    """
+    with open_store(home) as store:
+        return store.resolve_case(case_ref)
+
+
 def analysis_target(home: Home, text: str) -> Path | str:
     """What ``analyze TEXT`` names: an existing path (it wins), else the id of the imported
     case ``TEXT`` names (its id or a unique prefix), else the path (which the caller then
@@ -472,4 +483,5 @@ __all__ = [
     "list_cases",
     "open_case",
     "package_identities",
+    "resolve_case",
 ]

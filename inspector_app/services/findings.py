@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inspector_app.analysis.flags import Evidence, Flag
+from inspector_app.analysis.flags import EXPERT, Evidence, Flag
 from inspector_app.errors import InputRefused
 from inspector_app.findings import Draft, Finding, VerifyReport, open_store, verify_store
 from inspector_app.findings.store import FindingsStore
@@ -45,8 +45,9 @@ def _case_id(store: FindingsStore, case_ref: str | CaseSession) -> str:
 
 
 def store_flag(raw: dict[str, Any]) -> Flag:
-    """A flag the store raises (its dict shape) as the one :class:`Flag` type; the numbers
-    behind it (``expert_score``…) are its ``facts``."""
+    """A flag the store raises (the findings store's dict) as the one :class:`Flag` type
+    (``scope`` EXPERT); the numbers behind it (``expert_score``…) are its ``facts``, which its
+    JSON carries."""
     rule = str(raw["rule"])
     flag_id = str(raw["id"])
     subject = flag_id[len(rule) + 1 :] if flag_id.startswith(rule + ":") else None
@@ -58,17 +59,15 @@ def store_flag(raw: dict[str, Any]) -> Flag:
         title_en=raw["title_en"],
         detail=raw["detail"],
         hint=raw["hint"],
-        evidence=tuple(
-            Evidence(e["path"], tuple(e["rows"]) if e.get("rows") else None, e.get("pointer"))
-            for e in raw.get("evidence", ())
-        ),
+        evidence=tuple(Evidence.from_json(e) for e in raw.get("evidence", ())),
         facts={k: v for k, v in raw.items() if k not in known},
+        scope=EXPERT,
     )
 
 
 def flag_json(flag: Flag) -> dict[str, Any]:
-    """A store-raised flag's JSON (``findings flags --json``): the flag's keys, then its facts."""
-    return {**flag.to_json(), **flag.facts}
+    """A flag's JSON (``findings flags --json``: a store-raised flag's keys, then its facts)."""
+    return flag.to_json()
 
 
 def _expert_flags(store: FindingsStore, case_id: str, signer: str | None) -> list[Flag]:

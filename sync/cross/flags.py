@@ -1,52 +1,44 @@
-"""A cross-enterprise flag: the same JSON shape as a per-package flag (``red-flags.md``)."""
+"""Cross-enterprise flags: the one :class:`~inspector_app.analysis.flags.Flag` type with ``scope``
+CROSS, its JSON the per-package shape plus ``subject`` and ``usccs`` (``red-flags.md``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from inspector_app.analysis.flags import CROSS_SEVERITIES, SEVERITY_ORDER
-from inspector_app.i18n import Message, bilingual
+from inspector_app.analysis.flags import CROSS, CROSS_SEVERITIES, SEVERITY_ORDER, Evidence, Flag
+from inspector_app.i18n import Message
 
 SEVERITIES = CROSS_SEVERITIES
 RULE_IDS = tuple(SEVERITIES)
 
 
-@dataclass(frozen=True)
-class CrossFlag:
-    rule: str
-    subject: str
-    title: str
-    title_en: str
-    detail: Message
-    hint: str
-    evidence: tuple[dict[str, Any], ...] = ()
-    usccs: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return f"{self.rule}:{self.subject}"
-
-    @property
-    def severity(self) -> str:
-        return SEVERITIES[self.rule]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "subject": self.subject,
-            "severity": self.severity,
-            "title": self.title,
-            "title_en": self.title_en,
-            **bilingual("detail", self.detail),
-            "hint": self.hint,
-            "evidence": [dict(e) for e in self.evidence],
-            "usccs": list(self.usccs),
-        }
+def CrossFlag(
+    *,
+    rule: str,
+    subject: str,
+    title: str,
+    title_en: str,
+    detail: Message,
+    hint: str,
+    evidence: tuple[Mapping[str, Any], ...] = (),
+    usccs: tuple[str, ...] = (),
+) -> Flag:
+    """A cross-enterprise :class:`~inspector_app.analysis.flags.Flag` (``scope`` CROSS)."""
+    return Flag(
+        rule=rule,
+        subject=subject,
+        title=title,
+        title_en=title_en,
+        detail=detail,
+        hint=hint,
+        evidence=tuple(Evidence.from_json(e) for e in evidence),
+        scope=CROSS,
+        usccs=usccs,
+    )
 
 
-def sort_flags(flags: list[CrossFlag]) -> list[CrossFlag]:
+def sort_flags(flags: list[Flag]) -> list[Flag]:
     return sorted(
         flags, key=lambda f: (SEVERITY_ORDER[f.severity], RULE_IDS.index(f.rule), f.subject)
     )

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from inspector_app.analysis.flags import Flag
 from inspector_app.analysis.settings import layer, load_rules_file, settings_sha256
 from inspector_app.home import Home
 from inspector_app.i18n import bi, en, zh
@@ -124,9 +125,9 @@ def _bundle_photos(home: Home, db: Any) -> list[tuple[str, str, str, str, Path]]
     return out
 
 
-def evaluate(conn: Any, settings: Any) -> list[CrossFlag]:
+def evaluate(conn: Any, settings: Any) -> list[Flag]:
     """Run the four rules on the index."""
-    flags: list[CrossFlag] = []
+    flags: list[Flag] = []
     flags += _photos(conn, int(settings["CROSS_DUPLICATE_PHOTO"]["max_phash_distance"]))
     flags += _documents(
         conn,
@@ -138,7 +139,7 @@ def evaluate(conn: Any, settings: Any) -> list[CrossFlag]:
     return flags
 
 
-def _photos(conn: Any, max_distance: int) -> list[CrossFlag]:
+def _photos(conn: Any, max_distance: int) -> list[Flag]:
     photos = [
         photomod.Photo(uscc, path, sha, int(h, 16) if h else None, source)
         for uscc, path, sha, source, h in conn.execute(
@@ -177,8 +178,8 @@ def _photos(conn: Any, max_distance: int) -> list[CrossFlag]:
     return out
 
 
-def _documents(conn: Any, min_similarity: float, ngram: int) -> list[CrossFlag]:
-    out: list[CrossFlag] = []
+def _documents(conn: Any, min_similarity: float, ngram: int) -> list[Flag]:
+    out: list[Flag] = []
     by_sha: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for uscc, path, sha in conn.execute(
         "SELECT uscc, path, sha256 FROM docs ORDER BY uscc, path"
@@ -233,7 +234,7 @@ def _documents(conn: Any, min_similarity: float, ngram: int) -> list[CrossFlag]:
     return out
 
 
-def _logs(conn: Any, min_run: int) -> list[CrossFlag]:
+def _logs(conn: Any, min_run: int) -> list[Flag]:
     k, w = logmod.window_sizes(min_run)
     meta = {
         (c, s): (u, p)
@@ -301,7 +302,7 @@ def _logs(conn: Any, min_run: int) -> list[CrossFlag]:
     return out
 
 
-def _prices(conn: Any, max_ratio: Decimal) -> list[CrossFlag]:
+def _prices(conn: Any, max_ratio: Decimal) -> list[Flag]:
     prices = [
         pricemod.Price(u, prov, name, code, Decimal(price), cno, int(line))
         for u, prov, name, code, price, cno, line in conn.execute(
