@@ -213,44 +213,44 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
 
     status = sync_services.merge_status(ctx.home)
     if args.json:
-        ctx.print_json(status)
+        ctx.print_json(status.to_json())
         return 0
-    if not status["projects"]:
+    if not status.projects:
         ctx.out(bi("No case and no expert findings yet."))
-    for proj in status["projects"]:
-        ctx.out(f"{proj['enterprise'] or '-'}  {proj['uscc'] or '-'}  {proj['project_id'] or '-'}")
-        for e in proj["experts"]:
-            level = "-" if e["level"] is None else e["level"]
-            score = "-" if e["score"] is None else e["score"]
+    for proj in status.projects:
+        ctx.out(f"{proj.enterprise or '-'}  {proj.uscc or '-'}  {proj.project_id or '-'}")
+        for e in proj.experts:
+            level = "-" if e.level is None else e.level
+            score = "-" if e.score is None else e.score
             ctx.out(
                 "  "
                 + bi(
                     "{name}: {count} findings, score {score}, level {level}, conclusion {conclusion}",
-                    name=e["name"],
-                    count=e["findings"],
+                    name=e.name,
+                    count=e.findings,
                     score=score,
                     level=level,
-                    conclusion=e["conclusion"] or "-",
+                    conclusion=e.conclusion or "-",
                 )
             )
-        if not proj["experts"]:
+        if not proj.experts:
             ctx.out("  " + bi("No expert has reported yet."))
-        elif not proj["disagreements"]:
+        elif not proj.disagreements:
             ctx.out("  " + bi("No disagreement."))
-        for d in proj["disagreements"]:
-            values = "; ".join(f"{k}={_show(v)}" for k, v in d["values"].items())
+        for d in proj.disagreements:
+            values = "; ".join(f"{k}={_show(v)}" for k, v in d.values.items())
             settled = (
-                "  " + bi("settled: {value}", value=_show(d["settled"]["value"]))
-                if d["settled"]
+                "  " + bi("settled: {value}", value=_show(d.settled["value"]))
+                if d.settled
                 else ""
             )
-            ctx.out(f"  ≠ {d['type']} {d['subject']}: {values}{settled}")
-    for p in status["pending_bundles"]:
+            ctx.out(f"  ≠ {d.type} {d.subject}: {values}{settled}")
+    for p in status.pending_bundles:
         ctx.out(
             bi(
                 "Waiting: bundle #{number} of {expert} (its predecessor has not arrived).",
-                number=p["number"],
-                expert=p["expert"] or p["device"],
+                number=p.number,
+                expert=p.expert or p.device,
             )
         )
     return 0

@@ -27,6 +27,7 @@ from sync.identities import local_from_unlocked, require_role, trusted_agency
 if TYPE_CHECKING:
     from sync.agency import ImportOutcome
     from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
+    from sync.status import MergeStatus
 
 
 def _role(signer: Signer, role: str) -> None:
@@ -192,10 +193,11 @@ def list_exports(home: Home) -> list[ExportRow]:
     return exports(home)
 
 
-def merge_status(home: Home) -> Any:
+def merge_status(home: Home) -> MergeStatus:
     """Per enterprise project: the experts who reported, their scores and levels (with the
     home's checklists), disagreements and the agency's decisions; bundles waiting for a
-    predecessor. See :mod:`sync.status`."""
+    predecessor: a typed :class:`~sync.status.MergeStatus` (``to_json()`` is the
+    ``merge status --json`` object). See :mod:`sync.status`."""
     from sync.status import merge_status as _status
 
     return _status(home)

@@ -16,6 +16,12 @@ reported on yet shows an empty ``experts`` list. Disagreements are reported wher
 * ``conclusion`` — the recommendation (pass / improve / disqualify).
 
 An agency ``decision`` finding that settles the subject is shown beside it.
+
+The result is typed (:class:`MergeStatus` of :class:`Project`, :class:`ExpertStatus`,
+:class:`Disagreement`, :class:`Decision`, :class:`PendingBundle`); ``to_json()`` is the
+``merge status --json`` object. Findings are read through the store's own API
+(:meth:`~inspector_app.findings.FindingsStore.findings`: its supersession), scores and levels
+with the home's checklists (the agency's corrections).
 """
 
 from __future__ import annotations
@@ -26,34 +32,101 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import sqlite_utils
-
 from inspector_app.checklist.effective import ChecklistSet, home_checklists
+from inspector_app.findings import FindingsStore, open_store
 from inspector_app.home import Home
-from sync.schema import open_db
+from sync.schema import SYNC
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Finding:
     finding_id: str
     signer: str
     seq: int
     case_id: str
     kind: str
-    skey: str | None
     created_at: str
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ExpertStatus:
+    """One expert (a name on the trusted cards) on one project, over all their devices."""
+
+    name: str
+    devices: tuple[str, ...]
+    findings: int
+    items_scored: int
+    score: Decimal | None
+    level: int | None
+    complete: bool
+    conclusion: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "devices": list(self.devices),
+            "findings": self.findings,
+            "items_scored": self.items_scored,
+            "score": self.score,
+            "level": self.level,
+            "complete": self.complete,
+            "conclusion": self.conclusion,
+        }
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where at least two experts gave different values: ``type`` item, scene, level, flag or
+    conclusion; ``values`` and ``findings`` by expert; ``settled`` by an agency decision."""
+
+    type: str
+    subject: str
+    values: dict[str, Any]
+    findings: dict[str, str]
+    settled: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "subject": self.subject,
+            "values": self.values,
+            "findings": self.findings,
+            "settled": self.settled,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The agency's latest decision finding on one subject."""
+
+    type: str
+    subject: str
+    value: Any
+    finding_id: str
+    settles: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "subject": self.subject,
+            "value": self.value,
+            "finding_id": self.finding_id,
+            "settles": self.settles,
+        }
+
+
 @dataclass
 class Project:
+    """One enterprise project: its cases, experts, disagreements and the agency's decisions."""
+
     uscc: str | None
     project_id: str | None
     enterprise: str | None
     cases: list[str] = field(default_factory=list)
-    experts: list[dict[str, Any]] = field(default_factory=list)
-    disagreements: list[dict[str, Any]] = field(default_factory=list)
-    decisions: list[dict[str, Any]] = field(default_factory=list)
+    experts: list[ExpertStatus] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,37 +134,74 @@ class Project:
             "project_id": self.project_id,
             "enterprise": self.enterprise,
             "cases": self.cases,
-            "experts": self.experts,
-            "disagreements": self.disagreements,
-            "decisions": self.decisions,
+            "experts": [e.to_json() for e in self.experts],
+            "disagreements": [d.to_json() for d in self.disagreements],
+            "decisions": [d.to_json() for d in self.decisions],
         }
 
 
-def _current(db: sqlite_utils.Database) -> list[_Finding]:
-    rows = db.execute(
-        "SELECT f.finding_id, f.signer, f.seq, f.case_id, f.kind, f.skey, f.created_at, f.body"
-        " FROM findings f WHERE NOT EXISTS (SELECT 1 FROM findings g"
-        " WHERE g.supersedes = f.finding_id AND g.signer = f.signer)"
-        " ORDER BY f.signer, f.seq"
-    ).fetchall()
-    out = []
-    for fid, signer, seq, case_id, kind, skey, created_at, body in rows:
-        data = json.loads(body).get("data", {})
-        out.append(_Finding(fid, signer, int(seq), case_id, kind, skey, created_at, data))
-    return out
+@dataclass(frozen=True)
+class PendingBundle:
+    """A bundle held back until its predecessor from the same device arrives."""
+
+    device: str
+    expert: str | None
+    number: int
+    bundle_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "expert": self.expert,
+            "number": self.number,
+            "bundle_id": self.bundle_id,
+        }
 
 
-def _case_map(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None, str | None]]:
+@dataclass(frozen=True)
+class MergeStatus:
+    """What ``merge status`` shows; ``to_json()`` is its ``--json`` object."""
+
+    projects: tuple[Project, ...]
+    pending_bundles: tuple[PendingBundle, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "projects": [p.to_json() for p in self.projects],
+            "pending_bundles": [p.to_json() for p in self.pending_bundles],
+        }
+
+
+def _current(store: FindingsStore) -> list[_Finding]:
+    """Every current finding (the store's own supersession), in signing order."""
+    return [
+        _Finding(
+            f.finding_id,
+            f.record.signer,
+            int(f.record.seq),
+            f.record.case_id,
+            f.kind,
+            f.record.created_at,
+            f.data,
+        )
+        for f in store.findings(stale=False)
+    ]
+
+
+def _case_map(store: FindingsStore) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Case id -> (USCC, project_id, enterprise): the agency's own imports over the bundles'."""
     cases: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for cid, uscc, pid, name in db.execute(
+    for cid, uscc, pid, name in store.db.execute(
         "SELECT case_id, uscc, project_id, enterprise FROM sync_cases"
     ).fetchall():
         cases[cid] = (uscc, pid, name)
-    for cid, uscc, pid, name in db.execute(
-        "SELECT case_id, uscc, project_id, enterprise FROM cases"
-    ).fetchall():
-        old = cases.get(cid, (None, None, None))
-        cases[cid] = (uscc or old[0], pid or old[1], name or old[2])
+    for case in store.cases():
+        old = cases.get(case.case_id, (None, None, None))
+        cases[case.case_id] = (
+            case.uscc or old[0],
+            case.project_id or old[1],
+            case.enterprise or old[2],
+        )
     return cases
 
 
@@ -159,25 +269,23 @@ def _score_level(
     return result.score, result.level, complete
 
 
-def merge_status(home: Home) -> dict[str, Any]:
-    """The ``merge status --json`` object (see the module docstring)."""
+def merge_status(home: Home) -> MergeStatus:
+    """The agency's merged view (see the module docstring)."""
     checklists = home_checklists(home)
-    db = open_db(home)
-    try:
-        return _merge_status(db, checklists)
-    finally:
-        db.conn.close()
+    with open_store(home, extra=(SYNC,)) as store:
+        return _merge_status(store, checklists)
 
 
-def _merge_status(db: sqlite_utils.Database, home_lists: ChecklistSet) -> dict[str, Any]:
+def _merge_status(store: FindingsStore, home_lists: ChecklistSet) -> MergeStatus:
+    db = store.db
     devices = {
         fp: (expert, device)
         for fp, expert, device in db.execute(
             "SELECT fingerprint, expert, device FROM sync_devices"
         ).fetchall()
     }
-    checklists = dict(db.execute("SELECT case_id, checklist FROM cases").fetchall())
-    cases = _case_map(db)
+    checklists = {c.case_id: c.checklist for c in store.cases()}
+    cases = _case_map(store)
     projects: dict[tuple[str | None, str | None], Project] = {}
 
     def project_of(case_id: str) -> Project:
@@ -199,7 +307,7 @@ def _merge_status(db: sqlite_utils.Database, home_lists: ChecklistSet) -> dict[s
     decisions: dict[int, dict[tuple[str, str], _Finding]] = defaultdict(dict)
     for cid in cases:
         project_of(cid)
-    for f in _current(db):
+    for f in _current(store):
         proj = project_of(f.case_id)
         pk = id(proj)
         if f.signer not in devices:
@@ -232,16 +340,16 @@ def _merge_status(db: sqlite_utils.Database, home_lists: ChecklistSet) -> dict[s
             )
             conclusion = mine.get(("conclusion", "conclusion"))
             proj.experts.append(
-                {
-                    "name": expert,
-                    "devices": sorted(expert_devices[pk][expert]),
-                    "findings": counts[pk][expert],
-                    "items_scored": len(answers),
-                    "score": score,
-                    "level": level,
-                    "complete": complete,
-                    "conclusion": conclusion.data.get("recommendation") if conclusion else None,
-                }
+                ExpertStatus(
+                    name=expert,
+                    devices=tuple(sorted(expert_devices[pk][expert])),
+                    findings=counts[pk][expert],
+                    items_scored=len(answers),
+                    score=score,
+                    level=level,
+                    complete=complete,
+                    conclusion=conclusion.data.get("recommendation") if conclusion else None,
+                )
             )
             if complete and level is not None:
                 levels[expert] = level
@@ -261,37 +369,22 @@ def _merge_status(db: sqlite_utils.Database, home_lists: ChecklistSet) -> dict[s
                 )
         if len(levels) >= 2 and len(set(levels.values())) > 1:
             proj.disagreements.append(
-                {
-                    "type": "level",
-                    "subject": "level",
-                    "values": dict(sorted(levels.items())),
-                    "findings": {},
-                    "settled": None,
-                }
+                Disagreement("level", "level", dict(sorted(levels.items())), {}, None)
             )
         proj.decisions = [
-            {
-                "type": s[0],
-                "subject": s[1],
-                "value": _value(f),
-                "finding_id": f.finding_id,
-                "settles": f.data.get("settles", []),
-            }
+            Decision(s[0], s[1], _value(f), f.finding_id, list(f.data.get("settles", [])))
             for s, f in sorted(decisions[pk].items())
         ]
-    pending = [
-        {"device": d, "expert": devices.get(d, (None, None))[0], "number": n, "bundle_id": b}
+    pending = tuple(
+        PendingBundle(d, devices.get(d, (None, None))[0], int(n), b)
         for b, d, n in db.execute(
             "SELECT bundle_id, device, number FROM sync_pending ORDER BY device, number"
         ).fetchall()
-    ]
+    )
     ordered = sorted(
         projects.values(), key=lambda p: (p.uscc or "", p.project_id or "", p.cases[0])
     )
-    return {
-        "projects": [p.to_json() for p in ordered],
-        "pending_bundles": pending,
-    }
+    return MergeStatus(tuple(ordered), pending)
 
 
 def _natural(subject: str) -> tuple[str, int, str]:
@@ -302,13 +395,13 @@ def _natural(subject: str) -> tuple[str, int, str]:
 
 def _disagreement(
     subject: tuple[str, str], values: dict[str, _Finding], decision: _Finding | None
-) -> dict[str, Any]:
-    return {
-        "type": subject[0],
-        "subject": subject[1],
-        "values": {e: _value(f) for e, f in sorted(values.items())},
-        "findings": {e: f.finding_id for e, f in sorted(values.items())},
-        "settled": (
+) -> Disagreement:
+    return Disagreement(
+        type=subject[0],
+        subject=subject[1],
+        values={e: _value(f) for e, f in sorted(values.items())},
+        findings={e: f.finding_id for e, f in sorted(values.items())},
+        settled=(
             {"finding_id": decision.finding_id, "value": _value(decision)} if decision else None
         ),
-    }
+    )

@@ -58,7 +58,7 @@ def test_status_groups_devices_and_reports_disagreements(
     for ex in (alice1, alice2, bob):
         assert store.import_file(copy_in(ex.export(), tmp_path)).status == "merged"
 
-    status = merge_status(home)
+    status = merge_status(home).to_json()
     (project,) = status["projects"]
     assert project["uscc"] == USCC_A
     experts = {e["name"]: e for e in project["experts"]}
@@ -88,7 +88,7 @@ def test_status_groups_devices_and_reports_disagreements(
                 "reason": "现场核实为应用系统网络",
             },
         )
-    status = merge_status(home)
+    status = merge_status(home).to_json()
     q1 = next(d for d in status["projects"][0]["disagreements"] if d["subject"] == "Q1")
     assert q1["settled"] == {"finding_id": decision.finding_id, "value": ["C"]}
     assert status["projects"][0]["decisions"][0]["settles"] == [q1_alice, q1_bob]
@@ -114,7 +114,7 @@ def test_level_disagreement_between_complete_scorings(
     home, store = world.new_agency(tmp_path)
     for ex in experts.values():
         assert store.import_file(copy_in(ex.export(), tmp_path)).status == "merged"
-    (project,) = merge_status(home)["projects"]
+    (project,) = merge_status(home).to_json()["projects"]
     levels = {e["name"]: (e["level"], e["complete"]) for e in project["experts"]}
     assert levels == {"甲专家": (2, True), "乙专家": (3, True)}
     kinds = {(d["type"], d["subject"]) for d in project["disagreements"]}
