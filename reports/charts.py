@@ -228,18 +228,22 @@ def score_drawing(data: ScoreData, width: float) -> Drawing:
                     strokeColor=None,
                 )
             )
-        final = "—" if bar.final is None else format(bar.final, "f")
-        claimed = "—" if bar.claimed is None else format(bar.claimed, "f")
+        final = "—" if bar.final is None else _num(bar.final)
+        claimed = "—" if bar.claimed is None else _num(bar.claimed)
         d.add(
             String(
                 right + 4,
                 y0 + 5,
-                f"{final} / {claimed} / {format(bar.maximum, 'f')}",
+                f"{final} / {claimed} / {_num(bar.maximum)}",
                 fontName=FONT,
                 fontSize=7.5,
             )
         )
     return d
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 def as_table(kind: str, data: object) -> tuple[list[str], list[list[str]]]:
@@ -254,9 +258,9 @@ def as_table(kind: str, data: object) -> tuple[list[str], list[list[str]]]:
         rows = [
             [
                 b.label,
-                "—" if b.final is None else format(b.final, "f"),
-                "—" if b.claimed is None else format(b.claimed, "f"),
-                format(b.maximum, "f"),
+                "—" if b.final is None else _num(b.final),
+                "—" if b.claimed is None else _num(b.claimed),
+                _num(b.maximum),
             ]
             for b in data.bars
         ]

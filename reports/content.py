@@ -559,7 +559,7 @@ def acceptance(data: EnterpriseData) -> Doc:
                 _("contract amount (yuan)"),
             ],
             rows,
-            [1.5, 2.3, 0.9, 1.15, 1.7, 1.3, 1.3],
+            [26, 40, 14, 18, 28, 22, 22],
             numeric=(6,),
             empty=_("The package lists no system."),
         )
@@ -955,7 +955,7 @@ def financial(data: EnterpriseData) -> Doc:
             [c.contract_no, day(c.signed_at), c.party_b, c.subject or DASH, yuan(c.amount_yuan)]
             for c in pkg.contracts
         ],
-        [1.3, 1, 2.4, 2.4, 1.2],
+        [24, 18, 44, 52, 32],
         numeric=(4,),
         empty=_("The package holds no contract."),
     )
@@ -995,7 +995,7 @@ def financial(data: EnterpriseData) -> Doc:
             _("over listed"),
         ],
         rows,
-        [1.3, 2.2, 0.7, 0.5, 1.25, 1.25, 1.3, 1.2, 0.8],
+        [22, 30, 11, 8, 19, 19, 23, 19, 11],
         numeric=(3, 4, 5, 7, 8),
         empty=_("The package lists no contract item."),
     )
@@ -1029,7 +1029,7 @@ def financial(data: EnterpriseData) -> Doc:
             ]
             for v in pkg.invoices
         ],
-        [2.1, 1.1, 2.3, 1.3, 1.2, 1, 1.2],
+        [32, 18, 36, 22, 22, 18, 22],
         numeric=(4, 5, 6),
         empty=_("The package holds no invoice."),
     )
@@ -1059,7 +1059,7 @@ def financial(data: EnterpriseData) -> Doc:
             ]
             for p in pkg.payments
         ],
-        [1.1, 0.6, 2, 2, 1.2, 2, 1.3],
+        [18, 9, 30, 30, 22, 36, 25],
         numeric=(4,),
         empty=_("The package holds no payment."),
     )
@@ -1118,7 +1118,7 @@ def financial(data: EnterpriseData) -> Doc:
             _("result"),
         ],
         rows,
-        [1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 1.3],
+        [24, 22, 22, 22, 22, 22, 36],
         numeric=(1, 2, 3, 4, 5),
         empty=_("No contract to reconcile."),
     )

@@ -166,11 +166,32 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
 
-def _pdf_table(block: TableBlock) -> Table:
+def _cell_styles(n_columns: int) -> tuple[Any, Any, Any]:
+    """Head, text and token styles: 8 pt for wide tables; a token (a date, an amount, a code:
+    ASCII without spaces) never breaks inside itself."""
     st = styles()
-    head = [Paragraph(_esc(h), st["cellhead"]) for h in block.header]
-    body = [[Paragraph(_esc(c), st["cell"]) for c in row] for row in block.rows]
+    size = 8.0 if n_columns >= 7 else 9.0
+    lead = size + 2.5
+    head = st["cellhead"].clone(f"h{size}", fontSize=size, leading=lead)
+    text = st["cell"].clone(f"c{size}", fontSize=size, leading=lead)
+    token = text.clone(f"t{size}", wordWrap=None)
+    return head, text, token
+
+
+def _pdf_table(block: TableBlock) -> Table:
     n = len(block.header)
+    head_style, text_style, token_style = _cell_styles(n)
+    numeric = set(block.numeric)
+
+    def cell(text: str, col: int) -> Paragraph:
+        token = text.isascii() and " " not in text.strip()
+        style = token_style if token else text_style
+        if col in numeric:
+            style = style.clone(style.name + "r", alignment=2)
+        return Paragraph(_esc(text), style)
+
+    head = [Paragraph(_esc(h), head_style) for h in block.header]
+    body = [[cell(c, i) for i, c in enumerate(row)] for row in block.rows]
     rel = list(block.widths) if block.widths else [1.0] * n
     total = sum(rel)
     widths = [TEXT_WIDTH * w / total for w in rel]
@@ -182,11 +203,9 @@ def _pdf_table(block: TableBlock) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
-    for col in block.numeric:
-        for r, row in enumerate(body, 1):
-            row[col].style = st["cell"].clone("num", alignment=2)
-            cmds.append(("ALIGN", (col, r), (col, r), "RIGHT"))
     t.setStyle(TableStyle(cmds))
     return t
 
