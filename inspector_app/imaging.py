@@ -71,6 +71,9 @@ class ExifInfo:
 class ImageInfo:
     exif: ExifInfo
     phash: int | None
+    #: why the image could not be decoded (not an image, damaged, a decompression bomb…);
+    #: None when it was read
+    unreadable: str | None = None
 
 
 def hamming(a: int, b: int) -> int:
@@ -189,6 +192,8 @@ def _open(fp: IO[bytes] | bytes) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:  # e.g. 30,000 × 30,000 pixels
+        raise ImageUnreadable(f"too many pixels (a decompression bomb?): {exc}") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ImageUnreadable(str(exc)) from exc
 
@@ -206,14 +211,15 @@ def analyse_image(fp: IO[bytes] | bytes) -> ImageInfo:
     """EXIF and pHash in one decode. ``phash`` is None when the image cannot be decoded."""
     try:
         image = _open(fp)
-    except ImageUnreadable:
-        return ImageInfo(ExifInfo(), None)
+    except ImageUnreadable as exc:
+        return ImageInfo(ExifInfo(), None, str(exc))
+    problem: str | None = None
     with image:
         exif = exif_of(image)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 value: int | None = phash(image)
-        except (OSError, ValueError, Image.DecompressionBombError):
-            value = None
-    return ImageInfo(exif, value)
+        except (OSError, ValueError, Image.DecompressionBombError, MemoryError) as exc:
+            value, problem = None, str(exc) or type(exc).__name__
+    return ImageInfo(exif, value, problem)

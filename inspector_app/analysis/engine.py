@@ -38,6 +38,8 @@ class AnalysisResult:
     flags: list[Flag]
     usage: dict[str, dict[str, Any]]
     photos_without_exif: list[str] = field(default_factory=list)
+    #: photos that could not be decoded (damaged, a decompression bomb…): no EXIF, no pHash
+    photos_unreadable: list[str] = field(default_factory=list)
 
     @property
     def settings_sha256(self) -> str:
@@ -63,6 +65,7 @@ class AnalysisResult:
             "flags": [f.to_json() for f in self.flags],
             "usage": self.usage,
             "photos_without_exif": list(self.photos_without_exif),
+            "photos_unreadable": list(self.photos_unreadable),
         }
 
 
@@ -235,4 +238,7 @@ def analyze(
         flags=sort_flags(flags),
         usage=usage_stats,
         photos_without_exif=without_exif,
+        photos_unreadable=sorted(
+            d.path for d in package.photos if d.path in images and images[d.path].unreadable
+        ),
     )

@@ -122,4 +122,6 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         )
     for photo in result.photos_without_exif:
         ctx.out(bi("Photo without EXIF (not flagged): {path}", path=photo))
+    for photo in result.photos_unreadable:
+        ctx.out(bi("Photo that cannot be decoded (not checked): {path}", path=photo))
     return 0
