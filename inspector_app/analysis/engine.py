@@ -21,7 +21,7 @@ from inspector_app.analysis.context import Context, RecordsSummary
 from inspector_app.analysis.flags import Flag, sort_flags
 from inspector_app.analysis.settings import Settings, layer, settings_sha256
 from inspector_app.analysis.usagestats import LogPass, day_number
-from inspector_app.casepkg.columns import UsageColumns, columns_from_events
+from inspector_app.casepkg.columns import UsageColumns
 from inspector_app.casepkg.logs import iter_usage_columns
 from inspector_app.casepkg.model import CasePackage
 from inspector_app.i18n import bi
@@ -124,11 +124,8 @@ def run_usage_pass(
 
 
 def _usage_columns(package: CasePackage, system_id: str) -> Iterator[UsageColumns]:
-    """The usage log as column blocks: the package's own fast reader, or (for a package
-    class that serves its events itself, like the tests' in-memory packages) its events."""
-    if type(package).iter_usage is CasePackage.iter_usage:
-        return iter_usage_columns(package.source, package.usage_logs[system_id])
-    return columns_from_events(package.iter_usage(system_id))
+    """The usage log of ``system_id`` as column blocks (the fast streaming reader)."""
+    return iter_usage_columns(package.source, package.usage_logs[system_id])
 
 
 def run_records_pass(package: CasePackage) -> dict[str, RecordsSummary]:

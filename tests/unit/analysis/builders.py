@@ -3,13 +3,13 @@
 ``build(**overrides)`` returns a :class:`CasePackage` of an honest project: one system whose
 log has a steady daily rhythm, one contract invoiced and paid in full, every attachment present.
 Each test changes the one thing its rule looks at. Usage events are given as tuples and served
-through an in-memory :class:`MemorySource` plus a patched ``iter_usage``.
+through an in-memory :class:`MemorySource` (usage logs and records written as CSV into it).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -64,16 +64,27 @@ class MemorySource:
 
 @dataclass
 class TestPackage(CasePackage):
-    """A CasePackage whose usage logs and records are in-memory lists."""
+    """A CasePackage whose usage logs and records were given as lists: they are written as
+    ``usage.csv`` / ``records.csv`` into its in-memory source and read by the real readers."""
 
     events: dict[str, list[UsageEvent]] = field(default_factory=dict)
     record_rows: dict[str, list[RecordCount]] = field(default_factory=dict)
 
-    def iter_usage(self, system_id: str) -> Iterator[UsageEvent]:
-        return iter(self.events.get(system_id, []))
 
-    def iter_records(self, system_id: str) -> Iterator[RecordCount]:
-        return iter(self.record_rows.get(system_id, []))
+def usage_csv(events: Iterable[UsageEvent]) -> bytes:
+    """A ``usage.csv`` of ``events`` (timestamps at +08:00)."""
+    lines = ["timestamp,user_id,action,object"]
+    for e in events:
+        stamp = datetime.fromtimestamp(e.ts, TZ).isoformat()
+        lines.append(f"{stamp},{e.user_id},{e.action},{e.object}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def records_csv(records: Iterable[RecordCount]) -> bytes:
+    """A ``records.csv`` of daily counts."""
+    lines = ["date,object_type,created,updated"]
+    lines += [f"{r.date.isoformat()},{r.object_type},{r.created},{r.updated}" for r in records]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def ts(d: date, hour: int = 9, minute: int = 0, second: int = 0) -> int:
@@ -285,7 +296,13 @@ def build(**overrides: Any) -> TestPackage:
         documents=tuple(docs),
         rules=rules,
         warnings=[],
-        source=MemorySource(images),
+        source=MemorySource(
+            {
+                **images,
+                **({"logs/mes/usage.csv": usage_csv(events["mes"])} if events else {}),
+                **({"logs/mes/records.csv": records_csv(records)} if records is not None else {}),
+            }
+        ),
         usage_logs={"mes": "logs/mes/usage.csv"} if events else {},
         record_logs={"mes": "logs/mes/records.csv"} if records is not None else {},
         events=events,
