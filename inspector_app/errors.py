@@ -9,13 +9,16 @@ Three families, so that the faces (CLI, UI) can react correctly:
   message says what to do.
 
 Anything else is a bug: logged with its traceback, reported as an internal error (exit 3).
-Every message is bilingual, Chinese first (see :mod:`inspector_app.i18n`).
+Every message is a :class:`~inspector_app.i18n.Message`, rendered in the user's language where
+it is shown; JSON carries it in Chinese with an English ``*_en`` sibling.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from inspector_app.i18n import Message, bilingual
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Issue:
 
     code: str
     path: str | None
-    message: str
+    message: Message
     line: int | None = None
     pointer: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -39,7 +42,7 @@ class Issue:
             "path": self.path,
             "line": self.line,
             "pointer": self.pointer,
-            "message": self.message,
+            **bilingual("message", self.message),
         }
 
 
@@ -48,15 +51,18 @@ class InspectorError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 class InputRefused(InspectorError):
     """The input was refused; carries the structured issues when there are any."""
 
-    def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
+    def __init__(self, message: Message, issues: list[Issue] | None = None) -> None:
         super().__init__(message)
         self.issues = list(issues or [])
 

@@ -13,9 +13,11 @@ import threading
 from collections.abc import Callable
 
 from inspector_app.errors import Cancelled
+from inspector_app.i18n import Message, as_message
 
-#: ``progress(done, total, text)``; ``total`` is ``None`` when unknown.
-ProgressFn = Callable[[int, int | None, str], None]
+#: ``progress(done, total, text)``; ``total`` is ``None`` when unknown; ``text`` is a message
+#: rendered by whoever shows it.
+ProgressFn = Callable[[int, int | None, Message], None]
 
 
 class CancelToken:
@@ -44,7 +46,9 @@ def check(cancel: CancelToken | None) -> None:
         cancel.raise_if_cancelled()
 
 
-def report(progress: ProgressFn | None, done: int, total: int | None, text: str = "") -> None:
-    """Call ``progress`` when there is one."""
+def report(
+    progress: ProgressFn | None, done: int, total: int | None, text: Message | str = ""
+) -> None:
+    """Call ``progress`` when there is one (a plain ``text`` is shown as it is)."""
     if progress is not None:
-        progress(done, total, text)
+        progress(done, total, as_message(text))

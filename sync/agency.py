@@ -39,7 +39,7 @@ from inspector_app import canonjson
 from inspector_app.findings.core import insert_records, put_checkpoint
 from inspector_app.findings.db import environment_errors, transaction
 from inspector_app.home import Home
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, bilingual
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
@@ -60,7 +60,7 @@ class ImportOutcome:
 
     source: str
     status: str  # merged | pending | duplicate | already_pending | refused
-    message: str
+    message: Message
     bundle_id: str | None = None
     bundle_hash: str | None = None
     expert: str | None = None
@@ -77,7 +77,7 @@ class ImportOutcome:
             "source": self.source,
             "status": self.status,
             "code": self.code,
-            "message": self.message,
+            **bilingual("message", self.message),
             "bundle_id": self.bundle_id,
             "bundle_hash": self.bundle_hash,
             "expert": self.expert,
@@ -228,7 +228,7 @@ class AgencyStore:
 
     # ------------------------------------------------------------------ internals
     def _outcome(
-        self, opened: OpenedBundle, source: str, status: str, message: str
+        self, opened: OpenedBundle, source: str, status: str, message: Message
     ) -> ImportOutcome:
         return ImportOutcome(
             source,

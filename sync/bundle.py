@@ -29,7 +29,7 @@ from pyrage import x25519
 
 from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, labelled
 from inspector_app.identity.files import fsync_dir
 from sync.keys import LocalIdentity, Peer, b64, unb64
 from sync.tarstream import Source, TarFormatError, iter_archive, read_archive
@@ -50,8 +50,8 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 class BundleRefused(InputRefused):
     """A bundle was refused. ``code`` is one of the codes of ``docs/formats/bundle.md``."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
+    def __init__(self, code: str, message: Message) -> None:
+        super().__init__(labelled(code, message))
         self.code = code
         self.reason = message
 

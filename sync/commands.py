@@ -119,9 +119,9 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
             for o in (out, *out.then_merged):
                 line = f"{Path(o.source).name}: {o.message}"
                 if o.receipt and o.status in ("merged", "duplicate"):
-                    line += "\n  " + bi("receipt: {path}", path=o.receipt)
+                    line += "\n  " + str(bi("receipt: {path}", path=o.receipt))
                 if o.quarantined:
-                    line += "\n  " + bi("moved to quarantine: {path}", path=o.quarantined)
+                    line += "\n  " + str(bi("moved to quarantine: {path}", path=o.quarantined))
                 (ctx.err if o.status == "refused" else ctx.out)(line)
     return 1 if refused else 0
 
@@ -224,23 +224,25 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
             score = "-" if e.score is None else e.score
             ctx.out(
                 "  "
-                + bi(
-                    "{name}: {count} findings, score {score}, level {level}, conclusion {conclusion}",
-                    name=e.name,
-                    count=e.findings,
-                    score=score,
-                    level=level,
-                    conclusion=e.conclusion or "-",
+                + str(
+                    bi(
+                        "{name}: {count} findings, score {score}, level {level}, conclusion {conclusion}",
+                        name=e.name,
+                        count=e.findings,
+                        score=score,
+                        level=level,
+                        conclusion=e.conclusion or "-",
+                    )
                 )
             )
         if not proj.experts:
-            ctx.out("  " + bi("No expert has reported yet."))
+            ctx.out("  " + str(bi("No expert has reported yet.")))
         elif not proj.disagreements:
-            ctx.out("  " + bi("No disagreement."))
+            ctx.out("  " + str(bi("No disagreement.")))
         for d in proj.disagreements:
             values = "; ".join(f"{k}={_show(v)}" for k, v in d.values.items())
             settled = (
-                "  " + bi("settled: {value}", value=_show(d.settled["value"]))
+                "  " + str(bi("settled: {value}", value=_show(d.settled["value"])))
                 if d.settled
                 else ""
             )

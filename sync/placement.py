@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 from sync.bundle import BundleRefused, OpenedBundle
 from sync.records import parse_line
 
@@ -36,7 +36,7 @@ class Decision(Exception):
         self.message = message
 
     @classmethod
-    def refused(cls, code: str, reason: str) -> Decision:
+    def refused(cls, code: str, reason: Message) -> Decision:
         """The bundle is refused with ``BundleRefused(code, reason)``."""
         return cls("refused", BundleRefused(code, reason))
 

@@ -24,7 +24,7 @@ from inspector_app.findings.records import (
     parse_checkpoint,
     parse_record,
 )
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, exc_message
 from sync.bundle import BundleRefused, OpenedBundle
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -56,7 +56,7 @@ def attachment_refs(data: Any) -> list[str]:
     return found
 
 
-def _bad(index: int, reason: str) -> BundleRefused:
+def _bad(index: int, reason: Message) -> BundleRefused:
     return BundleRefused(
         "FINDING_INVALID",
         bi("Finding #{index} of the bundle is invalid: {reason}", index=index, reason=reason),
@@ -90,11 +90,11 @@ def verify_content(
         try:
             rec = parse_line(line)
         except (RecordError, ValueError) as exc:
-            raise _bad(i, str(exc)) from exc
+            raise _bad(i, exc_message(exc)) from exc
         if rec.signer != device or rec.signer_key != key:
-            raise _bad(i, "not signed by the bundle's device")
+            raise _bad(i, bi("not signed by the bundle's device"))
         if check_signatures and not rec.signature_ok():
-            raise _bad(i, "bad signature")
+            raise _bad(i, bi("bad signature"))
         if rec.seq != bundle.first_seq + i - 1:
             raise BundleRefused(
                 "CHAIN_BROKEN",

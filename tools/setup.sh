@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything Inspector needs on a fresh Debian/Ubuntu machine, idempotently:
 # system packages (CJK font, poppler, Xvfb libraries) and a private virtual environment .venv
-# with the app and its development tools. Called by tools/run.sh and tools/test.sh.
+# with the app and its development tools; compiles the gettext catalogs (.po -> .mo). Called by tools/run.sh and tools/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="fonts-wqy-microhei poppler-utils xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 age unzip"
+APT_PACKAGES="fonts-wqy-microhei poppler-utils xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 age unzip gettext"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -36,3 +36,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   rm -f "$piplog"
   echo "$want" > "$stamp"
 fi
+
+# the message catalogs Python's gettext reads (only those whose .po changed)
+bash tools/compile_catalogs.sh

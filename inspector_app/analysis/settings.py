@@ -26,7 +26,7 @@ from typing import Any
 
 from inspector_app import canonjson
 from inspector_app.errors import InputRefused, Issue, UsageError
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, join, labelled
 from inspector_app.values import ValueProblem, parse_money
 
 # Kinds of values a key may hold.
@@ -124,7 +124,7 @@ class SettingsProblem:
     """One problem of a settings layer: ``pointer`` is ``/TABLE`` or ``/TABLE/key``."""
 
     pointer: str
-    message: str
+    message: Message
 
     def to_issue(self, path: str = "settings/rules.toml") -> Issue:
         return Issue("SCHEMA_INVALID", path, self.message, pointer=self.pointer)
@@ -306,7 +306,7 @@ def layer(*layers: Mapping[str, Any] | None) -> Settings:
             continue
         problems = validate_layer(one)
         if problems:
-            raise ValueError("; ".join(p.message for p in problems))
+            raise ValueError(join([p.message for p in problems]))
         for table, keys in one.items():
             for key, value in keys.items():
                 kind, _default, minimum = SCHEMA[table][key]
@@ -356,6 +356,6 @@ def load_rules_file(path: str | Path) -> dict[str, Any]:
         ) from exc
     problems = validate_layer(data)
     if problems:
-        lines = "; ".join(f"{pr.pointer}: {pr.message}" for pr in problems)
-        raise UsageError(f"{bi('Invalid rules file {path}', path=p)}: {lines}")
+        lines = join([labelled(pr.pointer, pr.message) for pr in problems])
+        raise UsageError(labelled(bi("Invalid rules file {path}", path=p), lines))
     return data

@@ -34,7 +34,7 @@ from inspector_app.casepkg.model import (
     Invoice,
     Payment,
 )
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, exc_message
 from inspector_app.uscc import is_valid as uscc_valid
 
 #: (column, kind, may be empty)
@@ -178,7 +178,7 @@ class TableParser:
         self._records = RecordSplitter()
         self._dead = False
 
-    def error(self, code: str, message: str, line: int | None) -> None:
+    def error(self, code: str, message: Message, line: int | None) -> None:
         self.log.add_error(code, self.path, message, line=line)
 
     def feed(self, block: bytes) -> None:
@@ -212,7 +212,7 @@ class TableParser:
         try:
             fields = parse_record(text)
         except CellProblem as exc:
-            self.error("CSV_INVALID", str(exc), line)
+            self.error("CSV_INVALID", exc_message(exc), line)
             return
         if self.header is None:
             self.header = Header(tuple(f.strip() for f in fields), {})
@@ -244,7 +244,7 @@ class TableParser:
             except CellProblem as exc:
                 self.error(
                     "CSV_INVALID",
-                    bi("Column {column}: {problem}", column=name, problem=str(exc)),
+                    bi("Column {column}: {problem}", column=name, problem=exc_message(exc)),
                     line,
                 )
                 ok = False

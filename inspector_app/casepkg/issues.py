@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from inspector_app.errors import Issue
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 
 ERROR_CODES = (
     "NOT_A_ZIP",
@@ -62,7 +62,7 @@ class IssueLog:
         self,
         code: str,
         path: str | None,
-        message: str,
+        message: Message,
         *,
         line: int | None = None,
         pointer: str | None = None,
@@ -90,7 +90,7 @@ class IssueLog:
         self,
         code: str,
         path: str | None,
-        message: str,
+        message: Message,
         *,
         line: int | None = None,
         pointer: str | None = None,

@@ -28,7 +28,7 @@ from inspector_app.casepkg.model import (
     SelfAssessmentItem,
     System,
 )
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 from inspector_app.uscc import is_valid as uscc_valid
 from inspector_app.values import (
     ValueProblem,
@@ -47,7 +47,7 @@ class JsonProblem(ValueError):
     """The bytes are not UTF-8 JSON (message bilingual); ``code`` is ``ENCODING`` when they are
     not UTF-8, else ``SCHEMA_INVALID``."""
 
-    def __init__(self, message: str, code: str = "SCHEMA_INVALID") -> None:
+    def __init__(self, message: Message, code: str = "SCHEMA_INVALID") -> None:
         super().__init__(message)
         self.code = code
 
@@ -98,7 +98,7 @@ class Checker:
         self.code = code
         self.ok = True
 
-    def fail(self, ptr: str, message: str, code: str | None = None) -> None:
+    def fail(self, ptr: str, message: Message, code: str | None = None) -> None:
         self.ok = False
         self.log.add_error(code or self.code, self.path, message, pointer=ptr)
 

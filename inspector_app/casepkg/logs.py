@@ -45,7 +45,7 @@ from inspector_app.casepkg.textio import (
     split_lines,
 )
 from inspector_app.errors import Issue, PackageRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, exc_message
 from inspector_app.values import parse_timestamp
 
 _T = TypeVar("_T")
@@ -65,7 +65,7 @@ def timestamp_seconds(text: str) -> tuple[int, bool]:
     return int(value.replace(microsecond=0).timestamp()), had_offset
 
 
-def _refused(code: str, path: str, message: str, line: int | None = None) -> PackageRefused:
+def _refused(code: str, path: str, message: Message, line: int | None = None) -> PackageRefused:
     return PackageRefused(Issue(code, path, message, line=line))
 
 
@@ -114,7 +114,7 @@ def _header(
         try:
             header = Header.parse(text)
         except CellProblem as exc:
-            raise _refused("CSV_INVALID", path, str(exc), 1) from None
+            raise _refused("CSV_INVALID", path, exc_message(exc), 1) from None
         missing = header.missing(required)
         if missing:
             raise _refused(
@@ -384,7 +384,7 @@ def _general_usage(
             yield UsageEvent(ts, u, a, o, row)
     except CellProblem as exc:
         line_no = exc.args[1] if len(exc.args) > 1 else None
-        raise _refused("CSV_INVALID", path, str(exc.args[0]), line_no) from None
+        raise _refused("CSV_INVALID", path, exc_message(exc), line_no) from None
 
 
 # --------------------------------------------------------------------------- iter_records
@@ -397,7 +397,7 @@ def iter_records(source: EntrySource, path: str) -> Iterator[RecordCount]:
         rows = _fields(path, _chain_lines(first, groups), len(header.names))
         for row, (line, fields) in enumerate(rows, 1):
             rec = record_from_fields(header, fields)
-            if isinstance(rec, str):
+            if isinstance(rec, Message):
                 raise _refused("CSV_INVALID", path, rec, line)
             yield RecordCount(rec[0], rec[1], rec[2], rec[3], row)
     except StreamProblem as exc:
@@ -414,10 +414,10 @@ def _fields(path: str, lines: Iterator[str], ncols: int) -> Iterator[tuple[int, 
             yield line, fields
     except CellProblem as exc:
         line_no = exc.args[1] if len(exc.args) > 1 else None
-        raise _refused("CSV_INVALID", path, str(exc.args[0]), line_no) from None
+        raise _refused("CSV_INVALID", path, exc_message(exc), line_no) from None
 
 
-def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | str:
+def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | Message:
     """``(date, object_type, created, updated)`` of a records.csv row, or a problem message."""
     idx = header.index
     try:
@@ -428,7 +428,7 @@ def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | s
         created = cell_count(fields[idx["created"]])
         updated = cell_count(fields[idx["updated"]])
     except CellProblem as exc:
-        return str(exc)
+        return exc_message(exc)
     if created < 0 or updated < 0:
         return bi("Counts cannot be negative.")
     return (day, kind, created, updated)

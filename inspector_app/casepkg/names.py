@@ -7,7 +7,7 @@ import struct
 import unicodedata
 import zlib
 
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 
 UTF8_FLAG = 0x800
 UNICODE_PATH_EXTRA = 0x7075
@@ -34,7 +34,7 @@ def extra_fields(extra: bytes) -> dict[int, bytes]:
     return out
 
 
-def decode_name(raw: bytes, flags: int, extra: bytes) -> tuple[str | None, str | None]:
+def decode_name(raw: bytes, flags: int, extra: bytes) -> tuple[str | None, Message | None]:
     """Decode an entry name per ``case-package.md``; returns ``(NFC name, None)`` or
     ``(None, problem message)``.
 
@@ -78,7 +78,7 @@ def _unicode_path(raw: bytes, extra: bytes) -> str | None:
         return None
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Message | None:
     """Why a decoded entry name is unsafe (``UNSAFE_PATH``), or None when it is acceptable.
 
     Directory entries (ending in ``/``) are checked without their final slash.

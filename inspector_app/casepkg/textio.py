@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 
 CHUNK = 1 << 20
 BOM = b"\xef\xbb\xbf"
@@ -23,7 +23,7 @@ MAX_RATIO = 200
 class StreamProblem(Exception):
     """A stream could not be read; ``code`` is a format error code."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: Message) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -46,7 +46,7 @@ def inflate_chunks(
     on_output: Callable[[int], None] | None = None,
     max_ratio: int = MAX_RATIO,
     ratio_free: int = RATIO_FREE_BYTES,
-    ratio_message: str | None = None,
+    ratio_message: Message | None = None,
     multi_member: bool = False,
     damaged_code: str = "DAMAGED",
 ) -> Iterator[bytes]:

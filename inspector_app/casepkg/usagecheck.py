@@ -19,7 +19,7 @@ from inspector_app.casepkg.csvfiles import NeedRestart
 from inspector_app.casepkg.issues import IssueLog
 from inspector_app.casepkg.logs import USAGE_COLUMNS, timestamp_seconds
 from inspector_app.casepkg.model import ACTIONS
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, exc_message
 from inspector_app.values import DATE_MAX, DATE_MIN
 
 _D31 = rb"(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
@@ -114,7 +114,7 @@ class UsageChecker:
         try:
             header = Header.parse(text)
         except CellProblem as exc:
-            self._error("CSV_INVALID", str(exc), 1)
+            self._error("CSV_INVALID", exc_message(exc), 1)
             return False
         missing = header.missing(USAGE_COLUMNS)
         if missing:
@@ -178,7 +178,7 @@ class UsageChecker:
         try:
             fields = parse_record(text)
         except CellProblem as exc:
-            self._error("CSV_INVALID", str(exc), line)
+            self._error("CSV_INVALID", exc_message(exc), line)
             return
         if len(fields) != self._ncols:
             self._error(
@@ -221,5 +221,5 @@ class UsageChecker:
         self.last_ts = ts
         self.rows += 1
 
-    def _error(self, code: str, message: str, line: int | None) -> None:
+    def _error(self, code: str, message: Message, line: int | None) -> None:
         self.log.add_error(code, self.path, message, line=line)

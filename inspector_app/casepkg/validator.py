@@ -44,7 +44,7 @@ from inspector_app.casepkg.zipfmt import (
     ZipProblem,
     unsupported_message,
 )
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, exc_message, verbatim
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 
 REQUIRED_JSON = ("enterprise.json", "project.json", "self_assessment.json", "systems.json")
@@ -488,7 +488,7 @@ class Validation:
             raw = jsonfiles.loads(data)
         except jsonfiles.JsonProblem as exc:
             code = "DUPLICATE_KEY" if exc.code == "DUPLICATE_KEY" else "MANIFEST_INVALID"
-            self.log.add_error(code, "manifest.json", str(exc))
+            self.log.add_error(code, "manifest.json", exc_message(exc))
             return
         self.manifest_data = raw
         self.manifest = jsonfiles.parse_manifest(raw, self.log)
@@ -505,7 +505,7 @@ class Validation:
         try:
             raw = jsonfiles.loads(data)
         except jsonfiles.JsonProblem as exc:
-            self.log.add_error(exc.code, name, str(exc))
+            self.log.add_error(exc.code, name, exc_message(exc))
             return
         self.parsed[name] = jsonfiles.PARSERS[name](raw, self.log)
 
@@ -537,7 +537,9 @@ class Validation:
                 self.log.add_error(
                     "SCHEMA_INVALID",
                     name,
-                    str(getattr(p, "message", p)),
+                    p.message
+                    if isinstance(getattr(p, "message", None), Message)
+                    else verbatim(str(p)),
                     pointer=getattr(p, "pointer", None),
                 )
             if problems:

@@ -27,7 +27,7 @@ from inspector_app.casepkg.sources import SIDECAR, FolderSource
 from inspector_app.casepkg.textio import StreamProblem
 from inspector_app.casepkg.zipfmt import ZipArchive, ZipProblem
 from inspector_app.errors import InputRefused, Issue, PackageRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, from_json
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.values import isoformat, now
 
@@ -100,7 +100,7 @@ def _issues(raw: Any) -> list[Issue]:
                 Issue(
                     item["code"],
                     item.get("path"),
-                    str(item.get("message", "")),
+                    from_json(item, "message"),
                     line=item.get("line"),
                     pointer=item.get("pointer"),
                 )

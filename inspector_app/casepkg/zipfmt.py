@@ -25,7 +25,7 @@ from inspector_app.casepkg.textio import (
     StreamProblem,
     inflate_chunks,
 )
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 
 LOCAL_SIG = b"PK\x03\x04"
 CENTRAL_SIG = b"PK\x01\x02"
@@ -44,7 +44,7 @@ STORED, DEFLATED = 0, 8
 class ZipProblem(Exception):
     """The container (or one entry of it) is unreadable; ``code`` is a format error code."""
 
-    def __init__(self, code: str, message: str, path: str | None = None) -> None:
+    def __init__(self, code: str, message: Message, path: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -58,7 +58,7 @@ class ZipEntry:
     index: int
     name: str
     raw_name: bytes
-    name_problem: str | None
+    name_problem: Message | None
     flags: int
     method: int
     compressed_size: int
@@ -106,7 +106,7 @@ class ZipArchive:
                 self._by_name.setdefault(e.name, e)
 
     # ----------------------------------------------------------------- central directory
-    def _broken(self, message: str) -> ZipProblem:
+    def _broken(self, message: Message) -> ZipProblem:
         if self._starts_like_zip:
             return ZipProblem("TRUNCATED", message)
         return ZipProblem("NOT_A_ZIP", bi("The file is not a ZIP archive."))
@@ -355,7 +355,7 @@ class ZipArchive:
         return io.BufferedReader(ChunkReader(self.chunks(entry)), READ_SIZE)
 
 
-def unsupported_message(entry: ZipEntry) -> str:
+def unsupported_message(entry: ZipEntry) -> Message:
     if entry.encrypted:
         return bi("The entry is encrypted (ZIP encryption is not supported).")
     return bi(

@@ -24,7 +24,7 @@ from inspector_app.casepkg.model import SelfAssessment, SelfAssessmentItem
 from inspector_app.checklist.loader import find_checklist, known_checklists
 from inspector_app.checklist.model import Checklist, Question, Scene
 from inspector_app.errors import Issue
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 
 SELF_ASSESSMENT_PATH = "self_assessment.json"
 
@@ -41,7 +41,7 @@ class AnswerCheck:
     """
 
     letters: tuple[str, ...] | None
-    problem: str | None = None
+    problem: Message | None = None
 
     @property
     def valid(self) -> bool:
@@ -100,7 +100,7 @@ def check_level(scene: Scene, level: object, max_level: int = 4) -> int | None:
     return level
 
 
-def _invalid(item_id: str, field: str, problem: str, path: str | None) -> Issue:
+def _invalid(item_id: str, field: str, problem: Message, path: str | None) -> Issue:
     return Issue(
         code="INVALID_ANSWER",
         path=path,

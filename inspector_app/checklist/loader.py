@@ -37,7 +37,7 @@ from inspector_app.checklist.model import (
     SubIndicator,
 )
 from inspector_app.errors import InputRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, exc_message
 from inspector_app.resources import resource_path
 
 FORMAT = "inspector-checklist"
@@ -52,7 +52,7 @@ SCHEMA_FILE = "checklist.schema.json"
 class ChecklistInvalid(InputRefused):
     """A checklist file is malformed; ``pointer`` is the RFC 6901 pointer of the fault."""
 
-    def __init__(self, source: str, pointer: str, problem: str) -> None:
+    def __init__(self, source: str, pointer: str, problem: Message) -> None:
         super().__init__(
             bi(
                 "The checklist file {file} is invalid at {pointer}: {problem}",
@@ -84,7 +84,7 @@ class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def fail(self, pointer: str, problem: str) -> ChecklistInvalid:
+    def fail(self, pointer: str, problem: Message) -> ChecklistInvalid:
         return ChecklistInvalid(self.source, pointer, problem)
 
     def obj(self, value: Any, ptr: str) -> dict[str, Any]:
@@ -117,7 +117,7 @@ class _Reader:
         try:
             result = Decimal(value)
         except InvalidOperation as exc:  # pragma: no cover - the pattern excludes it
-            raise self.fail(f"{ptr}/{key}", str(exc)) from exc
+            raise self.fail(f"{ptr}/{key}", exc_message(exc)) from exc
         if result < 0:
             raise self.fail(f"{ptr}/{key}", bi("must not be negative"))
         return result
@@ -424,7 +424,7 @@ def load_checklist(path: Path | str) -> Checklist:
     try:
         text = p.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise ChecklistInvalid(str(p), "", str(exc)) from exc
+        raise ChecklistInvalid(str(p), "", exc_message(exc)) from exc
     except UnicodeDecodeError as exc:
         raise ChecklistInvalid(str(p), "", bi("not UTF-8 text")) from exc
     try:

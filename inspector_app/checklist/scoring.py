@@ -29,7 +29,7 @@ from inspector_app.checklist.figures import FigureResult, derive_option
 from inspector_app.checklist.loader import get_checklist
 from inspector_app.checklist.model import Checklist, LevelThreshold, Scene, SourceNote
 from inspector_app.errors import Issue
-from inspector_app.i18n import N_, bi, en, zh
+from inspector_app.i18n import N_, Message, bi, both, join, nbi, verbatim
 
 ZH_NUMERALS = {0: "零", 1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
 
@@ -56,12 +56,14 @@ def level_name_en(level: int) -> str:
     return f"level {level}"
 
 
-def bi_level(msgid: str, level: int, **kw: object) -> str:
+def level_name(level: int) -> Message:
+    """二级 in Chinese, ``level 2`` in English."""
+    return both(level_name_zh(level), level_name_en(level))
+
+
+def bi_level(msgid: str, level: int, **kw: object) -> Message:
     """``bi()`` with ``{level_name}`` as 二级 in Chinese and ``level 2`` in English."""
-    return (
-        f"{zh(msgid, level_name=level_name_zh(level), **kw)} / "
-        f"{en(msgid, level_name=level_name_en(level), **kw)}"
-    )
+    return bi(msgid, level_name=level_name(level), **kw)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class QuestionScore:
     answer_source: str
     figures: FigureResult | None = None
     contradiction: bool = False
-    problem: str | None = None
+    problem: Message | None = None
     dimension_id: str = ""
 
     @property
@@ -127,9 +129,9 @@ class LevelCheck:
     def reached(self) -> bool:
         return self.score_ok and self.scenes_ok and self.constrained_ok
 
-    def missing(self) -> list[str]:
-        """Bilingual "还差: … / needs …" lines, one per condition that does not hold."""
-        out: list[str] = []
+    def missing(self) -> list[Message]:
+        """The "还差: …" ("needs …") messages, one per condition that does not hold."""
+        out: list[Message] = []
         if not self.score_ok:
             out.append(
                 bi_level(
@@ -141,24 +143,28 @@ class LevelCheck:
             )
         if not self.scenes_ok:
             n = self.min_scenes - self.scenes
-            msgid = (
-                N_("needs 1 more scene at {level_name}")
-                if n == 1
-                else N_("needs {count} more scenes at {level_name}")
+            out.append(
+                nbi(
+                    "needs {n} more scene at {level_name}",
+                    "needs {n} more scenes at {level_name}",
+                    n,
+                    level_name=level_name(self.level),
+                )
             )
-            out.append(bi_level(msgid, self.level, count=n))
         if not self.constrained_ok:
             n = self.min_constrained_scenes - self.constrained
-            msgid = (
-                N_("needs 1 more constrained scene at {level_name}")
-                if n == 1
-                else N_("needs {count} more constrained scenes at {level_name}")
+            out.append(
+                nbi(
+                    "needs {n} more constrained scene at {level_name}",
+                    "needs {n} more constrained scenes at {level_name}",
+                    n,
+                    level_name=level_name(self.level),
+                )
             )
-            out.append(bi_level(msgid, self.level, count=n))
         return out
 
-    def summary(self) -> str:
-        """One bilingual line: each condition with its numbers and ✓/✗."""
+    def summary(self) -> Message:
+        """One line: each condition with its numbers and ✓/✗."""
 
         def mark(ok: bool) -> str:
             return "✓" if ok else "✗"
@@ -237,7 +243,7 @@ class ScoreResult:
         return self.level + 1 if self.level + 1 in levels else None
 
     @property
-    def blocking_next_level(self) -> list[str]:
+    def blocking_next_level(self) -> list[Message]:
         """What is missing for the next level (empty at the top level)."""
         nxt = self.next_level
         if nxt is None:
@@ -267,9 +273,9 @@ class ScoreResult:
         flag = "!" if q.contradiction else ""
         return f"{q.question_id} {answer}{flag} {show(q.points)}/{show(q.max_score)}"
 
-    def explanation(self) -> list[str]:
-        """The bilingual explanation lines the ``score`` command prints."""
-        lines = [
+    def explanation(self) -> list[Message]:
+        """The explanation lines the ``score`` command prints."""
+        lines: list[Message] = [
             bi(
                 "Checklist {id}, version {version}",
                 id=self.checklist_id,
@@ -278,8 +284,10 @@ class ScoreResult:
             bi("Score {score} of {max}", score=tidy(self.score), max=show(self.max_score)),
         ]
         for key, d in self.dimensions.items():
-            lines.append(f"  {d.name} {tidy(d.points)} / {show(d.max_score)}")
-            lines.append("    " + "; ".join(self._question_text(q) for q in self._in(key)))
+            lines.append(verbatim(f"  {d.name} {tidy(d.points)} / {show(d.max_score)}"))
+            lines.append(
+                verbatim("    " + "; ".join(self._question_text(q) for q in self._in(key)))
+            )
         counts = ", ".join(
             f"≥{n}: {self.scenes_at_or_above[n]} ({self.constrained_at_or_above[n]})"
             for n in sorted(self.scenes_at_or_above)
@@ -290,36 +298,37 @@ class ScoreResult:
                 counts=counts,
             )
         )
-        lines.append(
-            "  "
-            + ", ".join(
-                f"{sid} {lvl}{'*' if sid in self.constrained else ''}"
-                for sid, lvl in self.scenes.items()
-            )
-            + "  "
-            + bi("(* constrained)")
+        scenes = ", ".join(
+            f"{sid} {lvl}{'*' if sid in self.constrained else ''}"
+            for sid, lvl in self.scenes.items()
         )
+        lines.append(join([verbatim(f"  {scenes}"), bi("(* constrained)")], sep=verbatim("  ")))
         for c in self.level_checks:
-            lines.append("  " + c.summary())
+            lines.append(c.summary().indented(2))
         lines.append(bi_level(N_("Level reached: {level_name}"), self.level))
         if self.next_level is not None:
             for text in self.blocking_next_level:
-                lines.append("  " + text)
+                lines.append(text.indented(2))
         else:
-            lines.append("  " + bi("the highest level is reached"))
+            lines.append(bi("the highest level is reached").indented(2))
         for q in self.contradictions:
             assert q.figures is not None
             msgid = N_(
                 "{item}: the answer {answer} contradicts the figures ({working}); "
                 "the chosen answer is scored"
             )
-            kw = {"item": q.question_id, "answer": ",".join(q.letters or ())}
             lines.append(
-                f"{zh(msgid, working=q.figures.note_zh, **kw)} / "
-                f"{en(msgid, working=q.figures.note_en, **kw)}"
+                bi(
+                    msgid,
+                    item=q.question_id,
+                    answer=",".join(q.letters or ()),
+                    working=both(q.figures.note_zh, q.figures.note_en),
+                )
             )
         for issue in self.issues:
-            lines.append(f"{issue.code} {issue.pointer}: {issue.message}")
+            lines.append(
+                join([verbatim(f"{issue.code} {issue.pointer}"), issue.message], sep=verbatim(": "))
+            )
         if self.claimed_score is not None or self.claimed_level is not None:
             lines.append(
                 bi(
@@ -344,7 +353,8 @@ class ScoreResult:
             **self.confirmation_json(),
             "claimed_score": self.claimed_score,
             "claimed_level": self.claimed_level,
-            "blocking_next_level": self.blocking_next_level,
+            "blocking_next_level": [m.render("zh_CN") for m in self.blocking_next_level],
+            "blocking_next_level_en": [m.render("en") for m in self.blocking_next_level],
             "questions": {
                 q.question_id: {
                     "answer": list(q.letters) if q.letters is not None else None,

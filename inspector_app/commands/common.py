@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.errors import InputRefused, InspectorError, Issue, UsageError
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi
 
 
 def add_identity_option(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +97,7 @@ def report_issues(ctx: Any, issues: Iterable[Issue]) -> None:
 
 
 def read_passphrase(
-    path: str | None, env_var: str, *, no_terminal: str, prompt: str, confirm: bool = False
+    path: str | None, env_var: str, *, no_terminal: Message, prompt: Message, confirm: bool = False
 ) -> str:
     """A passphrase: from the file ``path``, else the variable ``env_var``, else the terminal
     (asked twice with ``confirm``). Never accepted as a plain argument.
@@ -117,9 +117,9 @@ def read_passphrase(
         return env
     if not sys.stdin.isatty():
         raise UsageError(no_terminal)
-    first = getpass.getpass(prompt + ": ")
+    first = getpass.getpass(f"{prompt}: ")
     if confirm:
-        second = getpass.getpass(bi("Repeat the passphrase") + ": ")
+        second = getpass.getpass(f"{bi('Repeat the passphrase')}: ")
         if first != second:
             raise UsageError(bi("The two passphrases differ."))
     return first

@@ -62,7 +62,9 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     ctx.out(bi("Package written: {path}", path=str(args.out)))
     ctx.out(f"  package_id: {result.package_id}")
     if recipients:
-        ctx.out("  " + bi("Encrypted with age to {count} recipient(s).", count=len(recipients)))
+        ctx.out(
+            "  " + str(bi("Encrypted with age to {count} recipient(s).", count=len(recipients)))
+        )
     for w in result.warnings:
         ctx.out(f"  {w.code} {w.path or ''}  {w.message}")
     return 0

@@ -81,36 +81,49 @@ def _summary(ctx: Any, result: Any, path: str) -> None:
     e, p = pkg.enterprise, pkg.project
     ctx.out(
         "  "
-        + bi(
-            "Enterprise: {name} (USCC {uscc}), {district}, {industry}",
-            name=e.name,
-            uscc=e.uscc,
-            district=e.district,
-            industry=e.industry_code,
+        + str(
+            bi(
+                "Enterprise: {name} (USCC {uscc}), {district}, {industry}",
+                name=e.name,
+                uscc=e.uscc,
+                district=e.district,
+                industry=e.industry_code,
+            )
         )
     )
     ctx.out(
         "  "
-        + bi("Project: {id} {title}, batch {batch}", id=p.project_id, title=p.title, batch=p.batch)
-    )
-    ctx.out(
-        "  "
-        + bi(
-            "Dates: registered {registered}, completed {completed}, acceptance applied {applied}",
-            registered=p.registered_at,
-            completed=p.completed_at,
-            applied=p.acceptance_applied_at,
+        + str(
+            bi(
+                "Project: {id} {title}, batch {batch}",
+                id=p.project_id,
+                title=p.title,
+                batch=p.batch,
+            )
         )
     )
     ctx.out(
         "  "
-        + bi(
-            "Money: investment {investment} yuan, subsidy requested {requested} yuan",
-            investment=p.total_investment_yuan,
-            requested=p.subsidy_requested_yuan,
+        + str(
+            bi(
+                "Dates: registered {registered}, completed {completed}, acceptance applied {applied}",
+                registered=p.registered_at,
+                completed=p.completed_at,
+                applied=p.acceptance_applied_at,
+            )
         )
     )
-    ctx.out("  " + bi("Systems ({count}):", count=len(pkg.systems)))
+    ctx.out(
+        "  "
+        + str(
+            bi(
+                "Money: investment {investment} yuan, subsidy requested {requested} yuan",
+                investment=p.total_investment_yuan,
+                requested=p.subsidy_requested_yuan,
+            )
+        )
+    )
+    ctx.out("  " + str(bi("Systems ({count}):", count=len(pkg.systems))))
     for s in pkg.systems:
         stats = result.usage.get(s.system_id)
         if stats is None:
@@ -125,36 +138,42 @@ def _summary(ctx: Any, result: Any, path: str) -> None:
         ctx.out(f"    {s.system_id:<12} {s.name} — {usage}")
     ctx.out(
         "  "
-        + bi(
-            "Finance: {contracts} contracts, {items} contract items, {invoices} invoices, {payments} payments, {catalog} catalogue entries",
-            contracts=len(pkg.contracts),
-            items=len(pkg.contract_items),
-            invoices=len(pkg.invoices),
-            payments=len(pkg.payments),
-            catalog=len(pkg.catalog),
+        + str(
+            bi(
+                "Finance: {contracts} contracts, {items} contract items, {invoices} invoices, {payments} payments, {catalog} catalogue entries",
+                contracts=len(pkg.contracts),
+                items=len(pkg.contract_items),
+                invoices=len(pkg.invoices),
+                payments=len(pkg.payments),
+                catalog=len(pkg.catalog),
+            )
         )
     )
     photos = len(pkg.photos)
     attachments = ", ".join(str(a) for a in sorted(pkg.attachments_present())) or "—"
     ctx.out(
         "  "
-        + bi(
-            "Documents: {docs} documents and {photos} photos; attachments present: {attachments}",
-            docs=len(pkg.documents) - photos,
-            photos=photos,
-            attachments=attachments,
+        + str(
+            bi(
+                "Documents: {docs} documents and {photos} photos; attachments present: {attachments}",
+                docs=len(pkg.documents) - photos,
+                photos=photos,
+                attachments=attachments,
+            )
         )
     )
     ctx.out(
         "  "
-        + bi(
-            "Self-assessment: {items} items, claimed score {score}, claimed level {level}",
-            items=len(pkg.self_assessment.items),
-            score=pkg.self_assessment.claimed_score
-            if pkg.self_assessment.claimed_score is not None
-            else "—",
-            level=pkg.self_assessment.claimed_level
-            if pkg.self_assessment.claimed_level is not None
-            else "—",
+        + str(
+            bi(
+                "Self-assessment: {items} items, claimed score {score}, claimed level {level}",
+                items=len(pkg.self_assessment.items),
+                score=pkg.self_assessment.claimed_score
+                if pkg.self_assessment.claimed_score is not None
+                else "—",
+                level=pkg.self_assessment.claimed_level
+                if pkg.self_assessment.claimed_level is not None
+                else "—",
+            )
         )
     )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspector_app.errors import InputRefused, Issue
 from inspector_app.findings.records import KINDS
-from inspector_app.i18n import bi
+from inspector_app.i18n import Message, bi, join, verbatim
 
 if TYPE_CHECKING:
     from inspector_app.checklist.model import Checklist
@@ -80,7 +80,7 @@ class _Checker:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def fail(self, pointer: str, message: str) -> None:
+    def fail(self, pointer: str, message: Message) -> None:
         self.issues.append(
             Issue(code="FINDING_INVALID", path=None, pointer=pointer, message=message)
         )
@@ -520,8 +520,9 @@ def validate_payload(
             _conclusion_part(c, payload, data)
     _attachments(c, payload, base_dir, result)
     if c.issues:
-        lines = "".join(f"\n  {i.message}" for i in c.issues)
-        raise InputRefused(bi("The {kind} finding is invalid:", kind=kind) + lines, c.issues)
+        header = bi("The {kind} finding is invalid:", kind=kind)
+        lines = join([header, *(i.message for i in c.issues)], sep=verbatim("\n  "))
+        raise InputRefused(lines, c.issues)
     return result
 
 

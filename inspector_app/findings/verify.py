@@ -35,6 +35,7 @@ from inspector_app.findings.records import (
     parse_record,
 )
 from inspector_app.findings.store import FindingsStore
+from inspector_app.i18n import bi
 from inspector_app.identity.card import unb64
 from inspector_app.progress import CancelToken, ProgressFn, check
 
@@ -138,7 +139,7 @@ def verify_store(
         check(cancel)
         report.records += 1
         if progress is not None and (done % 200 == 0 or done == total):
-            progress(done, total, "verify")
+            progress(done, total, bi("Verifying the findings"))
         record = _check_row(
             row, store, problem=problem, trusted_keys=trusted_keys, own_fp=own_fp, report=report
         )
