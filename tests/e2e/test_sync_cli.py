@@ -227,7 +227,9 @@ def test_three_experts_two_enterprises_shuffled_import(tmp_path: Path) -> None:
         if json.loads(r.read_text(encoding="utf-8"))["receipt"]["expert"] == e1_fpr
     ]
     others = [r for r in receipts if r not in mine]
-    _code, _out, err = cli(homes["e1"], "bundle", "ack", *map(str, receipts), ok=(1,))
+    _code, _out, err = cli(
+        homes["e1"], "bundle", "ack", *map(str, receipts), "--lang", "en", ok=(1,)
+    )
     assert "another device" in err
     acked = cli_json(homes["e1"], "bundle", "ack", *map(str, mine))
     assert sorted(x["number"] for x in acked["acknowledged"]) == [1, 2]
