@@ -264,9 +264,12 @@ class ChecklistTreeModel(QAbstractItemModel):
 
     # ---------------------------------------------------------------- Qt model interface
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
+        # (bounds checked here: PySide6's hasIndex() mishandles the bool it returns)
+        if parent.isValid() and parent.column() != 0:
             return QModelIndex()
         node = self.node(parent)
+        if not (0 <= row < len(node.children) and 0 <= column < COLUMNS):
+            return QModelIndex()
         return self.createIndex(row, column, node.children[row].serial)
 
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008

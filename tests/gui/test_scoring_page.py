@@ -1,0 +1,115 @@
+"""The scoring page, driven by the keyboard: every question and scene answered, the live
+panel follows the core's scoring, drafts survive a "crash", signing records the findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from inspector_app import services
+from inspector_app.checklist import make_answers, score_answers
+from tests.gui.uibhelp import make_world, settle, wait_for
+from ui.pages.scoring import ScoringPage
+from ui.scoring_model import DRAFT_PREFIX
+
+
+def _page(qtbot: QtBot, world) -> ScoringPage:  # type: ignore[no-untyped-def]
+    page = ScoringPage(world.context)
+    qtbot.addWidget(page)
+    page.resize(1400, 850)
+    page.set_session(world.session)
+    wait_for(page.ready)
+    return page
+
+
+def test_score_everything_by_keyboard_then_sign(
+    qtbot: QtBot, tmp_path: Path, examples: Path, qtmodeltester
+) -> None:
+    world = make_world(tmp_path / "home", examples, with_identity=True)
+    page = _page(qtbot, world)
+    checklist = page.checklist
+    assert checklist is not None
+    # the expert's choices: the last option of every question, level 2 for every scene
+    expected: dict[str, object] = {}
+    for qid, question in checklist.questions.items():
+        page.select_item(qid)
+        letter = question.options[-1].letter
+        qtbot.keyClick(page.tree, letter)
+        expected[qid] = [letter] if question.is_multi else letter
+        assert page.model.index_of(qid).siblingAtColumn(1).data().startswith(letter)
+    for sid in checklist.scenes:
+        page.select_item(sid)
+        qtbot.keyClick(page.tree, "2")
+        expected[sid] = 2
+    assert page.answers is not None and page.answers.unanswered() == []
+    qtmodeltester.check(page.model)
+    core = score_answers(checklist, make_answers(expected), issues_path=None)
+    assert page.result is not None
+    assert page.result.score == core.score and page.result.level == core.level
+    assert f"{core.level}" in page.panel.text()
+    # a multi-choice question: ticking the zero option clears the others
+    multi = next(q for q in checklist.questions.values() if q.is_multi and q.zero_option)
+    page.select_item(multi.id)
+    qtbot.keyClick(page.tree, multi.zero_option)
+    assert page.answers.get(multi.id).letters == (multi.zero_option,)
+    qtbot.keyClick(page.tree, multi.options[-1].letter)
+    assert page.answers.get(multi.id).letters == (multi.options[-1].letter,)
+    # a click on an option's button works as the key does
+    single = next(q for q in checklist.questions.values() if not q.is_multi)
+    page.select_item(single.id)
+    button = next(b for b in page.buttons.buttons() if b.property("letter") == "A")
+    button.click()
+    assert page.answers.get(single.id).letters == ("A",)
+    qtbot.keyClick(page.tree, single.options[-1].letter)
+    # evidence and a comment on one scene
+    page.select_item("S6")
+    page.add_evidence(["photos/报工终端.jpg", "not/in/the/package.pdf"])
+    assert page.answers.get("S6").evidence == ["photos/报工终端.jpg"]
+    page.comment.setFocus()
+    page.comment.insertPlainText("现场看到报工终端在用")
+    page.save_drafts()
+    settle()
+    drafts = {d.key: d.payload for d in services.list_drafts(world.home, world.session)}
+    assert len([k for k in drafts if k.startswith(DRAFT_PREFIX)]) == len(checklist.item_ids())
+    assert drafts["score:S6"]["evidence"] == ["photos/报工终端.jpg"]
+    assert drafts["score:S6"]["comment"] == "现场看到报工终端在用"
+
+    # a "crash": a new page on the same case restores every answer from the drafts
+    again = _page(qtbot, world)
+    assert again.answers is not None and again.answers.unanswered() == []
+    assert again.answers.get("S6").comment == "现场看到报工终端在用"
+    assert again.result is not None and again.result.score == page.result.score
+
+    page.sign()
+    settle()
+    qtbot.waitUntil(lambda: "signed" in page.save_state.text() or "签" in page.save_state.text())
+    assert world.errors == []
+    scores = services.list_findings(world.home, world.session, kind="score")
+    assert {f.data["item"] for f in scores} == set(checklist.item_ids())
+    assert not [
+        d for d in services.list_drafts(world.home, world.session) if d.key.startswith(DRAFT_PREFIX)
+    ]
+    assert services.verify_findings(world.home).ok
+
+
+def test_figures_and_the_thresholds_note(qtbot: QtBot, tmp_path: Path, examples: Path) -> None:
+    world = make_world(tmp_path / "home", examples)
+    page = _page(qtbot, world)
+    page.select_item("Q2")
+    edits = page.figure_edits
+    assert set(edits) == {"devices_total", "devices_digital"}
+    qtbot.keyClicks(edits["devices_total"], "100")
+    qtbot.keyClicks(edits["devices_digital"], "30")
+    q = page.result.questions["Q2"]  # type: ignore[union-attr]
+    assert q.answer_source == "figures" and q.letters == ("C",)
+    assert "(C)" in page.model.index_of("Q2").siblingAtColumn(1).data()
+    qtbot.keyClick(page.tree, "E")
+    assert page.result.questions["Q2"].contradiction  # type: ignore[union-attr]
+    assert "Q2" in page.panel.text()
+    # the miit-2024 thresholds are not confirmed: the panel says so
+    assert "⚠" in page.panel.text()
+    # a bad figure is not saved as a number
+    edits["devices_total"].clear()
+    qtbot.keyClicks(edits["devices_total"], "abc")
+    assert page.answers.payload("Q2")["figures"] == {"devices_digital": "30"}  # type: ignore[index, union-attr]
