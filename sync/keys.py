@@ -7,7 +7,6 @@ core's identity store.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pyrage import x25519
 
-from inspector_app.identity.card import b64  # re-exported: sync encodes as the identity area does
+# re-exported: sync encodes and decodes as the identity area does
+from inspector_app.identity.card import b64
+from inspector_app.identity.card import unb64 as card_unb64
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,11 @@ class LocalIdentity:
         )
 
 
-def unb64(text: object) -> bytes:
+def unb64(text: object, length: int | None = None) -> bytes:
+    """Strict, canonical standard base64 (the identity area's decoder), refusing non-text."""
     if not isinstance(text, str):
         raise ValueError("not base64 text")
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    return card_unb64(text, length)
 
 
 __all__ = ["LocalIdentity", "Peer", "b64", "unb64"]

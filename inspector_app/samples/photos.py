@@ -16,7 +16,6 @@ an editor.
 from __future__ import annotations
 
 import io
-import math
 import random
 import zlib
 from collections.abc import Callable
@@ -25,6 +24,8 @@ from functools import cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from inspector_app.imaging import hamming
+from inspector_app.imaging import phash as imaging_phash
 from inspector_app.resources import cjk_font_path
 
 #: Photos of one package differ by more than this many pHash bits (the rule's default is 6).
@@ -430,26 +431,9 @@ def jpeg(
     return buf.getvalue()
 
 
-_COS = [[math.cos(math.pi * k * (2 * n + 1) / 64) for n in range(32)] for k in range(8)]
-
-
-def phash(img: Image.Image) -> int:
-    """64-bit DCT perceptual hash, as ``imagehash.phash`` computes it (bit order aside)."""
-    g = img.convert("L").resize((32, 32), Image.Resampling.LANCZOS)
-    px = list(g.tobytes())
-    rows = [px[y * 32 : (y + 1) * 32] for y in range(32)]
-    tmp = [[sum(r[x] * ck[x] for x in range(32)) for ck in _COS] for r in rows]  # 32 × 8
-    coeffs = [sum(_COS[u][y] * tmp[y][v] for y in range(32)) for u in range(8) for v in range(8)]
-    ordered = sorted(coeffs)
-    median = (ordered[31] + ordered[32]) / 2
-    value = 0
-    for c in coeffs:
-        value = (value << 1) | (1 if c > median else 0)
-    return value
-
-
-def distance(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
+#: the pHash of a photo and the distance between two, as the analysis computes them
+phash = imaging_phash
+distance = hamming
 
 
 def near_copy(img: Image.Image, seed: str) -> Image.Image:
