@@ -143,8 +143,10 @@ class TaskHandle:
         """Ask the work function to stop at its next safe point."""
         self.token.cancel()
 
-    def report(self, done: int, total: int | None, text: str = "") -> None:
-        """The ``progress`` callback handed to the work function (any thread)."""
+    def report(self, done: int, total: int | None, text: object = "") -> None:
+        """The ``progress`` callback handed to the work function (any thread); ``text`` may be
+        a core message (rendered here, in the app's language)."""
+        text = str(text)
         now = time.monotonic()
         with self._lock:
             final = total is not None and done >= total

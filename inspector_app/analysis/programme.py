@@ -248,8 +248,9 @@ def check_investment(ctx: Context) -> Flag | None:
     contracted = sum((c.amount_yuan for c in contracts), Decimal(0))
     invoiced = sum((i.total_yuan for i in invoices), Decimal(0))
     claim_ev = Evidence(PROJECT, pointer="/total_investment_yuan")
-    found = Conditions([claim_ev], facts={"claimed": claim, "contracts": contracted})
-    found.facts["invoices"] = invoiced
+    found = Conditions(
+        [claim_ev], facts={"claimed": claim, "contracts": contracted, "invoices": invoiced}
+    )
     for basis, amount, what, ev in (
         (
             "contracts",
@@ -406,7 +407,7 @@ def check_targets(ctx: Context) -> list[Flag]:
         if (goal.claimed >= goal.target) if rising else (goal.claimed <= goal.target):
             continue
         title = texts(
-            "Committed target missed: {metric} {claimed} {unit}, target {target}",
+            "Committed target missed: {metric} {claimed} {unit} against a target of {target} {unit}",
             metric=goal.metric,
             claimed=_num(goal.claimed),
             unit=goal.unit,

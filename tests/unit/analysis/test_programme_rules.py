@@ -392,7 +392,7 @@ def test_goal_target(baseline: str, target: str, claimed: str, fires: bool) -> N
 def test_missed_goal_names_the_prepaid_subsidy() -> None:
     project = {"goals": (goal("80", "90", "85"),), "subsidy_prepaid_yuan": Decimal("60000.00")}
     (flag,) = run(programme.check_targets, project=project)
-    assert "生产计划达成率 85 %, target 90" in flag.title_en
+    assert "生产计划达成率 85 % against a target of 90 %" in flag.title_en
     assert "pre-paid subsidy 60000.00 yuan is to be clawed back" in flag.detail
     assert [e.pointer for e in flag.evidence] == ["/goals/0", "/subsidy_prepaid_yuan"]
     (flag,) = run(programme.check_targets, project={"goals": (goal("80", "90", "85"),)})
@@ -519,3 +519,12 @@ def test_batch_deadlines_accept_toml_dates_and_iso_strings() -> None:
 def test_new_settings_refuse_wrong_values(bad: dict) -> None:
     problems = validate_layer(bad)
     assert len(problems) == 1, problems
+
+
+def test_the_documented_default_settings_hash_is_current() -> None:
+    from pathlib import Path
+
+    from inspector_app.analysis.settings import settings_sha256
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "red-flags.md"
+    assert f"`{settings_sha256(layer())}`" in doc.read_text(encoding="utf-8")
