@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         self.context.session_changed.connect(self._session_changed)
         self.context.open_package_requested.connect(self.choose_package)
         self._import_dialog: ProgressDialog | None = None
+        #: set while rendering a screenshot: errors are logged, never shown as dialogs
+        self.headless = False
+        self.headless_errors: list[BaseException | str] = []
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -346,6 +349,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ dialogs
 
     def show_error(self, exc: BaseException | str, parent: QWidget | None = None) -> None:
+        if self.headless:  # rendering a screenshot: nobody can close a dialog
+            log.warning("error while rendering: %s", exc)
+            self.headless_errors.append(exc)
+            return
         errors.show_error(exc, parent or self)
 
     def ask_passphrase(self, parent: QWidget | None = None) -> str | None:
@@ -386,6 +393,7 @@ class MainWindow(QMainWindow):
 
     def render_page(self, page: str, out: Path, *, case: str | None = None) -> int:
         """Render ``page`` (with ``case`` open, synchronously) to the PNG ``out``; 0 when done."""
+        self.headless = True
         from inspector_app.services.cases import import_case
 
         if case:
@@ -410,7 +418,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)
-        ok = self.grab().save(str(out), "PNG")
+        ok = self.grab().save(str(out), "PNG") and not self.headless_errors
         wait_all()
         if app is not None:
             app.processEvents()
