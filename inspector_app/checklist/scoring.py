@@ -237,6 +237,30 @@ class ScoreResult:
             },
         }
 
+    def confirmation_lines(self) -> list[Message]:
+        """What the checklist does not confirm, said beside the level: its level thresholds,
+        and the scenes whose constrained flag is disputed, each with its source."""
+        out: list[Message] = []
+        if not self.thresholds_confirmed:
+            src = self.thresholds_source
+            out.append(
+                bi(
+                    "The level thresholds are not confirmed: {source}",
+                    source=both(src.text, src.text_en) if src else bi("no source is given"),
+                )
+            )
+        for scene in self.unconfirmed_constrained:
+            note = scene.constrained_source
+            out.append(
+                bi(
+                    "Scene {scene} is counted as {kind}, which is not confirmed: {source}",
+                    scene=scene.id,
+                    kind=bi("constrained") if scene.constrained else bi("not constrained"),
+                    source=both(note.text, note.text_en) if note else bi("no source is given"),
+                )
+            )
+        return out
+
     @property
     def next_level(self) -> int | None:
         levels = [c.level for c in self.level_checks]
@@ -306,6 +330,7 @@ class ScoreResult:
         for c in self.level_checks:
             lines.append(c.summary().indented(2))
         lines.append(bi_level(N_("Level reached: {level_name}"), self.level))
+        lines.extend(m.indented(2) for m in self.confirmation_lines())
         if self.next_level is not None:
             for text in self.blocking_next_level:
                 lines.append(text.indented(2))
