@@ -225,7 +225,9 @@ class ChecklistTreeModel(QAbstractItemModel):
             if group is None:
                 group = self._add(scenes, Node("group", scene.group_id, scene.group_name))
                 groups[scene.group_id] = group
-            mark = " *" if scene.constrained else ""
+            mark = (" *" if scene.constrained else "") + (
+                "?" if not scene.constrained_confirmed else ""
+            )
             self._add(group, Node("scene", sid, f"{sid} {scene.name}{mark}"))
 
     def set_result(self, result: ScoreResult | None) -> None:

@@ -143,6 +143,8 @@ class RecordPage(Page):
         self.list = QListView(self)
         self.list.setObjectName("record-list")
         self.list.setModel(self.list_model)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.selectionModel().currentChanged.connect(self._entry_chosen)
         self.new_observation = QPushButton(self)
         self.new_observation.clicked.connect(lambda: self.new_entry("observation"))

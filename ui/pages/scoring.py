@@ -13,6 +13,7 @@ to the next unanswered item, Enter moves into the item's editor, and Ctrl+Shift+
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
@@ -54,12 +55,8 @@ AUTOSAVE_MS = 400
 
 
 def thresholds_confirmed(checklist: Checklist) -> bool:
-    """Whether the checklist's level thresholds are confirmed against the official annex (the
-    checklist data's ``thresholds_confirmed``; older data: its ``levels.status`` note)."""
-    flag = getattr(checklist, "thresholds_confirmed", None)
-    if isinstance(flag, bool):
-        return flag
-    return "UNVERIFIED" not in str(checklist.levels_notes.get("status", "")).upper()
+    """Whether the checklist's level thresholds are confirmed against the official annex."""
+    return bool(checklist.thresholds_confirmed)
 
 
 def _load(session: Any) -> tuple[Checklist, ScoreResult | None, ExpertAnswers, list[str]]:
@@ -395,6 +392,7 @@ class ScoringPage(Page):
                 + _(
                     "The level thresholds of this checklist are not yet confirmed against the official annex; the level is provisional."
                 )
+                + self._source_text()
                 + "</p>"
             )
         if r.contradictions:
@@ -417,6 +415,13 @@ class ScoringPage(Page):
             + "</p>"
         )
         self.panel.setText("".join(lines))
+
+    def _source_text(self) -> str:
+        note = self.checklist.thresholds_source if self.checklist is not None else None
+        if note is None:
+            return ""
+        text = note.text_en if get_language() == "en" else note.text
+        return f"<br><small>{html.escape(text)}</small>" if text else ""
 
     # ---------------------------------------------------------------- the item editor
     def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
@@ -500,6 +505,10 @@ class ScoringPage(Page):
             info = _("Scene group: {group}", group=scene.group_name)
             if scene.constrained:
                 info += " · " + _("constrained scene (约束性场景)")
+            if not scene.constrained_confirmed:
+                info += " · ⚠ " + _(
+                    "whether this scene is constrained is not yet confirmed against the official annex"
+                )
             self.item_info.setText(info)
             self.options_box.setTitle(_("Level reached (press 0–4 in the tree)"))
             levels = [(0, _("Not at level 1")), *sorted(scene.levels.items())]
