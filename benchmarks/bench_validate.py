@@ -4,6 +4,7 @@ One command::
 
     .venv/bin/python benchmarks/bench_validate.py            # the large sample (~2 GB, 10 M rows)
     .venv/bin/python benchmarks/bench_validate.py --rows 1000000 --photos-mb 200   # quick, synthetic
+    .venv/bin/python benchmarks/bench_validate.py --many-entries 100000   # 100,000 tiny entries
 
 The large sample is built once with ``inspector-app sample --scenario clean --size large`` and
 cached in ``benchmarks/.cache/``. Each measured command runs in its own process; peak memory is
@@ -136,13 +137,55 @@ def synthetic(rows: int, photos_mb: int) -> Path:
     return target
 
 
+def many_entries(count: int) -> Path:
+    """A valid package of ``count`` entries in all: the minimal package plus tiny documents
+    (the hostile shape of issue 16: ~100,000 entries of a few bytes, under the entry limit)."""
+    target = CACHE / f"many-{count}.case.zip"
+    if target.is_file():
+        return target
+    sys.path.insert(0, str(ROOT))
+    from tests.unit.casepkg.builders import base_files, manifest_for
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    files = base_files()
+    for i in range(count - len(files) - 1):
+        files[f"docs/附件7_佐证/{i // 1000:03d}/n{i:06d}.txt"] = f"note {i}\n".encode()
+    tmp = CACHE / f".building-{os.getpid()}.case.zip"
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest_for(files), ensure_ascii=False))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    tmp.replace(target)
+    return target
+
+
+def bench_many_entries(count: int) -> int:
+    """``validate`` of a package of ``count`` tiny entries; goal: under 10 s for 100,000."""
+    package = many_entries(count)
+    wall, code, rss, out = measure([*APP, "validate", str(package), "--json"])
+    result = json.loads(out)
+    print(f"package: {package} ({package.stat().st_size / 2**20:.1f} MiB, {count} entries)")
+    print(f"validate (full)      : {wall:7.2f} s   peak RSS {rss} MiB   valid {result['valid']}")
+    goal = 10.0 * count / 100_000
+    print(f"goal: under {goal:.1f} s ({'met' if wall < goal and code == 0 else 'NOT met'})")
+    return 0 if result["valid"] else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--package", type=Path, help="benchmark this package instead")
     parser.add_argument("--rows", type=int, help="synthetic package with this many usage rows")
     parser.add_argument("--photos-mb", type=int, default=200, help="synthetic photos (MiB)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--many-entries",
+        type=int,
+        metavar="N",
+        help="instead: a package of N tiny entries (goal: 100,000 validate in under 10 s)",
+    )
     args = parser.parse_args()
+    if args.many_entries:
+        return bench_many_entries(args.many_entries)
     if args.package:
         package = args.package
     elif args.rows:

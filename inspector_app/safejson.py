@@ -14,12 +14,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 #: the deepest nesting of arrays and objects accepted (the formats need fewer than ten levels)
 MAX_DEPTH = 64
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class JsonRefused(ValueError):
@@ -108,8 +113,22 @@ def loads(
         raise JsonRefused("TOO_DEEP", f"nested more than {max_depth} levels deep") from None
     except ValueError as exc:
         raise JsonRefused("SYNTAX", str(exc)) from None
-    check_value(value, max_depth=max_depth)
+    _check_text(text, value, max_depth)
     return value
+
+
+def _check_text(text: str, value: Any, max_depth: int) -> None:
+    """:func:`check_value` for parsed ``text``, without walking every node when the text
+    cannot hold a problem: a lone surrogate needs a ``\\uD800``–``\\uDFFF`` escape, and the
+    depth is read from the brackets outside strings."""
+    if _SURROGATE_ESCAPE.search(text):
+        check_value(value, max_depth=max_depth)
+        return
+    if text.count("[") + text.count("{") <= max_depth:
+        return
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    if brackets and max(accumulate(map(_DELTA.__getitem__, brackets))) > max_depth:
+        raise JsonRefused("TOO_DEEP", f"nested more than {max_depth} levels deep")
 
 
 __all__ = ["MAX_DEPTH", "JsonRefused", "check_value", "loads"]

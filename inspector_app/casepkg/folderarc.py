@@ -26,6 +26,7 @@ class FolderArchive:
         self.root = Path(root)
         self.entries: list[ZipEntry] = []
         self._paths: dict[str, Path] = {}
+        self._by_name: dict[str, ZipEntry] | None = None
         index = 0
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames.sort()
@@ -61,10 +62,11 @@ class FolderArchive:
                 index += 1
 
     def entry(self, name: str) -> ZipEntry | None:
-        for e in self.entries:
-            if e.name == name:
-                return e
-        return None
+        if self._by_name is None:
+            self._by_name = {}
+            for e in self.entries:
+                self._by_name.setdefault(e.name, e)
+        return self._by_name.get(name)
 
     def chunks(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from inspector_app.casepkg.model import (
 from inspector_app.i18n import Message, bi
 from inspector_app.uscc import is_valid as uscc_valid
 from inspector_app.values import (
+    INT_MAX,
     ValueProblem,
     number_problem,
     parse_date,
@@ -266,9 +268,13 @@ def parse_manifest(data: Any, log: IssueLog) -> Manifest | None:
     files: list[ManifestFile] = []
     seen: set[str] = set()
     if isinstance(files_raw, list):
-        import unicodedata
-
         for i, item in enumerate(files_raw):
+            quick = _plain_file(item)
+            if quick is not None and quick.path not in seen:
+                # the common case, checked without building pointers (100,000 entries)
+                seen.add(quick.path)
+                files.append(quick)
+                continue
             p = pointer("files", i)
             o = c.obj(item, p)
             if o is None:
@@ -319,6 +325,33 @@ def parse_manifest(data: Any, log: IssueLog) -> Manifest | None:
         batch=batch,
         checklist=checklist or "miit-2024",
     )
+
+
+def _plain_file(item: Any) -> ManifestFile | None:
+    """A ``files`` item that is well-formed as it stands, or None (then checked field by
+    field, which reports every problem): the same acceptance, faster."""
+    if type(item) is not dict:
+        return None
+    path, sha, size = item.get("path"), item.get("sha256"), item.get("size")
+    attachment, kind = item.get("attachment"), item.get("kind")
+    title, phase = item.get("title"), item.get("phase")
+    if (
+        type(path) is not str
+        or type(sha) is not str
+        or type(size) is not int
+        or not 0 <= size <= INT_MAX
+        or not _SHA256.fullmatch(sha)
+        or (attachment is not None and (type(attachment) is not int or not 1 <= attachment <= 8))
+        or (kind is not None and kind not in FILE_KINDS)
+        or (title is not None and type(title) is not str)
+        or (phase is not None and phase not in PHASES)
+    ):
+        return None
+    if not path.isascii():
+        path = unicodedata.normalize("NFC", path)
+    if path == "manifest.json":
+        return None
+    return ManifestFile(path, sha, size, attachment, kind, title, phase)
 
 
 def package_id_of(data: Any) -> str | None:

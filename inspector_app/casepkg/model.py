@@ -71,12 +71,19 @@ class Manifest:
     issuer: Mapping[str, Any] | None = None
     batch: str | None = None
     checklist: str = "miit-2024"
+    #: ``path`` → entry, built once (a lookup per document must not scan the whole list)
+    _by_path: Mapping[str, ManifestFile] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        by_path: dict[str, ManifestFile] = {}
+        for f in self.files:
+            by_path.setdefault(f.path, f)
+        object.__setattr__(self, "_by_path", by_path)
 
     def file(self, path: str) -> ManifestFile | None:
-        for f in self.files:
-            if f.path == path:
-                return f
-        return None
+        return self._by_path.get(path)
 
 
 # --------------------------------------------------------------------------- JSON files

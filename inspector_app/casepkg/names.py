@@ -12,6 +12,7 @@ from inspector_app.i18n import Message, bi
 UTF8_FLAG = 0x800
 UNICODE_PATH_EXTRA = 0x7075
 _WINDOWS_FORBIDDEN = set('<>:"|?*')
+_BAD_CHAR = re.compile('[\x00-\x1f\x7f-\x9f<>:"|?*]')
 _RESERVED = (
     {"CON", "PRN", "AUX", "NUL"}
     | {f"COM{i}" for i in range(1, 10)}
@@ -91,12 +92,12 @@ def name_problem(name: str) -> Message | None:
         return bi("Backslashes are not allowed in entry names.")
     if _DRIVE.match(name):
         return bi("Drive letters are not allowed in entry names.")
-    for ch in name:
-        o = ord(ch)
-        if o < 0x20 or o == 0x7F or 0x80 <= o < 0xA0:
+    bad = _BAD_CHAR.search(name)  # the first control or forbidden character
+    if bad is not None:
+        ch = bad.group()
+        if ch not in _WINDOWS_FORBIDDEN:
             return bi("Control characters are not allowed in entry names.")
-        if ch in _WINDOWS_FORBIDDEN:
-            return bi("The character {char} is not allowed in entry names.", char=repr(ch))
+        return bi("The character {char} is not allowed in entry names.", char=repr(ch))
     body = name[:-1] if name.endswith("/") else name
     for segment in body.split("/"):
         if segment == "":

@@ -173,7 +173,7 @@ class Validation:
         hashed.sort(key=lambda e: -e.size)
         workers = max(1, min(2, (os.cpu_count() or 1)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="casepkg-hash") as pool:
-            futures = [pool.submit(self._process, e, "hash") for e in hashed]
+            futures = [pool.submit(self._process_all, batch) for batch in _batches(hashed)]
             try:
                 for entry in sorted(parsed, key=_parse_order):
                     self._process(entry, classify(entry.name))
@@ -186,6 +186,12 @@ class Validation:
         check(self.cancel)
         report(self.progress, self._total, self._total, bi("Checked."))
 
+    def _process_all(self, entries: list[ZipEntry]) -> None:
+        for entry in entries:
+            if self.cancel is not None and self.cancel.cancelled:
+                return
+            self._process(entry, "hash")
+
     def _parses(self, entry: ZipEntry) -> bool:
         if not self.content:
             return False
@@ -196,6 +202,7 @@ class Validation:
         """Names, symlinks, methods, duplicates; returns the file entries safe to read."""
         log = self.log
         usable: list[ZipEntry] = []
+        keys: dict[int, str] = {}  # entry index → fold_key(name), computed once
         seen: dict[str, ZipEntry] = {}
         dirs: dict[str, str] = {}
         declared = 0
@@ -210,7 +217,7 @@ class Validation:
             if e.is_symlink:
                 log.add_error("SYMLINK", e.name, bi("Symbolic links are not allowed in a package."))
                 continue
-            key = fold_key(e.name)
+            key = keys[e.index] = fold_key(e.name)
             if key in seen:
                 log.add_error(
                     "DUPLICATE_ENTRY",
@@ -233,7 +240,7 @@ class Validation:
             declared += e.size
             usable.append(e)
         for e in usable:
-            key = fold_key(e.name)
+            key = keys[e.index]
             if key in dirs:
                 log.add_error(
                     "DUPLICATE_ENTRY",
@@ -243,7 +250,7 @@ class Validation:
                         other=dirs[key],
                     ),
                 )
-        usable = [e for e in usable if fold_key(e.name) not in dirs]
+        usable = [e for e in usable if keys[e.index] not in dirs]
         if declared > self.limits.max_total_size:
             log.add_error(
                 "TOO_LARGE",
@@ -555,6 +562,27 @@ def _settings_validator() -> Callable[[Any], list[Any]] | None:
         return None
     fn = getattr(settings, "validate_layer", None)
     return fn if callable(fn) else None
+
+
+def _batches(entries: list[ZipEntry], size: int = 1 << 20, most: int = 512) -> list[list[ZipEntry]]:
+    """``entries`` (biggest first) in tasks for the pool: a big entry alone, small ones
+    together (up to ``most`` entries or ``size`` bytes), so that 100,000 tiny entries are not
+    100,000 futures."""
+    out: list[list[ZipEntry]] = []
+    small: list[ZipEntry] = []
+    total = 0
+    for e in entries:
+        if e.size >= size:
+            out.append([e])
+            continue
+        small.append(e)
+        total += e.size
+        if len(small) >= most or total >= size:
+            out.append(small)
+            small, total = [], 0
+    if small:
+        out.append(small)
+    return out
 
 
 def _parse_order(entry: ZipEntry) -> tuple[int, str]:

@@ -126,3 +126,11 @@ def test_duplicate_keys_and_constants_are_refused() -> None:
     assert info.value.code == "DUPLICATE_KEY"
     with pytest.raises(safejson.JsonRefused):
         safejson.loads("[NaN]")
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = '{"a": "' + "[{" * 200 + '", "b": ["\\"[[[["]}'
+    assert safejson.loads(text)["b"] == ['"[[[[']
+    deep = "[" * 65 + "]" * 65
+    with pytest.raises(safejson.JsonRefused):
+        safejson.loads('{"x": "\\\\ud800", "y": ' + deep + "}")  # escaped backslash: no surrogate

@@ -20,7 +20,9 @@ def huge_png(width: int = 30_000, height: int = 30_000) -> bytes:
     """A PNG header claiming ``width`` × ``height`` pixels (the data is one compressed row)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     idat = zlib.compress(b"\0" * (width + 1))
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
 
 
 def test_bomb_png_is_unreadable_not_a_crash() -> None:
