@@ -138,6 +138,8 @@ class CsvViewer(QWidget):
         vh = self.view.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        # columns are sized from the rows on screen, never by reading a thousand rows
+        self.view.horizontalHeader().setResizeContentsPrecision(64)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
