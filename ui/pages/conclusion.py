@@ -34,9 +34,9 @@ from ui.tasks import run_task
 from ui.text import shown
 
 RECOMMENDATIONS = (
-    ("pass", N_("&Pass (通过)")),
-    ("improve", N_("&Improve within a deadline (限期优化提升)")),
-    ("disqualify", N_("&Disqualify (取消资格)")),
+    ("pass", N_("&Pass")),
+    ("improve", N_("&Improve within a deadline")),
+    ("disqualify", N_("&Disqualify")),
 )
 AUTOSAVE_MS = 800
 GROUND_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -350,7 +350,7 @@ class FlagsPage(Page):
         else:
             self.current_decision.setText(
                 _(
-                    "You {decision} this flag: {reason}",
+                    "Your decision: {decision}. Reason: {reason}",
                     decision=_(DECISION_LABELS.get(decision.get("decision"), "")),
                     reason=decision.get("reason", ""),
                 )

@@ -166,11 +166,13 @@ class TimelineWidget(QWidget):
                     )
                     last_right = x + fm.horizontalAdvance(text) / 2
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-        for item in self._items:
-            rect = self._placed(item)
+        placed = [(item, self._placed(item)) for item in self._items]
+        for item, rect in placed:  # connectors first, so that labels cover them
             painter.setPen(QPen(item.color, 1))
             anchor_y = rect.bottom() if item.is_flag else rect.top()
             painter.drawLine(QPointF(item.x, axis), QPointF(item.x, anchor_y))
+        for item, rect in placed:
+            painter.setPen(QPen(item.color, 1))
             if item.is_flag:
                 painter.setBrush(item.color)
                 painter.drawPolygon(
@@ -187,6 +189,8 @@ class TimelineWidget(QWidget):
             else:
                 painter.setBrush(item.color)
                 painter.drawEllipse(QPointF(item.x, axis), 3.5, 3.5)
+                painter.fillRect(rect, pal.window())
+                painter.fillRect(QRectF(rect.x(), rect.y(), 2, rect.height()), item.color)
             painter.setPen(text_color if not item.is_flag else item.color.darker(140))
             painter.drawText(rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, item.text)
         painter.end()
