@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def _rss_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as f:
+    with Path("/proc/self/status").open(encoding="ascii") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
