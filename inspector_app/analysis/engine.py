@@ -20,7 +20,7 @@ from inspector_app.analysis import chronology, eligibility, evidence, finance, p
 from inspector_app.analysis.context import Context, RecordsSummary
 from inspector_app.analysis.flags import Flag, sort_flags
 from inspector_app.analysis.settings import Settings, layer, settings_sha256
-from inspector_app.analysis.usagestats import LogPass, day_number
+from inspector_app.analysis.usagestats import LogPass, UsageStats, day_number
 from inspector_app.casepkg.columns import UsageColumns
 from inspector_app.casepkg.logs import iter_usage_columns
 from inspector_app.casepkg.model import CasePackage
@@ -36,7 +36,7 @@ class AnalysisResult:
     enterprise: str
     settings: Settings
     flags: list[Flag]
-    usage: dict[str, dict[str, Any]]
+    usage: dict[str, UsageStats]
     photos_without_exif: list[str] = field(default_factory=list)
     #: photos that could not be decoded (damaged, a decompression bomb…): no EXIF, no pHash
     photos_unreadable: list[str] = field(default_factory=list)
@@ -63,7 +63,7 @@ class AnalysisResult:
             "enterprise": self.enterprise,
             "settings_sha256": self.settings_sha256,
             "flags": [f.to_json() for f in self.flags],
-            "usage": self.usage,
+            "usage": {sid: stats.to_json() for sid, stats in self.usage.items()},
             "photos_without_exif": list(self.photos_without_exif),
             "photos_unreadable": list(self.photos_unreadable),
         }
@@ -219,11 +219,11 @@ def analyze(
     flags: list[Flag] = []
     for family in (eligibility, chronology, usage, finance, programme, evidence):
         flags.extend(family.check(ctx))
-    usage_stats: dict[str, dict[str, Any]] = {}
+    usage_stats: dict[str, UsageStats] = {}
     for system in package.systems:
         log = logs.get(system.system_id)
         if log is not None:
-            usage_stats[system.system_id] = log.stats_json()
+            usage_stats[system.system_id] = log.stats()
     without_exif = sorted(
         d.path for d in package.photos if d.path in images and not images[d.path].exif.present
     )

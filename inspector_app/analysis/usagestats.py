@@ -40,7 +40,7 @@ Why numpy and not a columnar engine or plain Python: see ``docs/red-flags.md`` Â
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -218,22 +218,82 @@ class LogPass:
         spread = self.gap_n * self.gap_sumsq - self.gap_sum * self.gap_sum
         return Fraction(spread) < t * t * self.gap_sum * self.gap_sum
 
-    def stats_json(self) -> dict[str, Any]:
-        """The ``usage`` object of ``analyze --json`` for this system (and the charts' data)."""
+    def stats(self) -> UsageStats:
+        """The typed usage statistics of this system (``analyze``'s ``usage``, the charts)."""
         last90 = range(self.applied - 89, self.applied + 1)
         in30 = self.events_between(self.applied - 29, self.applied)
+        return UsageStats(
+            events=self.events,
+            first_event=ts_datetime(self.first_ts) if self.first_ts else None,
+            last_event=ts_datetime(self.last_ts) if self.last_ts else None,
+            active_days_last_90=sum(1 for d in last90 if d in self.days),
+            distinct_users_last_90=self.distinct_users(90),
+            share_last_30=round(in30 / self.events, 4) if self.events else None,
+            hours=tuple(self.hours),
+            daily=tuple(
+                DailyUsage(day_date(d), s.events, s.users) for d, s in sorted(self.days.items())
+            ),
+        )
+
+    def stats_json(self) -> dict[str, Any]:
+        """The ``usage`` object of ``analyze --json`` for this system."""
+        return self.stats().to_json()
+
+
+class _JsonView(Mapping[str, Any]):
+    """Read access by the JSON keys (``stats["events"]``), for code written against the
+    ``analyze --json`` shape; the attributes are the typed API."""
+
+    def to_json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_json()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_json())
+
+    def __len__(self) -> int:
+        return len(self.to_json())
+
+
+@dataclass(frozen=True, eq=True)
+class DailyUsage(_JsonView):
+    """One day of a usage log: events and distinct users."""
+
+    date: date
+    events: int
+    users: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "events": self.events, "users": self.users}
+
+
+@dataclass(frozen=True, eq=True)
+class UsageStats(_JsonView):
+    """The usage statistics of one system's log (``red-flags.md``; ``analyze --json``'s
+    ``usage``): events, first and last event, active days and distinct users in the 90 days
+    before the application, the share of the last 30 days, events per hour, the daily series."""
+
+    events: int
+    first_event: datetime | None
+    last_event: datetime | None
+    active_days_last_90: int
+    distinct_users_last_90: int
+    share_last_30: float | None
+    hours: tuple[int, ...]
+    daily: tuple[DailyUsage, ...]
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "events": self.events,
-            "first_event": isoformat(ts_datetime(self.first_ts)) if self.first_ts else None,
-            "last_event": isoformat(ts_datetime(self.last_ts)) if self.last_ts else None,
-            "active_days_last_90": sum(1 for d in last90 if d in self.days),
-            "distinct_users_last_90": self.distinct_users(90),
-            "share_last_30": round(in30 / self.events, 4) if self.events else None,
+            "first_event": isoformat(self.first_event) if self.first_event else None,
+            "last_event": isoformat(self.last_event) if self.last_event else None,
+            "active_days_last_90": self.active_days_last_90,
+            "distinct_users_last_90": self.distinct_users_last_90,
+            "share_last_30": self.share_last_30,
             "hours": list(self.hours),
-            "daily": [
-                {"date": day_date(d).isoformat(), "events": s.events, "users": s.users}
-                for d, s in sorted(self.days.items())
-            ],
+            "daily": [d.to_json() for d in self.daily],
         }
 
 
