@@ -26,6 +26,7 @@ from sync.identities import local_from_unlocked, require_role, trusted_agency
 
 if TYPE_CHECKING:
     from sync.agency import ImportOutcome
+    from sync.batch import BatchStatus, CrossReview, RosterImport
     from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
     from sync.status import MergeStatus
 
@@ -221,16 +222,61 @@ def cross_flags(
     )
 
 
+def import_roster(
+    home: Home, path: str | Path, batch: str, *, deadline: str | None = None
+) -> RosterImport:
+    """``batch import``: read a roster (CSV or XLSX, all or nothing) and store it as the roster
+    of ``batch`` (replacing an earlier import of it; findings are kept). See :mod:`sync.batch`."""
+    from sync.batch import import_roster as _import
+    from sync.batch import parse_deadline
+
+    when = parse_deadline(deadline)
+    return store_writer(home).call(
+        lambda: _import(home, path, batch, when), lambda _r: [StoreChange(FINDINGS)]
+    )
+
+
+def batch_status(home: Home, batch: str | None = None) -> BatchStatus:
+    """``batch status``: the typed status of every roster row of ``batch`` (default: the
+    latest imported)."""
+    from sync.batch import batch_status as _status
+
+    return _status(home, batch)
+
+
+def review_cross_flag(
+    home: Home, flag_id: str, decision: str, reason: str, *, signer: Signer
+) -> CrossReview:
+    """Confirm or dismiss a cross-enterprise flag (signed by the agency, with a reason)."""
+    from sync.batch import review_cross_flag as _review
+
+    _role(signer, "agency")
+    return store_writer(home).call(lambda: _review(home, signer, flag_id, decision, reason))
+
+
+def record_reports(
+    home: Home, uscc: str, project_id: str | None, files: Sequence[tuple[str, Path]]
+) -> None:
+    """Record the drafts written for one enterprise project (``(kind, path)`` pairs)."""
+    from sync.batch import record_reports as _record
+
+    store_writer(home).call(lambda: _record(home, uscc, project_id, files))
+
+
 __all__ = [
     "AckReport",
     "BundleImport",
     "ack_receipts",
+    "batch_status",
     "cross_flags",
     "export_bundle",
     "export_preflight",
     "import_bundles",
+    "import_roster",
     "list_exports",
     "merge_status",
+    "record_reports",
     "recover_chain",
     "require_role",
+    "review_cross_flag",
 ]
