@@ -121,3 +121,29 @@ def test_display_status_follows_the_findings(tmp_path: Path, clean_package: Path
         signer=signer,
     )
     assert services.case_summary(home, case_id).display_status == "concluded"
+
+
+def test_the_cache_key_is_the_same_for_the_encrypted_package(
+    tmp_path: Path, examples: Path
+) -> None:
+    plain_home = make_home(tmp_path, "plain")
+    sealed_home = make_home(tmp_path, "sealed")
+    plain = services.import_case(plain_home, examples / "clean.case.zip")
+    identities = services.package_identities(
+        sealed_home,
+        examples / "clean.case.zip.age",
+        identity_files=[examples / "example-expert.agekey"],
+    )
+    sealed = services.import_case(
+        sealed_home, examples / "clean.case.zip.age", identities=identities
+    )
+    assert plain.case_id == sealed.case_id
+    one = services.open_case(plain_home, plain.case_id)
+    other = services.open_case(sealed_home, sealed.case_id)
+    assert one.cache_key() == other.cache_key()
+    # the cached analysis of one home serves the other: same key, same result
+    first = one.analysis()
+    cache = services.AnalysisCache(sealed_home.workspace)
+    cache.store(sealed.case_id, one.cache_key(), first)
+    assert other.cached_analysis() is not None
+    assert other.analysis().to_json() == first.to_json()
