@@ -165,6 +165,20 @@ def _where(hit: SearchHit) -> str:
     return _("line {number}", number=hit.number)
 
 
+def _wait(predicate: Any, seconds: float = 30.0) -> None:
+    """Let background tasks finish until ``predicate()`` holds (screenshots, closing)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.tasks import wait_all
+
+    end = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < end:
+        wait_all(1000)
+        QApplication.processEvents()
+
+
 @register
 class EvidencePage(Page):
     name = "evidence"
@@ -320,6 +334,18 @@ class EvidencePage(Page):
     def ready(self) -> bool:
         """Whether the file list and the indexes are loaded."""
         return self.index is not None
+
+    def prepare_screenshot(self) -> None:
+        """For ``gui --page evidence --screenshot``: wait for the index, show the biggest
+        usage log at its last data record."""
+        _wait(self.ready)
+        if self.index is None:
+            return
+        logs = [p for p in self.index.records.paths() if p.startswith("logs/")]
+        if logs:
+            biggest = max(logs, key=lambda p: self.index.records.get(p).rows)  # type: ignore[union-attr]
+            table = self.index.records.get(biggest)
+            self.show_evidence(biggest, rows=[table.rows] if table is not None else None)
 
     # ---------------------------------------------------------------- loading
     def _progress(self, done: int, total: object, text: object) -> None:

@@ -47,6 +47,7 @@ from inspector_app import services
 from inspector_app.evidence.onsite import OnsitePhoto, import_photos, onsite_dir
 from inspector_app.i18n import _
 from ui.pages import Page, PageContext, register
+from ui.pages.evidence import _wait
 from ui.tasks import run_task
 
 KINDS = ("observation", "interview")
@@ -140,6 +141,7 @@ class RecordPage(Page):
         self._loaded = False
 
         self.list_model = RecordListModel(self)
+        self.list_model.modelReset.connect(self._update_empty)
         self.list = QListView(self)
         self.list.setObjectName("record-list")
         self.list.setModel(self.list_model)
@@ -153,6 +155,10 @@ class RecordPage(Page):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty = QLabel(left)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        left_layout.addWidget(self.empty)
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.new_observation)
         left_layout.addWidget(self.new_interview)
@@ -280,6 +286,11 @@ class RecordPage(Page):
         self.add_note.setText(_("&Add question"))
         self.remove_note.setText(_("Remove question"))
         self.sign_button.setText(_("Si&gn this entry (Ctrl+Shift+S)"))
+        self.empty.setText(
+            _(
+                "No observations or interviews yet. Write down what you see on site, with photos from the camera or phone, and the answers of the people you talk to."
+            )
+        )
         self.hint.setText(
             _("Choose an entry, or start a new observation or interview.")
             if self.session is not None
@@ -304,6 +315,23 @@ class RecordPage(Page):
 
     def ready(self) -> bool:
         return self._loaded
+
+    def _update_empty(self) -> None:
+        self.empty.setVisible(self.list_model.rowCount() == 0)
+
+    def prepare_screenshot(self) -> None:
+        """For ``gui --page record --screenshot``: wait for the entries, show the first."""
+        _wait(self.ready)
+        if self.list_model.rowCount():
+            self.list.setCurrentIndex(self.list_model.index(0, 0))
+
+    def flush_drafts(self) -> None:
+        """Write the entry being typed now and wait for it (the window is closing)."""
+        from ui.tasks import wait_all
+
+        if self.timer.isActive():
+            self.save_draft()
+        wait_all(10_000)
 
     def reload(self) -> None:
         if self.session is None:

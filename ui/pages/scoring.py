@@ -47,7 +47,7 @@ from inspector_app.checklist import Checklist, ScoreResult
 from inspector_app.checklist.scoring import show
 from inspector_app.i18n import _, get_language
 from ui.pages import Page, PageContext, register
-from ui.pages.evidence import EVIDENCE_MIME
+from ui.pages.evidence import EVIDENCE_MIME, _wait
 from ui.scoring_model import DRAFT_PREFIX, ChecklistTreeModel, ExpertAnswers, is_decimal
 from ui.tasks import run_task
 
@@ -301,6 +301,22 @@ class ScoringPage(Page):
 
     def ready(self) -> bool:
         return self._loaded
+
+    def prepare_screenshot(self) -> None:
+        """For ``gui --page scoring --screenshot``: wait for the checklist, show a question
+        that asks for figures."""
+        _wait(self.ready)
+        if self.checklist is not None:
+            with_figures = [q for q in self.checklist.questions.values() if q.figures]
+            if with_figures:
+                self.select_item(with_figures[0].id)
+
+    def flush_drafts(self) -> None:
+        """Write pending drafts now and wait for them (the window is closing)."""
+        from ui.tasks import wait_all
+
+        self.save_drafts()
+        wait_all(10_000)
 
     def _show_loaded(self, loaded: bool) -> None:
         self.split.setVisible(loaded)

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -187,8 +187,27 @@ class CsvViewer(QWidget):
     def set_index(self, index: RecordIndex | None) -> None:
         self.model.set_index(index)
         self._update_info()
-        if index is not None and index.rows:
+        self._sized = False
+        if self.isVisible():
+            self._size_columns()
+
+    _sized = False
+
+    def _size_columns(self) -> None:
+        index = self.model.record_index
+        if index is not None and index.rows and not self._sized:
             self.view.resizeColumnsToContents()
+            header = self.view.horizontalHeader()
+            pad = self.fontMetrics().averageCharWidth() * 2
+            for col in range(self.model.columnCount() - 1):
+                header.resizeSection(col, header.sectionSize(col) + pad)
+            header.setStretchLastSection(True)
+            self._sized = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # sized once shown: the style's margins are known only then
+        self._size_columns()
 
     def _goto_typed(self) -> None:
         text = self.goto.text().replace(",", "").strip()
