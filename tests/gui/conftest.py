@@ -14,6 +14,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "/tests/gui/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.gui)
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            # the offscreen platform's note when a top-level window is shown (not our warning)
+            item.add_marker(
+                pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -86,7 +86,10 @@ class ConclusionPage(Page):
         self.grounds_label.setBuddy(self.grounds)
         for edit in (self.summary, self.requirements):
             edit.textChanged.connect(self._changed)
-        self.grounds.itemChanged.connect(self._changed)
+        self.grounds.itemChanged.connect(self._ground_toggled)
+        #: the grounds chosen: flag id or finding id -> "flag" / "finding" (kept while the
+        #: list of candidates reloads)
+        self._chosen: dict[str, str] = {}
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("saved-state")
@@ -152,12 +155,8 @@ class ConclusionPage(Page):
     def payload(self) -> dict[str, Any]:
         from inspector_app.services.conclusion import conclusion_payload
 
-        flags, findings = [], []
-        for row in range(self.grounds.count()):
-            item = self.grounds.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                kind, ref = item.data(GROUND_ROLE)
-                (flags if kind == "flag" else findings).append(ref)
+        flags = sorted(ref for ref, kind in self._chosen.items() if kind == "flag")
+        findings = sorted(ref for ref, kind in self._chosen.items() if kind != "flag")
         lines = self.requirements.toPlainText().splitlines()
         return conclusion_payload(
             self.recommendation() or "",
@@ -177,11 +176,22 @@ class ConclusionPage(Page):
             self.rec_group.setExclusive(True)
             self.summary.setPlainText(str(data.get("summary", "")))
             self.requirements.setPlainText("\n".join(map(str, data.get("requirements") or [])))
-            self._chosen_grounds = set((data.get("grounds") or {}).get("flags", [])) | set(
-                (data.get("grounds") or {}).get("findings", [])
-            )
+            grounds = data.get("grounds") or {}
+            self._chosen = dict.fromkeys(grounds.get("flags", []), "flag")
+            self._chosen.update(dict.fromkeys(grounds.get("findings", []), "finding"))
         finally:
             self._restoring = False
+
+    @Slot(QListWidgetItem)
+    def _ground_toggled(self, item: QListWidgetItem) -> None:
+        if self._restoring:
+            return
+        kind, ref = item.data(GROUND_ROLE)
+        if item.checkState() == Qt.CheckState.Checked:
+            self._chosen[ref] = "flag" if kind == "flag" else "finding"
+        else:
+            self._chosen.pop(ref, None)
+        self._changed()
 
     @Slot()
     def _changed(self, *_args: Any) -> None:
@@ -199,7 +209,6 @@ class ConclusionPage(Page):
             self.flush_drafts()
         super().set_session(session)
         self.review = None
-        self._chosen_grounds: set[str] = set()
         self._fill({})
         self.grounds.clear()
         self.saved_label.setText("")
@@ -274,12 +283,7 @@ class ConclusionPage(Page):
     @Slot(object)
     def _reviewed(self, review: Any) -> None:
         self.review = review
-        chosen = self._chosen_grounds | {
-            self.grounds.item(r).data(GROUND_ROLE)[1]
-            for r in range(self.grounds.count())
-            if self.grounds.item(r).checkState() == Qt.CheckState.Checked
-        }
-        self._chosen_grounds = chosen
+        chosen = self._chosen
         self._restoring = True
         self.grounds.clear()
         for ground in review.grounds:
