@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from inspector_app.casepkg.model import ATTACHMENT_NAMES
 from inspector_app.evidence.records import RecordIndexes, build_record_index
 from tests.gui.uibhelp import make_world, settle, wait_for
 from ui.pages.evidence import PATH_ROLE, EvidencePage
@@ -36,7 +37,7 @@ def test_files_are_grouped_by_attachment_and_models_are_sound(
 ) -> None:
     model = page.tree_model
     groups = [model.item(r).text() for r in range(model.rowCount())]
-    assert groups[0].startswith("附件 1") or groups[0].startswith("Attachment 1")
+    assert ATTACHMENT_NAMES[1] in groups[0]  # 附件1 验收档案 comes first
     assert any(g == "logs/mes/" for g in groups)
     paths = {
         model.item(r).child(c).data(PATH_ROLE)
