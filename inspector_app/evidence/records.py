@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -97,10 +97,13 @@ def _key(path: str) -> str:
 class _Scanner:
     """Finds record starts in line-aligned blocks; offsets are global positions."""
 
-    def __init__(self, base: int) -> None:
+    def __init__(self, base: int, sink: BinaryIO | None = None) -> None:
         self.pos = base  # global position of the next block
         self.odd = False  # inside a quoted field at the block boundary
         self.parts: list[I64] = []
+        #: with a sink, the starts are written to it (raw int64) instead of being kept
+        self.sink = sink
+        self.count = 0
 
     def feed(self, block: bytes) -> None:
         arr = np.frombuffer(block, np.uint8)
@@ -126,7 +129,12 @@ class _Scanner:
             b1 = arr[np.minimum(starts + 1, n - 1)]
             blank = (b0 == _NL) | ((b0 == _CR) & (b1 == _NL))
             starts = starts[~blank]
-        self.parts.append(starts.astype(np.int64) + self.pos)
+        found = starts.astype(np.int64) + self.pos
+        self.count += len(found)
+        if self.sink is not None:
+            found.tofile(self.sink)
+        else:
+            self.parts.append(found)
         self.pos += n
 
     def result(self) -> I64:
@@ -174,55 +182,67 @@ def build_record_index(
         done += n
         report(progress, min(done, total), total, bi("Indexing {path}", path=path))
 
-    if path.endswith(".gz"):
-        data_file = out_dir / f"{key}.csv"
-        base = 0
-        with source_file.open("rb") as raw, data_file.open("wb") as copy:
+    starts_file = out_dir / f"{key}.starts"
+    with starts_file.open("wb") as sink:
+        scanner = _Scanner(0, sink)
+        if path.endswith(".gz"):
+            data_file = out_dir / f"{key}.csv"
+            base = 0
+            with source_file.open("rb") as raw, data_file.open("wb") as copy:
 
-            def counted() -> Iterator[bytes]:
-                for chunk in read_chunks(raw, SCAN_BLOCK):
-                    step(len(chunk))
-                    yield chunk
+                def counted() -> Iterator[bytes]:
+                    for chunk in read_chunks(raw, SCAN_BLOCK):
+                        step(len(chunk))
+                        yield chunk
 
-            def written() -> Iterator[bytes]:
                 for block in _line_blocks(gunzip_chunks(counted()), cancel):
                     copy.write(block)
-                    yield block
-
-            starts, end = scan_offsets(written(), base)
-        stored_data = data_file.name
-    else:
-        data_file = source_file
-        with source_file.open("rb") as raw:
-            head = raw.read(3)
-            base = 3 if head == BOM else 0
-            raw.seek(base)
-            starts, end = scan_offsets(
-                _line_blocks(read_chunks(raw, SCAN_BLOCK), cancel, step), base
-            )
-        stored_data = None
+                    scanner.feed(block)
+            stored_data: str | None = data_file.name
+        else:
+            data_file = source_file
+            with source_file.open("rb") as raw:
+                base = 3 if raw.read(3) == BOM else 0
+                raw.seek(base)
+                scanner.pos = base
+                for block in _line_blocks(read_chunks(raw, SCAN_BLOCK), cancel, step):
+                    scanner.feed(block)
+            stored_data = None
+    end = scanner.pos
     enc = encoding or _sniff_encoding(data_file, base)
+    rows = max(scanner.count - 1, 0)
+    # offsets[i] = start of data record i + 1; offsets[rows] = the end (copied from the raw
+    # starts file in slices, so that memory stays flat whatever the number of records)
+    offsets = np.lib.format.open_memmap(
+        out_dir / f"{key}.npy", mode="w+", dtype=np.int64, shape=(rows + 1,)
+    )
     header: tuple[str, ...] = ()
-    if len(starts):
+    if scanner.count:
+        starts = np.memmap(starts_file, dtype=np.int64, mode="r")
+        for lo in range(1, scanner.count, 1 << 20):
+            hi = min(lo + (1 << 20), scanner.count)
+            offsets[lo - 1 : hi - 1] = starts[lo:hi]
+        first = int(starts[0])
+        stop = int(starts[1]) if scanner.count > 1 else end
+        del starts
         with data_file.open("rb") as f:
-            f.seek(int(starts[0]))
-            stop = int(starts[1]) if len(starts) > 1 else end
-            text = f.read(stop - int(starts[0])).decode(enc, errors="replace")
+            f.seek(first)
+            text = f.read(stop - first).decode(enc, errors="replace")
         try:
             header = tuple(n.strip() for n in parse_record(text.replace("\r\n", "\n").rstrip("\n")))
         except CellProblem:
             header = (text.strip(),)
-        offsets = np.append(starts[1:], np.int64(end))
-    else:
-        offsets = np.array([end], np.int64)
-    np.save(out_dir / f"{key}.npy", offsets.astype(np.int64))
+    offsets[rows] = end
+    offsets.flush()
+    del offsets
+    starts_file.unlink()
     return {
         "path": path,
         "key": key,
         "data": stored_data,
         "encoding": enc,
         "header": list(header),
-        "rows": int(len(offsets) - 1),
+        "rows": rows,
         "source_size": total,
     }
 
