@@ -22,7 +22,7 @@ from inspector_app.analysis.flags import Flag, sort_flags
 from inspector_app.analysis.settings import Settings, layer, settings_sha256
 from inspector_app.analysis.usagestats import LogPass, UsageStats, day_number
 from inspector_app.casepkg.columns import UsageColumns
-from inspector_app.casepkg.logs import iter_usage_columns
+from inspector_app.casepkg.logs import iter_usage_columns, package_records
 from inspector_app.casepkg.model import CasePackage
 from inspector_app.i18n import bi
 from inspector_app.imaging import ImageInfo, analyse_image
@@ -135,7 +135,7 @@ def run_records_pass(package: CasePackage) -> dict[str, RecordsSummary]:
         if path is None:
             continue
         summary = RecordsSummary(path)
-        for rec in package.iter_records(system.system_id):
+        for rec in package_records(package, system.system_id):
             if rec.created > 0:
                 summary.created_by_date[rec.date] = (
                     summary.created_by_date.get(rec.date, 0) + rec.created

@@ -34,7 +34,13 @@ from inspector_app.casepkg.csvcore import (
     parse_record,
     split_records,
 )
-from inspector_app.casepkg.model import ACTIONS, EntrySource, RecordCount, UsageEvent
+from inspector_app.casepkg.model import (
+    ACTIONS,
+    CasePackage,
+    EntrySource,
+    RecordCount,
+    UsageEvent,
+)
 from inspector_app.casepkg.textio import (
     Decoder,
     StreamProblem,
@@ -432,3 +438,20 @@ def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | M
     if created < 0 or updated < 0:
         return bi("Counts cannot be negative.")
     return (day, kind, created, updated)
+
+
+# --------------------------------------------------------------------------- a package's logs
+def package_usage(package: CasePackage, system_id: str) -> Iterator[UsageEvent]:
+    """Stream the usage log of ``system_id`` of a loaded package (empty when it has none)."""
+    path = package.usage_logs.get(system_id)
+    if path is None:
+        return iter(())
+    return iter_usage(package.source, path)
+
+
+def package_records(package: CasePackage, system_id: str) -> Iterator[RecordCount]:
+    """Stream ``records.csv`` of ``system_id`` of a loaded package (empty when it has none)."""
+    path = package.record_logs.get(system_id)
+    if path is None:
+        return iter(())
+    return iter_records(package.source, path)

@@ -4,13 +4,15 @@ Plain frozen dataclasses: the reader builds them, analysis, scoring, the UI and 
 read them. Money is ``Decimal``; dates are ``date``; timestamps are aware ``datetime``.
 ``row`` fields are 1-based CSV data-record numbers (header not counted), for evidence pointers.
 
-Usage logs can hold tens of millions of rows and are never materialised: :class:`CasePackage`
-streams them through :meth:`CasePackage.iter_usage` as light :class:`UsageEvent` tuples.
+Usage logs can hold tens of millions of rows and are never materialised: the readers of
+:mod:`~inspector_app.casepkg.logs` (``package_usage``, ``package_records``) stream them from
+``CasePackage.source`` as light :class:`UsageEvent` tuples. This module imports no other module
+of the package (no import circle).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -304,7 +306,7 @@ class EntrySource(Protocol):
 
 @dataclass
 class CasePackage:
-    """A loaded, valid case package. Built by :mod:`inspector_app.casepkg.reader`."""
+    """A loaded, valid case package. Built by :func:`inspector_app.casepkg.assemble.build_package`."""
 
     manifest: Manifest
     enterprise: Enterprise
@@ -342,20 +344,3 @@ class CasePackage:
 
     def attachments_present(self) -> set[int]:
         return {d.attachment for d in self.documents if d.attachment is not None}
-
-    def iter_usage(self, system_id: str) -> Iterator[UsageEvent]:
-        """Stream the usage log of ``system_id`` (empty when it has none)."""
-        from inspector_app.casepkg.logs import iter_usage
-
-        path = self.usage_logs.get(system_id)
-        if path is None:
-            return iter(())
-        return iter_usage(self.source, path)
-
-    def iter_records(self, system_id: str) -> Iterator[RecordCount]:
-        from inspector_app.casepkg.logs import iter_records
-
-        path = self.record_logs.get(system_id)
-        if path is None:
-            return iter(())
-        return iter_records(self.source, path)

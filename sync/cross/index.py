@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from inspector_app.casepkg.logs import package_usage
 from inspector_app.casepkg.model import CasePackage
 from inspector_app.home import Home
 from inspector_app.parties import party_key
@@ -194,7 +195,7 @@ def index_package(
             continue
         check(cancel)
         toks, heads = logmod.tokenize(
-            (e.ts, e.action, e.object) for e in pkg.iter_usage(system.system_id)
+            (e.ts, e.action, e.object) for e in package_usage(pkg, system.system_id)
         )
         log_rows.append((system.system_id, path, toks, heads))
     contracts = {c.contract_no: c for c in pkg.contracts}

@@ -14,6 +14,7 @@ from pyrage import x25519
 
 from inspector_app.casepkg import load_identity_file, open_package, validate_package
 from inspector_app.casepkg.issues import WARNING_CODES
+from inspector_app.casepkg.logs import package_records, package_usage
 from inspector_app.errors import Issue
 from tests.unit.casepkg.builders import (
     RawEntry,
@@ -81,7 +82,7 @@ def test_gb18030_bom_crlf_extra_columns_and_gzip(tmp_path: Path) -> None:
     with open_package(p) as pkg:
         assert pkg.contracts[0].party_a == "昆明测试机械制造有限公司"
         assert pkg.invoices[0].total_yuan == Decimal("300000.00")
-        events = list(pkg.iter_usage("mes"))
+        events = list(package_usage(pkg, "mes"))
         assert len(events) == 60
         assert events[0].action == "login" and events[0].user_id == "u000"
         assert events[0].ts == 1719795600  # 2024-07-01T09:00:00+08:00
@@ -104,7 +105,7 @@ def test_quoted_usage_rows(tmp_path: Path) -> None:
     p = build_package(tmp_path / "p.case.zip", edit_files=edit)
     assert validate_package(p).valid
     with open_package(p) as pkg:
-        events = list(pkg.iter_usage("mes"))
+        events = list(package_usage(pkg, "mes"))
     assert [e.object for e in events] == ["WO-1, line 2", "multi\nline"]
     assert events[1].ts - events[0].ts == 8 * 3600 + 5
 
@@ -189,7 +190,7 @@ def test_validation_result_json_shape(tmp_path: Path) -> None:
     data = validate_package(p).to_json()
     assert list(data) == ["valid", "package_id", "errors", "warnings"]
     assert data["valid"] is False and data["package_id"] == "5f1c2a9e-0d1e-4c55-9a7b-2f1e7f0c9b11"
-    assert list(data["errors"][0]) == ["code", "path", "line", "pointer", "message"]
+    assert list(data["errors"][0]) == ["code", "path", "line", "pointer", "message", "message_en"]
 
 
 # --------------------------------------------------------------------------- shared examples
@@ -203,8 +204,8 @@ def test_examples_are_valid(examples: Path, name: str) -> None:
     with open_package(examples / name) as pkg:
         assert "mes" in {s.system_id for s in pkg.systems}
         assert pkg.attachments_present() == set(range(1, 9))
-        assert sum(1 for _ in pkg.iter_usage("mes")) == result.usage["mes"].rows > 1000
-        assert sum(1 for _ in pkg.iter_records("mes")) > 10
+        assert sum(1 for _ in package_usage(pkg, "mes")) == result.usage["mes"].rows > 1000
+        assert sum(1 for _ in package_records(pkg, "mes")) > 10
 
 
 def test_encrypted_example(examples: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspector_app.casepkg import open_package, textio, validate_package, zipfmt
-from inspector_app.casepkg.logs import iter_usage, minute_base, timestamp_seconds
+from inspector_app.casepkg.logs import iter_usage, minute_base, package_usage, timestamp_seconds
 from inspector_app.casepkg.model import UsageEvent
 from inspector_app.casepkg.sources import FolderSource
 from inspector_app.errors import PackageRefused
@@ -112,8 +112,8 @@ def test_fast_and_slow_paths_agree(
     assert stats.rows == len(expected)
     assert (stats.first_ts, stats.last_ts) == (expected[0][0], expected[-1][0])
     with open_package(p) as pkg:
-        got = [(e.ts, e.user_id, e.action, e.object) for e in pkg.iter_usage("mes")]
-        rows = [e.row for e in pkg.iter_usage("mes")]
+        got = [(e.ts, e.user_id, e.action, e.object) for e in package_usage(pkg, "mes")]
+        rows = [e.row for e in package_usage(pkg, "mes")]
     assert got == expected
     assert rows == list(range(1, len(expected) + 1))
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from inspector_app.casepkg import import_package, open_package, validate_package
 from inspector_app.casepkg.issues import ERROR_CODES, WARNING_CODES
+from inspector_app.casepkg.logs import package_usage
 from inspector_app.errors import InputRefused, PackageRefused
 from tests.unit.casepkg.builders import (
     RawEntry,
@@ -120,7 +121,7 @@ def test_mutated_archives(data: bytes) -> None:
             with open_package(pkg_file, tmp_dir=root / "tmp") as pkg:
                 for system in pkg.usage_logs:
                     try:
-                        for _ in pkg.iter_usage(system):
+                        for _ in package_usage(pkg, system):
                             pass
                     except PackageRefused as exc:
                         _check_issues(exc.issues, [])

@@ -16,6 +16,7 @@ from inspector_app.casepkg import (
     pack_folder,
     validate_package,
 )
+from inspector_app.casepkg.logs import package_records, package_usage
 from inspector_app.casepkg.sources import SIDECAR
 from inspector_app.errors import InputRefused, PackageRefused
 from tests.unit.casepkg.builders import PACKAGE_ID, base_files, build_package, json_bytes
@@ -37,8 +38,8 @@ def test_import_and_load(tmp_path: Path) -> None:
     assert sorted(p.name for p in ws.iterdir()) == ["cases", "index"]  # no staging folder left
     pkg = load_case(case.folder)
     assert pkg.package_id == PACKAGE_ID
-    assert len(list(pkg.iter_usage("mes"))) == 60
-    assert [r.created for r in pkg.iter_records("mes")] == [11, 9]
+    assert len(list(package_usage(pkg, "mes"))) == 60
+    assert [r.created for r in package_records(pkg, "mes")] == [11, 9]
     assert SIDECAR not in pkg.source.names()
     assert load_case(case.folder, verify=True).package_id == PACKAGE_ID
 
