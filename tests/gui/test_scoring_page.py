@@ -113,3 +113,40 @@ def test_figures_and_the_thresholds_note(qtbot: QtBot, tmp_path: Path, examples:
     edits["devices_total"].clear()
     qtbot.keyClicks(edits["devices_total"], "abc")
     assert page.answers.payload("Q2")["figures"] == {"devices_digital": "30"}  # type: ignore[index, union-attr]
+
+
+def test_evidence_dragged_from_the_evidence_page_is_linked(
+    qtbot: QtBot, tmp_path: Path, examples: Path
+) -> None:
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    from ui.pages.evidence import PATH_ROLE, EvidencePage
+
+    world = make_world(tmp_path / "home", examples)
+    evidence = EvidencePage(world.context)
+    qtbot.addWidget(evidence)
+    evidence.set_session(world.session)
+    wait_for(evidence.ready)
+    page = _page(qtbot, world)
+    page.select_item("Q5")
+    model = evidence.tree_model
+    item = next(
+        model.item(r).child(c)
+        for r in range(model.rowCount())
+        for c in range(model.item(r).rowCount())
+        if model.item(r).child(c).data(PATH_ROLE) == "finance/contracts.csv"
+    )
+    mime = model.mimeData([item.index()])
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    page.evidence_list.dropEvent(drop)
+    assert page.answers is not None
+    assert page.answers.get("Q5").evidence == ["finance/contracts.csv"]
+    assert page.evidence_list.count() == 1
+    settle()
