@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from inspector_app.i18n import _
@@ -77,6 +77,10 @@ def _nice_max(value: float) -> float:
 
 
 def drawing(kind: str, data: object, width: float) -> Drawing:
+    # The renderer starts each drawing in the graphics default font (Helvetica, a base-14
+    # font that is not embedded): make the embedded CJK font the default, so that a report's
+    # only font is the embedded one.
+    STATE_DEFAULTS["fontName"] = FONT
     if kind == "usage" and isinstance(data, UsageData):
         return usage_drawing(data, width)
     if kind == "score" and isinstance(data, ScoreData):

@@ -955,7 +955,7 @@ def financial(data: EnterpriseData) -> Doc:
             [c.contract_no, day(c.signed_at), c.party_b, c.subject or DASH, yuan(c.amount_yuan)]
             for c in pkg.contracts
         ],
-        [24, 18, 44, 52, 32],
+        [26, 21, 43, 48, 32],
         numeric=(4,),
         empty=_("The package holds no contract."),
     )
@@ -1029,7 +1029,7 @@ def financial(data: EnterpriseData) -> Doc:
             ]
             for v in pkg.invoices
         ],
-        [32, 18, 36, 22, 22, 18, 22],
+        [35, 19, 33, 22, 22, 17, 22],
         numeric=(4, 5, 6),
         empty=_("The package holds no invoice."),
     )
@@ -1059,7 +1059,7 @@ def financial(data: EnterpriseData) -> Doc:
             ]
             for p in pkg.payments
         ],
-        [18, 9, 30, 30, 22, 36, 25],
+        [19, 9, 28, 28, 22, 35, 24],
         numeric=(4,),
         empty=_("The package holds no payment."),
     )

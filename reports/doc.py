@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
@@ -166,38 +167,25 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
 
-def _cell_styles(n_columns: int) -> tuple[Any, Any, Any]:
-    """Head, text and token styles: 8 pt for wide tables; a token (a date, an amount, a code:
-    ASCII without spaces) never breaks inside itself."""
+def _cell_styles(n_columns: int) -> tuple[Any, Any]:
+    """Head and text styles of a table's cells: 8 pt for wide tables, else 9 pt."""
     st = styles()
     size = 8.0 if n_columns >= 7 else 9.0
     lead = size + 2.5
     head = st["cellhead"].clone(f"h{size}", fontSize=size, leading=lead)
     text = st["cell"].clone(f"c{size}", fontSize=size, leading=lead)
-    token = text.clone(f"t{size}", wordWrap=None)
-    return head, text, token
+    return head, text
 
 
 def _pdf_table(block: TableBlock) -> Table:
     n = len(block.header)
-    head_style, text_style, token_style = _cell_styles(n)
+    head_style, text_style = _cell_styles(n)
+    size, lead = text_style.fontSize, text_style.leading
     numeric = set(block.numeric)
-
-    def cell(text: str, col: int) -> Paragraph:
-        token = text.isascii() and " " not in text.strip()
-        style = token_style if token else text_style
-        if col in numeric:
-            style = style.clone(style.name + "r", alignment=2)
-        return Paragraph(_esc(text), style)
-
-    head = [Paragraph(_esc(h), head_style) for h in block.header]
-    body = [[cell(c, i) for i, c in enumerate(row)] for row in block.rows]
-    rel = list(block.widths) if block.widths else [1.0] * n
-    total = sum(rel)
-    widths = [TEXT_WIDTH * w / total for w in rel]
-    t = Table([head, *body], colWidths=widths, repeatRows=1, splitByRow=1)
     cmds: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), lead),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
@@ -206,6 +194,26 @@ def _pdf_table(block: TableBlock) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
+    for col in sorted(numeric):
+        cmds.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
+    right = text_style.clone(text_style.name + "r", alignment=2)
+
+    rel = list(block.widths) if block.widths else [1.0] * n
+    total = sum(rel)
+    widths = [TEXT_WIDTH * w / total for w in rel]
+    room = [w - 8 for w in widths]  # minus the cell's left and right padding
+
+    def cell(text: str, col: int) -> Paragraph | str:
+        # a text that fits on one line (a date, an amount, a code, a short phrase) is a plain
+        # string cell, drawn as is: no line breaking to compute, a token never broken; a longer
+        # one wraps (CJK: at any character)
+        if "\n" not in text and stringWidth(text, FONT, size) <= room[col]:
+            return text
+        return Paragraph(_esc(text), right if col in numeric else text_style)
+
+    head = [Paragraph(_esc(h), head_style) for h in block.header]
+    body = [[cell(c, i) for i, c in enumerate(row)] for row in block.rows]
+    t = Table([head, *body], colWidths=widths, repeatRows=1, splitByRow=1)
     t.setStyle(TableStyle(cmds))
     return t
 
@@ -404,27 +412,46 @@ def _docx_table(
     numeric: Sequence[int],
     alignment: Any,
 ) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    """A Word table (style "Table Grid", 9 pt, header row repeated on each page), written as
+    WordprocessingML directly: python-docx's cell API is quadratic in the rows."""
+    from docx.oxml import parse_xml
 
-    table = document.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = alignment.CENTER
-    for i, text in enumerate(header):
-        cell = table.rows[0].cells[i]
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-            run.font.size = Pt(9)
-    _repeat_header(table.rows[0])
+    del alignment
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    style_id = "TableGrid"  # the default template's "Table Grid"
     numeric_set = set(numeric)
-    for r, row in enumerate(rows, 1):
-        cells = table.rows[r].cells
-        for i, text in enumerate(row):
-            cells[i].text = text
-            para = cells[i].paragraphs[0]
-            for run in para.runs:
-                run.font.size = Pt(9)
-            if i in numeric_set:
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    width = 9638 // max(1, len(header))  # twips of the 170 mm text width, evenly
+
+    def tc(text: str, *, bold: bool = False, right: bool = False) -> str:
+        ppr = '<w:pPr><w:spacing w:before="0" w:after="0"/>'
+        ppr += '<w:jc w:val="right"/></w:pPr>' if right else "</w:pPr>"
+        rpr = (
+            "<w:rPr>"
+            + ("<w:b/>" if bold else "")
+            + '<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
+        )
+        runs = "".join(
+            (f"<w:r>{rpr}<w:br/></w:r>" if i else "")
+            + f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
+            for i, line in enumerate(text.split("\n"))
+        )
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{ppr}{runs}</w:p></w:tc>'
+
+    parts = [
+        f'<w:tbl {ns}><w:tblPr><w:tblStyle w:val="{style_id}"/>'
+        '<w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+        "".join(f'<w:gridCol w:w="{width}"/>' for _h in header),
+        '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+        "".join(tc(h, bold=True) for h in header),
+        "</w:tr>",
+    ]
+    for row in rows:
+        parts.append("<w:tr>")
+        parts.extend(tc(text, right=i in numeric_set) for i, text in enumerate(row))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    body = document.element.body
+    body.sectPr.addprevious(parse_xml("".join(parts)))
     document.add_paragraph()

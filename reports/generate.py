@@ -23,7 +23,7 @@ from pathlib import Path
 
 from inspector_app.findings import CaseRow
 from inspector_app.home import Home
-from inspector_app.i18n import _, get_language, set_language
+from inspector_app.i18n import _, get_language, language
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from reports import archive, content
 from reports.data import EnterpriseData, gather
@@ -101,10 +101,10 @@ def _work(
     args: tuple[Path, list[CaseRow], list[str], Path, datetime, str],
 ) -> tuple[list[Path], EnterpriseData]:
     root, cases, formats, out, now, lang = args
-    set_language(lang)
-    home = Home(root)
-    d = gather(home, cases, now=now)
-    return enterprise_files(d, formats, out), d
+    with language(lang):  # the caller's language, in this thread (or worker process)
+        home = Home(root)
+        d = gather(home, cases, now=now)
+        return enterprise_files(d, formats, out), d
 
 
 def generate(
