@@ -132,3 +132,17 @@ def test_table_model_over_gzip_and_gb18030_logs(tmp_path: Path, qtmodeltester) -
     assert model.index(2999, 1).data() == "用户2999"
     assert model.index(0, 3).data() == "质检单0"
     qtmodeltester.check(model)
+
+
+def test_closing_the_case_while_its_index_opens(
+    qtbot: QtBot, tmp_path: Path, examples: Path
+) -> None:
+    world = make_world(tmp_path / "home", examples)
+    page = EvidencePage(world.context)
+    qtbot.addWidget(page)
+    page.set_session(world.session)
+    page.set_session(None)
+    settle()
+    assert not page.ready()
+    assert page.tree_model.rowCount() == 0
+    assert not page.show_evidence("logs/mes/usage.csv", rows=[1])

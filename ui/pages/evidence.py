@@ -325,7 +325,7 @@ class EvidencePage(Page):
         self._task = run_task(
             _prepare,
             session,
-            on_done=self._prepared,
+            on_done=lambda result, s=session: self._prepared(result, s),
             on_error=self._failed,
             on_progress=self._progress,
             name="evidence-index",
@@ -358,10 +358,10 @@ class EvidencePage(Page):
         self.status.setText(_("The evidence index could not be opened."))
         self.context.show_error(exc, self)
 
-    def _prepared(self, result: tuple[list[FileInfo], CaseIndex]) -> None:
+    def _prepared(self, result: tuple[list[FileInfo], CaseIndex], session: Any = None) -> None:
         infos, index = result
-        if self.session is None:
-            index.close()
+        if self.session is None or (session is not None and session is not self.session):
+            index.close()  # the case changed while its index was being opened
             return
         self.index = index
         self.files = {f.path: f for f in infos}

@@ -340,14 +340,16 @@ class RecordPage(Page):
         run_task(
             load_entries,
             self.session,
-            on_done=self._entries_loaded,
+            on_done=lambda entries, s=self.session: self._entries_loaded(entries, s),
             on_error=lambda exc: self.context.show_error(exc, self),
             pass_progress=False,
             serial=True,
             name="record-load",
         )
 
-    def _entries_loaded(self, entries: list[RecordEntry]) -> None:
+    def _entries_loaded(self, entries: list[RecordEntry], session: Any = None) -> None:
+        if session is not None and session is not self.session:
+            return  # the case changed while its entries were being read
         self.list_model.set_entries(entries)
         self._loaded = True
         if self.key is not None:

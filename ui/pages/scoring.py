@@ -293,7 +293,7 @@ class ScoringPage(Page):
         run_task(
             _load,
             session,
-            on_done=self._loaded_answers,
+            on_done=lambda result, s=session: self._loaded_answers(result, s),
             on_error=lambda exc: self.context.show_error(exc, self),
             pass_progress=False,
             name="scoring-load",
@@ -322,9 +322,11 @@ class ScoringPage(Page):
         self.split.setVisible(loaded)
         self.placeholder.setVisible(not loaded)
 
-    def _loaded_answers(self, result: tuple[Checklist, Any, ExpertAnswers, list[str]]) -> None:
-        if self.session is None:
-            return
+    def _loaded_answers(
+        self, result: tuple[Checklist, Any, ExpertAnswers, list[str]], session: Any = None
+    ) -> None:
+        if self.session is None or (session is not None and session is not self.session):
+            return  # the case changed while its answers were being read
         self.checklist, self.self_result, self.answers, self.paths = result
         self.model.set_checklist(self.checklist, self.answers, self.self_result)
         self.tree.expandAll()
