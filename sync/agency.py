@@ -43,7 +43,13 @@ from inspector_app.i18n import Message, bi, bilingual
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
-from sync.bundle import SUFFIX, BundleRefused, OpenedBundle, atomic_write_stream, open_bundle
+from sync.bundle import (
+    SUFFIX,
+    BundleRefused,
+    OpenedBundle,
+    atomic_write_stream,
+    open_bundle_file,
+)
 from sync.keys import LocalIdentity, Peer
 from sync.placement import Decision, check_chain, check_identity, head_of
 from sync.receipt import make_receipt, receipt_file_name
@@ -95,7 +101,8 @@ class _Prepared:
     """A file read, decrypted and verified (or the reason it was not)."""
 
     path: Path
-    data: bytes = b""
+    #: the bundle file (copied, never read whole, when the bundle must wait)
+    data: Path | None = None
     opened: OpenedBundle | None = None
     content: VerifiedContent | None = None
     refusal: BundleRefused | None = None
@@ -190,7 +197,15 @@ class AgencyStore:
     def _prepare(self, path: Path) -> _Prepared:
         """Read, decrypt and verify a file (no store access)."""
         try:
-            data = path.read_bytes()
+            # decrypted in a stream to a private temporary file: bounded memory
+            opened = open_bundle_file(
+                path,
+                self.identity,
+                self.trusted,
+                expected_agency=self.identity.fingerprint,
+                tmp_dir=self.home.tmp_dir,
+            )
+            content = verify_content(opened)
         except OSError as exc:
             return _Prepared(
                 path,
@@ -201,14 +216,9 @@ class AgencyStore:
                     code="UNREADABLE",
                 ),
             )
-        try:
-            opened = open_bundle(
-                data, self.identity, self.trusted, expected_agency=self.identity.fingerprint
-            )
-            content = verify_content(opened)
         except BundleRefused as exc:
             return _Prepared(path, refusal=exc)
-        return _Prepared(path, data=data, opened=opened, content=content)
+        return _Prepared(path, data=path, opened=opened, content=content)
 
     def _store_prepared(self, prepared: _Prepared) -> ImportOutcome:
         if prepared.outcome is not None:
@@ -245,7 +255,7 @@ class AgencyStore:
         self,
         opened: OpenedBundle,
         content: VerifiedContent,
-        data: bytes,
+        data: Path | None,
         path: Path,
         *,
         from_pending: bool = False,
@@ -258,7 +268,7 @@ class AgencyStore:
                     check_identity(conn, opened)
                 head = head_of(conn, opened.device)
                 if opened.number > head.bundles + 1:
-                    if not from_pending:
+                    if not from_pending and data is not None:
                         self._add_pending(conn, opened, data)
                 else:
                     check_chain(conn, opened, head)
@@ -348,7 +358,7 @@ class AgencyStore:
 
         return database_path(self.home)
 
-    def _add_pending(self, conn: sqlite3.Connection, opened: OpenedBundle, data: bytes) -> None:
+    def _add_pending(self, conn: sqlite3.Connection, opened: OpenedBundle, data: Path) -> None:
         other = conn.execute(
             "SELECT bundle_id FROM sync_pending WHERE device = ? AND number = ?",
             (opened.device, opened.number),
@@ -364,7 +374,12 @@ class AgencyStore:
                 ),
             )
         target = self.pending_dir / f"{opened.bundle_hash}{SUFFIX}"
-        atomic_write_stream(target, lambda fh: fh.write(data), mode=0o600)
+
+        def copy(fh: Any) -> None:
+            with data.open("rb") as src:
+                shutil.copyfileobj(src, fh, 1 << 20)
+
+        atomic_write_stream(target, copy, mode=0o600)
         conn.execute(
             "INSERT INTO sync_pending (bundle_id, bundle_hash, device, number, previous_bundle, file, received_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -494,9 +509,12 @@ class AgencyStore:
                 return merged
             path = self.pending_dir / str(row[1])
             try:
-                data = path.read_bytes()
-                opened = open_bundle(
-                    data, self.identity, self.trusted, expected_agency=self.identity.fingerprint
+                opened = open_bundle_file(
+                    path,
+                    self.identity,
+                    self.trusted,
+                    expected_agency=self.identity.fingerprint,
+                    tmp_dir=self.home.tmp_dir,
                 )
                 content = verify_content(opened)
             except (OSError, BundleRefused) as exc:
@@ -510,7 +528,7 @@ class AgencyStore:
                 )
                 merged.append(self._refuse(path, refusal, None))
                 continue
-            outcome = self._place(opened, content, data, path, from_pending=True)
+            outcome = self._place(opened, content, path, path, from_pending=True)
             merged.append(outcome)
             if outcome.status != "merged":
                 return merged

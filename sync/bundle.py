@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import re
 import secrets
+import tempfile
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyrage
 from pyrage import x25519
@@ -38,6 +40,7 @@ FORMAT = "inspector-bundle"
 FORMAT_VERSION = "1.0"
 SIGNATURE_DOMAIN = b"inspector-bundle-manifest-v1\n"
 SUFFIX = ".bundle.age"
+AGE_MAGIC = b"age-encryption.org/v1\n"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 CARD = "card.json"
@@ -266,26 +269,28 @@ class OpenedBundle:
 
 def decrypt(data: bytes, identities: Sequence[x25519.Identity], *, who: str = "agency") -> bytes:
     """age-decrypt ``data``; a refusal says whether the key or the bytes are wrong."""
-    if not data.startswith(b"age-encryption.org/v1\n"):
+    if not data.startswith(AGE_MAGIC):
         raise BundleRefused("NOT_A_BUNDLE", bi("This file is not an age-encrypted bundle."))
     try:
         plaintext: bytes = pyrage.decrypt(data, list(identities))
     except pyrage.DecryptError as exc:
-        if "No matching keys" in str(exc):
-            if who == "agency":
-                msg = bi(
-                    "This bundle is not encrypted for this agency's key (or its header is damaged)."
-                )
-            else:
-                msg = bi(
-                    "This bundle is not encrypted for this identity (or its header is damaged)."
-                )
-            raise BundleRefused("NOT_FOR_THIS_AGENCY", msg) from exc
-        raise BundleRefused(
-            "DECRYPT_FAILED",
-            bi("The bundle cannot be decrypted: it is damaged or truncated ({error}).", error=exc),
-        ) from exc
+        raise _decrypt_refusal(exc, who) from exc
     return plaintext
+
+
+def _decrypt_refusal(exc: Exception, who: str) -> BundleRefused:
+    if "No matching keys" in str(exc):
+        if who == "agency":
+            msg = bi(
+                "This bundle is not encrypted for this agency's key (or its header is damaged)."
+            )
+        else:
+            msg = bi("This bundle is not encrypted for this identity (or its header is damaged).")
+        return BundleRefused("NOT_FOR_THIS_AGENCY", msg)
+    return BundleRefused(
+        "DECRYPT_FAILED",
+        bi("The bundle cannot be decrypted: it is damaged or truncated ({error}).", error=exc),
+    )
 
 
 def _require(cond: bool, what: str) -> None:
@@ -453,6 +458,72 @@ def parse_bundle(
         attachments=attachments,
         card=card if isinstance(card, dict) else {},
     )
+
+
+def decrypt_file(
+    path: Path,
+    identities: Sequence[x25519.Identity],
+    *,
+    who: str = "agency",
+    tmp_dir: Path | None = None,
+) -> IO[bytes]:
+    """age-decrypt the file ``path`` in a stream into a private, anonymous temporary file
+    (deleted when closed; never more than pyrage's buffers in memory, whatever the size);
+    refusals as :func:`decrypt`. Returns the temporary file, positioned at its start."""
+    with path.open("rb") as src:
+        head = src.read(len(AGE_MAGIC))
+        if head != AGE_MAGIC:
+            raise BundleRefused("NOT_A_BUNDLE", bi("This file is not an age-encrypted bundle."))
+        src.seek(0)
+        if tmp_dir is not None:
+            tmp_dir.mkdir(parents=True, exist_ok=True)
+        # mode 0600, unlinked at once (deleted on close on Windows); closed by the caller
+        out = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115
+        try:
+            pyrage.decrypt_io(src, out, list(identities))
+        except pyrage.DecryptError as exc:
+            out.close()
+            raise _decrypt_refusal(exc, who) from exc
+        except OSError as exc:
+            out.close()
+            if exc.errno is not None:  # a real I/O problem (disk full…), not the ciphertext
+                raise
+            raise _decrypt_refusal(exc, who) from exc
+        except BaseException:
+            out.close()
+            raise
+    out.seek(0)
+    return out
+
+
+def open_bundle_file(
+    path: Path,
+    identity: LocalIdentity,
+    trusted: Callable[[str], Peer | None],
+    *,
+    expected_agency: str | None,
+    tmp_dir: Path | None = None,
+) -> OpenedBundle:
+    """Decrypt the bundle file ``path`` in a stream to a private temporary file and parse it
+    from a read-only memory map of that file (see :func:`parse_bundle`).
+
+    Neither the ciphertext nor the plaintext is read into memory: entry data are views of the
+    mapped file, paged in by the kernel as the hashes and the attachment store read them (and
+    reclaimable: they are file pages). The temporary file is deleted when the bundle's views
+    are released.
+    """
+    who = "agency" if expected_agency is not None else "expert"
+    plain = decrypt_file(path, [identity.age_identity], who=who, tmp_dir=tmp_dir)
+    try:
+        size = os.fstat(plain.fileno()).st_size
+        if size == 0:
+            raise BundleRefused(
+                "ARCHIVE_INVALID", bi("The bundle's archive is malformed: {error}.", error="empty")
+            )
+        mapped = mmap.mmap(plain.fileno(), 0, access=mmap.ACCESS_READ)
+    finally:
+        plain.close()  # the map keeps the (already unlinked) file's pages
+    return parse_bundle(memoryview(mapped), trusted, expected_agency=expected_agency)
 
 
 def open_bundle(

@@ -45,7 +45,7 @@ from sync.bundle import (
     OpenedBundle,
     PreparedBundle,
     WrittenBundle,
-    open_bundle,
+    open_bundle_file,
     prepare_bundle,
 )
 from sync.keys import LocalIdentity, Peer
@@ -463,7 +463,9 @@ def recover(home: Home, identity: LocalIdentity, paths: Sequence[Path]) -> Recov
     opened: list[tuple[Path, OpenedBundle, Any]] = []
     for path in paths:
         try:
-            bundle = open_bundle(path.read_bytes(), identity, self_only, expected_agency=None)
+            bundle = open_bundle_file(
+                path, identity, self_only, expected_agency=None, tmp_dir=home.tmp_dir
+            )
             content = verify_content(bundle)
         except OSError as exc:
             raise InputRefused(

@@ -96,6 +96,10 @@ def report_issues(ctx: Any, issues: Iterable[Issue]) -> None:
         ctx.err(f"{issue.code} {issue_where(issue)}: {issue.message}")
 
 
+#: the largest passphrase file read (a passphrase is a line; /dev/zero is not)
+MAX_PASSPHRASE_FILE = 64 * 1024
+
+
 def read_passphrase(
     path: str | None, env_var: str, *, no_terminal: Message, prompt: Message, confirm: bool = False
 ) -> str:
@@ -107,10 +111,19 @@ def read_passphrase(
     """
     if path:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            with Path(path).open("rb") as f:  # bounded: /dev/zero must not exhaust memory
+                data = f.read(MAX_PASSPHRASE_FILE + 1)
+            text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             # an input file that cannot be read: refused (exit 1), like any other
             raise InputRefused(bi("Cannot read the passphrase file: {error}", error=exc)) from exc
+        if len(data) > MAX_PASSPHRASE_FILE:
+            raise InputRefused(
+                bi(
+                    "The passphrase file is larger than {limit} bytes: is it the right file?",
+                    limit=MAX_PASSPHRASE_FILE,
+                )
+            )
         return text.rstrip("\r\n")
     env = os.environ.get(env_var)
     if env is not None:

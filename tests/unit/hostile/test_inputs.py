@@ -134,3 +134,21 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     deep = "[" * 65 + "]" * 65
     with pytest.raises(safejson.JsonRefused):
         safejson.loads('{"x": "\\\\ud800", "y": ' + deep + "}")  # escaped backslash: no surrogate
+
+
+# ------------------------------------------------------------------ item 9: bounded reads
+@pytest.mark.parametrize("source", ["/dev/zero", "big"])
+def test_passphrase_file_is_capped(tmp_path: Path, source: str) -> None:
+    from inspector_app.commands.common import MAX_PASSPHRASE_FILE, read_passphrase
+    from inspector_app.i18n import bi
+
+    path = source
+    if source == "big":
+        big = tmp_path / "pass.txt"
+        big.write_bytes(b"x" * (MAX_PASSPHRASE_FILE + 1))
+        path = str(big)
+    with pytest.raises(InputRefused):
+        read_passphrase(path, "NO_SUCH_VARIABLE", no_terminal=bi("x"), prompt=bi("x"))
+    fine = tmp_path / "ok.txt"
+    fine.write_bytes(b"p" * 100 + b"\n")
+    assert read_passphrase(str(fine), "X", no_terminal=bi("x"), prompt=bi("x")) == "p" * 100
