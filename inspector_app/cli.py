@@ -24,7 +24,7 @@ from inspector_app import __version__
 from inspector_app.commands.common import read_passphrase
 from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
-from inspector_app.i18n import Message, bi, resolve_language, set_language
+from inspector_app.i18n import LANGUAGES, Message, bi, resolve_language, set_language
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.textsafe import visible
 
@@ -146,9 +146,9 @@ def common_options() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--lang",
-        choices=("zh_CN", "en"),
+        choices=LANGUAGES,
         default=argparse.SUPPRESS,
-        help="language of messages",
+        help="language of text output (zh_CN or en); also INSPECTOR_LANG",
     )
     return common
 
@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="现场验收核查工具 Inspector — on-site acceptance inspections",
     )
     parser.add_argument("--version", action="version", version=f"inspector-app {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help="language of text output (also before the command); also INSPECTOR_LANG",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
@@ -188,7 +194,7 @@ def _environment_message(exc: OSError) -> Message | None:
 def _unicode_streams(*streams: TextIO) -> None:
     """Switch a real stdout/stderr whose encoding cannot write Chinese to UTF-8.
 
-    Messages are Chinese first; with a Latin-1 or ASCII locale (an English Windows with its
+    Messages are Chinese by default; with a Latin-1 or ASCII locale (an English Windows with its
     output redirected, ``PYTHONIOENCODING=ascii``) writing them would fail. UTF-8 is also what
     RFC 8259 asks of JSON that leaves the program.
     """
@@ -214,10 +220,35 @@ def _silence(stream: TextIO) -> None:
         os.close(devnull)
 
 
+def _raw_option(argv: list[str], name: str) -> str | None:
+    """The value of ``name`` in ``argv`` before parsing (``--lang en`` or ``--lang=en``)."""
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _choose_language(option: str | None, home_option: str | None) -> None:
+    """``--lang``, else ``INSPECTOR_LANG``, else the home's ``language`` setting, else Chinese."""
+    if option not in LANGUAGES:
+        option = None  # argparse refuses an unknown --lang itself
+    settings_dir = None
+    if option is None and os.environ.get("INSPECTOR_LANG") not in LANGUAGES:
+        try:
+            settings_dir = resolve_home(home_option).settings_dir
+        except Exception:  # no platform data folder: the default language
+            settings_dir = None
+    set_language(resolve_language(option, settings_dir))
+
+
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     _unicode_streams(out, err)
+    # usage errors are printed while parsing: choose the language from the raw arguments first
+    _choose_language(_raw_option(argv, "--lang"), _raw_option(argv, "--home"))
     try:
         parser = build_parser()
         # argparse writes --help, --version and usage errors to sys.stdout/sys.stderr:
@@ -226,16 +257,7 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
             args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    # --lang, else INSPECTOR_LANG, else the home's `language` setting, else Chinese
-    option = getattr(args, "lang", None)
-    home_option = getattr(args, "home", None)
-    settings_dir = None
-    if option is None and "INSPECTOR_LANG" not in os.environ:
-        try:
-            settings_dir = resolve_home(home_option).settings_dir
-        except Exception:  # pragma: no cover - no platform folder: the default language
-            settings_dir = None
-    set_language(resolve_language(option, settings_dir))
+    _choose_language(getattr(args, "lang", None), getattr(args, "home", None))
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(out)

@@ -263,7 +263,12 @@ class Text(Message):
         n: int | None = None,
     ) -> None:
         object.__setattr__(self, "msgid", msgid)
-        object.__setattr__(self, "params", tuple((params or {}).items()))
+        # an exception parameter is kept as its message (comparable, picklable, translated)
+        values = {
+            k: exc_message(v) if isinstance(v, BaseException) else v
+            for k, v in (params or {}).items()
+        }
+        object.__setattr__(self, "params", tuple(values.items()))
         object.__setattr__(self, "plural", plural)
         object.__setattr__(self, "n", n)
 
@@ -285,6 +290,9 @@ class Text(Message):
 
     def _key(self) -> tuple[Any, ...]:
         return (self.msgid, self.params, self.plural, self.n)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (self.msgid, dict(self.params), self.plural, self.n))
 
     def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self.params)
@@ -308,6 +316,9 @@ class Verbatim(Message):
     def _key(self) -> tuple[Any, ...]:
         return (self.text,)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Verbatim, (self.text,))
+
     def __repr__(self) -> str:
         return f"verbatim({self.text!r})"
 
@@ -329,6 +340,9 @@ class Joined(Message):
 
     def _key(self) -> tuple[Any, ...]:
         return (self.parts, self.sep)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.parts, self.sep))
 
     def __hash__(self) -> int:
         return hash(("Joined", len(self.parts)))
@@ -354,6 +368,9 @@ class Rendered(Message):
 
     def _key(self) -> tuple[Any, ...]:
         return (self.texts,)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rendered, (dict(self.texts),))
 
     def __repr__(self) -> str:
         return f"Rendered({dict(self.texts)!r})"
@@ -418,6 +435,11 @@ def exc_message(exc: BaseException) -> Message:
     """The message an exception carries (its first argument), else its text verbatim."""
     first = exc.args[0] if exc.args else None
     return first if isinstance(first, Message) else Verbatim(str(exc))
+
+
+def translated(msg: Message) -> bool:
+    """Whether ``msg`` reads differently in Chinese and in English (it has a translation)."""
+    return msg.render(DEFAULT_LANGUAGE) != msg.render(SOURCE_LANGUAGE)
 
 
 def bilingual(key: str, value: Message | str | None) -> dict[str, str | None]:

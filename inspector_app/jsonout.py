@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
+from inspector_app.i18n import DEFAULT_LANGUAGE, Message
 from inspector_app.values import isoformat
 
 
@@ -23,6 +24,10 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, PurePath):
         return str(value)
+    if isinstance(value, Message):
+        # JSON never depends on the language chosen: a message is Chinese (its English sibling,
+        # ``*_en``, is the producer's to add; see inspector_app.i18n.bilingual)
+        return value.render(DEFAULT_LANGUAGE)
     return value
 
 

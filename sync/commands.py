@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.commands.common import check_optional_file, existing_file
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, from_json
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -277,6 +277,6 @@ def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     if not result["flags"]:
         ctx.out(bi("No cross-enterprise flag."))
     for flag in result["flags"]:
-        ctx.out(f"[{flag['severity']}] {flag['id']}: {flag['title']} / {flag['title_en']}")
-        ctx.out(f"    {flag['detail']}")
+        ctx.out(f"[{flag['severity']}] {flag['id']}: {from_json(flag, 'title')}")
+        ctx.out(f"    {from_json(flag, 'detail')}")
     return 0

@@ -8,7 +8,7 @@ from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.analysis.usagestats import ts_datetime
 from inspector_app.casepkg.model import Contract, System
-from inspector_app.i18n import zh
+from inspector_app.i18n import Message, bi
 from inspector_app.values import add_months
 
 
@@ -52,7 +52,7 @@ def check_predates(ctx: Context, system: System) -> Flag | None:
         reference = ctx.registered
         ref_text = texts("project registered {date}", date=reference.isoformat())
         ref_evidence = Evidence("project.json", pointer="/registered_at")
-    facts: list[tuple[int, tuple[str, str], Evidence]] = []
+    facts: list[tuple[int, Message, Evidence]] = []
     log = ctx.usage.get(sid)
     if log is not None and log.first_ts is not None and log.first_row is not None:
         first_day = ts_datetime(log.first_ts).date()
@@ -110,7 +110,7 @@ def check_predates(ctx: Context, system: System) -> Flag | None:
         sid,
         title,
         parts,
-        zh(
+        bi(
             "Ask the enterprise to open the system's oldest records and its installation or "
             "licence page; compare their dates with the contract, and ask what the project "
             "added to the system."
@@ -180,7 +180,7 @@ def check_deadline(ctx: Context) -> Flag | None:
     return found.flag(
         "DEADLINE_EXCEEDED",
         None,
-        zh(
+        bi(
             "Ask for the completion acceptance record (竣工/上线验收单) and any written "
             "extension from the agency; check the completion date against the last invoice "
             "and payment."

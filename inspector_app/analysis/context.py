@@ -15,7 +15,7 @@ from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.analysis.settings import Settings
 from inspector_app.analysis.usagestats import LogPass, day_number
 from inspector_app.casepkg.model import CasePackage
-from inspector_app.i18n import en, zh
+from inspector_app.i18n import Message, bi, both, join
 from inspector_app.imaging import ImageInfo
 from inspector_app.values import local_date
 
@@ -91,38 +91,32 @@ class Context:
         return self.usage_evidence(system_id, log.rows_between(day_number(first), day_number(last)))
 
 
-def texts(msgid: str, **kw: object) -> tuple[str, str]:
-    """(Chinese, English) of one message id. A value that is itself a (Chinese, English) pair —
-    another message's ``texts`` — goes into each language as that language's text."""
-    return (
-        zh(msgid, **{k: v[0] if isinstance(v, tuple) else v for k, v in kw.items()}),
-        en(msgid, **{k: v[1] if isinstance(v, tuple) else v for k, v in kw.items()}),
-    )
+def texts(msgid: str, **kw: object) -> Message:
+    """The message ``msgid`` (``bi``). A value that is a (Chinese, English) pair goes into each
+    language as that language's text; a value that is a message renders in the same language."""
+    return bi(msgid, **{k: both(*v) if isinstance(v, tuple) else v for k, v in kw.items()})
 
 
-def join_details(parts: list[tuple[str, str]]) -> str:
-    """A bilingual detail line listing every condition: Chinese first, English beside it."""
-    zh_text = "；".join(p[0] for p in parts)
-    en_text = "; ".join(p[1] for p in parts)
-    return zh_text if zh_text == en_text else f"{zh_text} / {en_text}"
+def join_details(parts: list[Message]) -> Message:
+    """The detail line listing every condition ("；" between them in Chinese, "; " in English)."""
+    return join(parts)
 
 
 def make_flag(  # noqa: PLR0917 - the parts of one flag, in Flag's own order
     rule: str,
     subject: str | None,
-    title: tuple[str, str],
-    details: list[tuple[str, str]],
-    hint: str,
+    title: Message,
+    details: list[Message],
+    hint: Message,
     evidence: Iterable[Evidence],
     facts: Mapping[str, object] | None = None,
 ) -> Flag:
-    """A flag with a bilingual title, the detail line of ``details`` and each evidence pointer
-    once (in the order first given)."""
+    """A flag titled ``title``, the detail line of ``details`` and each evidence pointer once
+    (in the order first given)."""
     return Flag(
         rule,
         subject,
-        title[0],
-        title[1],
+        title,
         join_details(details),
         hint,
         tuple(dict.fromkeys(evidence)),
@@ -138,15 +132,15 @@ class Conditions:
 
     evidence: list[Evidence] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
-    titles: list[tuple[str, str]] = field(default_factory=list)
-    details: list[tuple[str, str]] = field(default_factory=list)
+    titles: list[Message] = field(default_factory=list)
+    details: list[Message] = field(default_factory=list)
 
-    def add(self, title: tuple[str, str], detail: tuple[str, str], *evidence: Evidence) -> None:
+    def add(self, title: Message, detail: Message, *evidence: Evidence) -> None:
         self.titles.append(title)
         self.details.append(detail)
         self.evidence.extend(evidence)
 
-    def flag(self, rule: str, subject: str | None, hint: str) -> Flag | None:
+    def flag(self, rule: str, subject: str | None, hint: Message) -> Flag | None:
         """The flag of ``rule``, or None when no condition holds."""
         if not self.titles:
             return None

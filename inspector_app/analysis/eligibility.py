@@ -9,7 +9,7 @@ from decimal import Decimal
 from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.casepkg.model import ATTACHMENT_NAMES
-from inspector_app.i18n import zh
+from inspector_app.i18n import Message, bi
 from inspector_app.values import window
 
 _FOLDER = re.compile(r"^附件(\d+)(?!\d)")
@@ -63,7 +63,7 @@ def check_materials(ctx: Context) -> list[Flag]:
                 str(n),
                 title,
                 [detail],
-                zh("Ask the enterprise for this material on site and note whether it exists."),
+                bi("Ask the enterprise for this material on site and note whether it exists."),
                 [Evidence("manifest.json", pointer="/files")],
             )
         )
@@ -80,7 +80,7 @@ def check_funding(ctx: Context) -> Flag | None:
     documents).
     """
     prior = ctx.package.enterprise.prior_support
-    reasons: list[tuple[str, str]] = []
+    reasons: list[Message] = []
     evidence: list[Evidence] = []
     if prior.little_giant_central_fund:
         reasons.append(texts("central SME fund support as a Little Giant (小巨人)"))
@@ -97,7 +97,7 @@ def check_funding(ctx: Context) -> Flag | None:
         None,
         texts("Already centrally funded: {reason}", reason=reasons[0]),
         reasons,
-        zh(
+        bi(
             "Ask the enterprise about earlier central funding and check the published lists of "
             "Little Giant fund recipients and 2022 pilot enterprises."
         ),
@@ -168,7 +168,7 @@ def check_goals(ctx: Context) -> list[Flag]:
                 f"goals/{i}",
                 title,
                 [detail],
-                zh(
+                bi(
                     "Ask the enterprise to show in the system how it counts this figure, and "
                     "recount it together for one month."
                 ),
@@ -234,7 +234,7 @@ def check_self_assessment(ctx: Context) -> Flag | None:
     return found.flag(
         "SELF_ASSESSMENT_INFLATED",
         None,
-        zh(
+        bi(
             "Go through the self-assessment with the enterprise item by item; for the items that "
             "score highest, ask to see the system function or document behind the answer."
         ),

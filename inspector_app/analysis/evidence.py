@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.casepkg.model import Document
-from inspector_app.i18n import zh
+from inspector_app.i18n import bi
 from inspector_app.imaging import hamming
 from inspector_app.values import TZ
 
@@ -53,7 +53,7 @@ def check_photo_dates(ctx: Context) -> list[Flag]:
                 doc.path,
                 title,
                 [detail],
-                zh(
+                bi(
                     "Go to the place shown in the photo and compare it with what stands there "
                     "today; ask who took the photo and when."
                 ),
@@ -118,7 +118,7 @@ def check_photo_edits(ctx: Context) -> list[Flag]:
         flag = found.flag(
             "PHOTO_EDITED",
             doc.path,
-            zh(
+            bi(
                 "Ask for the original file on the phone or camera that took it and compare; "
                 "check on site that the scene looks as in the photo."
             ),
@@ -228,7 +228,7 @@ def check_duplicates(ctx: Context) -> list[Flag]:
                 f"{pair[0]}|{pair[1]}",
                 title,
                 parts,
-                zh(
+                bi(
                     "Open both files side by side and ask the enterprise what each one shows; "
                     "ask to see the scene or the original of the second one."
                 ),

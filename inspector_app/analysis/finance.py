@@ -20,7 +20,7 @@ from typing import TypeVar
 from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.casepkg.model import CatalogEntry, Contract, Invoice, Payment
-from inspector_app.i18n import zh
+from inspector_app.i18n import bi
 from inspector_app.parties import party_key, same_party
 from inspector_app.values import money_str
 
@@ -211,7 +211,7 @@ def check_contract_invoices(ctx: Context, unit: Unit) -> Flag | None:
     return found.flag(
         "CONTRACT_INVOICE_MISMATCH",
         unit.subject,
-        zh(
+        bi(
             "Ask for the original contract and the invoices; check each invoice in the national "
             "tax platform (全国增值税发票查验平台) and compare seller, buyer and amounts with "
             "the contract."
@@ -260,7 +260,7 @@ def check_invoice_dates(ctx: Context, unit: Unit) -> Flag | None:
         unit.subject,
         title,
         parts,
-        zh(
+        bi(
             "Ask for the original signed contract and the tender or quotation records; ask why "
             "the invoice came before the signature."
         ),
@@ -330,7 +330,7 @@ def check_payments(ctx: Context, unit: Unit) -> Flag | None:
     return found.flag(
         "PAYMENT_MISMATCH",
         unit.subject,
-        zh(
+        bi(
             "Ask for the bank statements (银行流水) and the payment receipts of this contract; "
             "check payee names and amounts against the invoices."
         ),
@@ -431,7 +431,7 @@ def check_reflux(ctx: Context) -> list[Flag]:
                 prov.key,
                 title,
                 parts,
-                zh(
+                bi(
                     "Ask for the bank statement showing the incoming transfer and the agreement "
                     "behind it (refund, return of goods); ask the finance staff who arranged it."
                 ),
@@ -494,7 +494,7 @@ def check_prices(ctx: Context) -> list[Flag]:
                 f"{item.contract_no}/{item.line_no}",
                 title,
                 [detail],
-                zh(
+                bi(
                     "Ask the provider's quotation and what the price includes (customisation, "
                     "installation, training); compare with the catalogue entry."
                 ),

@@ -1,9 +1,11 @@
 """What a red flag carries (``red-flags.md`` § What a flag carries).
 
 A :class:`Flag` is a pointer for the expert, never a verdict: a stable ``id`` (rule id, and the
-subject after a colon), a severity, a Chinese ``title`` and its English ``title_en`` that state
-the number, a bilingual ``detail`` line, a Chinese on-site ``hint`` and evidence pointers
-(path plus inclusive data-record ``rows``, or a JSON ``pointer``, or a path alone).
+subject after a colon), a severity, a ``title`` that states the number, a ``detail`` line, an
+on-site ``hint`` — three messages (:class:`~inspector_app.i18n.Message`) rendered in the
+language where they are shown; JSON carries each in Chinese with an English ``*_en`` sibling —
+and evidence pointers (path plus inclusive data-record ``rows``, or a JSON ``pointer``, or a
+path alone).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from inspector_app.i18n import Message, bilingual
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -101,10 +105,9 @@ class Flag:
 
     rule: str
     subject: str | None
-    title: str
-    title_en: str
-    detail: Any
-    hint: str
+    title: Message
+    detail: Message
+    hint: Message
     evidence: tuple[Evidence, ...] = ()
     #: the numbers behind the flag, for the UI and reports (not part of the cli.md shape of a
     #: per-package flag; a store-raised flag's JSON carries them)
@@ -120,21 +123,28 @@ class Flag:
     def severity(self) -> str:
         return SEVERITIES.get(self.rule) or CROSS_SEVERITIES[self.rule]
 
+    @property
+    def title_en(self) -> str:
+        return self.title.render("en")
+
+    def texts(self) -> dict[str, Any]:
+        """``title``, ``detail`` and ``hint`` in Chinese, each with its English ``*_en``."""
+        return {
+            **bilingual("title", self.title),
+            **bilingual("detail", self.detail),
+            **bilingual("hint", self.hint),
+        }
+
     def to_json(self) -> dict[str, Any]:
         """The flag's JSON: ``analyze``'s shape; a cross flag adds ``subject`` and ``usccs``,
-        a store-raised one its facts."""
+        a store-raised one its facts. The texts do not depend on the language chosen."""
         if self.scope == CROSS:
-            from inspector_app.i18n import bilingual
-
             return {
                 "id": self.id,
                 "rule": self.rule,
                 "subject": self.subject,
                 "severity": self.severity,
-                "title": self.title,
-                "title_en": self.title_en,
-                **bilingual("detail", self.detail),
-                "hint": self.hint,
+                **self.texts(),
                 "evidence": [e.to_json() for e in self.evidence],
                 "usccs": list(self.usccs),
             }
@@ -142,10 +152,7 @@ class Flag:
             "id": self.id,
             "rule": self.rule,
             "severity": self.severity,
-            "title": self.title,
-            "title_en": self.title_en,
-            "detail": self.detail,
-            "hint": self.hint,
+            **self.texts(),
             "evidence": [e.to_json() for e in self.evidence],
         }
         if self.scope == EXPERT:

@@ -15,7 +15,7 @@ from inspector_app.analysis.context import Conditions, Context, make_flag, texts
 from inspector_app.analysis.finance import CATALOG, CONTRACTS, INVOICES, ITEMS
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.casepkg.model import CatalogEntry, Contract, ContractItem
-from inspector_app.i18n import zh
+from inspector_app.i18n import Message, bi
 from inspector_app.parties import same_party
 from inspector_app.values import money_str
 
@@ -111,7 +111,7 @@ def check_contract(ctx: Context, contract: Contract, items: list[ContractItem]) 
     return found.flag(
         "CONTRACT_INCONSISTENT",
         contract.contract_no,
-        zh(
+        bi(
             "Ask for the signed original of the contract with its price list; check who signed "
             "as party A (name and seal) and recompute the lines and the total together with the "
             "enterprise."
@@ -213,7 +213,7 @@ def check_products(ctx: Context) -> list[Flag]:
                 f"{item.contract_no}/{item.line_no}",
                 title,
                 [detail],
-                zh(
+                bi(
                     "Look the product up in the platform's catalogue of listed digital products; "
                     "ask the enterprise for the provider's listing certificate or the reseller "
                     "authorisation, and see the product running on site."
@@ -289,7 +289,7 @@ def check_investment(ctx: Context) -> Flag | None:
     return found.flag(
         "INVESTMENT_UNSUPPORTED",
         None,
-        zh(
+        bi(
             "Ask the finance staff for the project's cost ledger (项目支出明细账) and go through "
             "it line by line against the contracts, the invoices and the bank statements."
         ),
@@ -357,7 +357,7 @@ def check_subsidy(ctx: Context) -> Flag | None:
     return found.flag(
         "SUBSIDY_EXCESSIVE",
         None,
-        zh(
+        bi(
             "Compare the subsidy application form (验收申请表) with the city's subsidy rules "
             "for this batch; ask how the requested amount was computed."
         ),
@@ -383,7 +383,7 @@ def check_targets(ctx: Context) -> list[Flag]:
     """
     project = ctx.package.project
     prepaid = project.subsidy_prepaid_yuan
-    clawback: list[tuple[str, str]] = []
+    clawback: list[Message] = []
     clawback_ev: list[Evidence] = []
     if prepaid > 0:
         clawback.append(
@@ -393,7 +393,7 @@ def check_targets(ctx: Context) -> list[Flag]:
             )
         )
         clawback_ev.append(Evidence(PROJECT, pointer="/subsidy_prepaid_yuan"))
-    hint = zh(
+    hint = bi(
         "Ask the enterprise to show how it measures this result and the records behind the "
         "figure; check with the agency whether the target was revised in writing and how much "
         "was pre-paid."

@@ -13,7 +13,7 @@ from inspector_app.analysis.context import Conditions, Context, fmt_int, fmt_rat
 from inspector_app.analysis.flags import Evidence, Flag, pct
 from inspector_app.analysis.usagestats import LogPass, day_date, day_number, ts_datetime
 from inspector_app.casepkg.model import System
-from inspector_app.i18n import zh
+from inspector_app.i18n import bi
 from inspector_app.values import isoformat, window
 
 
@@ -142,7 +142,7 @@ def check_dormant(ctx: Context, system: System) -> Flag | None:
     return found.flag(
         "USAGE_DORMANT",
         sid,
-        zh(
+        bi(
             "Ask the enterprise to log in to the system on the spot and open the business "
             "records of a date you pick in the month before the application; ask the operators "
             "how often they use it."
@@ -243,7 +243,7 @@ def check_burst(ctx: Context, system: System) -> Flag | None:
     return found.flag(
         "USAGE_BURST",
         sid,
-        zh(
+        bi(
             "Pick a date at random in the two months before the application and ask the "
             "enterprise to open that day's work orders in the system; compare them with the "
             "paper records."
@@ -295,7 +295,7 @@ def check_few_users(ctx: Context, system: System) -> Flag | None:
         sid,
         title,
         [detail],
-        zh(
+        bi(
             "Ask for the system's user list and pick three users at random: ask them to log in "
             "in front of you and show what they did last week."
         ),
@@ -411,7 +411,7 @@ def check_synthetic(ctx: Context, system: System) -> Flag | None:
     return found.flag(
         "LOG_SYNTHETIC",
         sid,
-        zh(
+        bi(
             "Ask the enterprise to export the same log from the system's own administration "
             "page in front of you and compare a few rows; ask who uses the accounts that appear "
             "at night or in repeated sequences."

@@ -32,7 +32,7 @@ _SCI = re.compile(r"^-?\d+(\.\d+)?E[+-]?\d+$", re.IGNORECASE)
 
 
 class CellProblem(ValueError):
-    """A cell could not be typed; the message is bilingual, with any Excel-damage hint."""
+    """A cell could not be typed; its argument is the message, with any Excel-damage hint."""
 
 
 class RecordSplitter:
@@ -192,7 +192,7 @@ def cell_date(value: str) -> date:
 
 
 def _value_problem(exc: ValueProblem, kind: str, value: str) -> NoReturn:
-    """Re-raise a :class:`ValueProblem` as a bilingual :class:`CellProblem`."""
+    """Re-raise a :class:`ValueProblem` as a :class:`CellProblem` carrying a message."""
     hint = exc.hint or ""
     if hint == "range" and kind == "money":
         text = bi(

@@ -46,7 +46,7 @@ _MISSING = object()
 
 
 class JsonProblem(ValueError):
-    """The bytes are not UTF-8 JSON (message bilingual); ``code`` is ``ENCODING`` when they are
+    """The bytes are not UTF-8 JSON (the message is a Message); ``code`` is ``ENCODING`` when they are
     not UTF-8, else ``SCHEMA_INVALID``."""
 
     def __init__(self, message: Message, code: str = "SCHEMA_INVALID") -> None:

@@ -37,7 +37,7 @@ class AnswerCheck:
     """The outcome of reading one question's answer.
 
     ``letters`` is the normalised answer (sorted as in the checklist), ``()`` when unanswered,
-    ``None`` when malformed; ``problem`` is the bilingual reason when malformed.
+    ``None`` when malformed; ``problem`` is the reason (a message) when malformed.
     """
 
     letters: tuple[str, ...] | None

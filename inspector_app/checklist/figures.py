@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from inspector_app.checklist.model import FigureSpec, Question, Quotient
-from inspector_app.i18n import N_, en, zh
+from inspector_app.i18n import N_, Message, both, en, zh
 
 #: ``status`` values of :class:`FigureResult`
 OK, ABOVE_RANGE, ZERO_DENOMINATOR, INCOMPLETE, INVALID = (
@@ -41,7 +41,8 @@ class FigureResult:
     ``option`` is the derived letter (None when ``incomplete``/``invalid``); ``value`` the ratio
     in percent or the relative change in percent (rounded to 4 decimals, display only; the
     band is chosen on the exact value); ``direction`` is ``increase``/``flat``/``decrease`` for a
-    change; ``note`` is the bilingual working (``note_zh``/``note_en`` apart) (``62 ÷ 120 = 51.67 % → D``).
+    change; ``note`` is the working as a message (``note_zh``/``note_en`` its two languages)
+    (``62 ÷ 120 = 51.67 % → D``).
     """
 
     question_id: str
@@ -54,9 +55,9 @@ class FigureResult:
     missing: tuple[str, ...] = ()
 
     @property
-    def note(self) -> str:
-        """The working, Chinese first and English beside it."""
-        return self.note_zh if self.note_zh == self.note_en else f"{self.note_zh} / {self.note_en}"
+    def note(self) -> Message:
+        """The working, shown in one language."""
+        return both(self.note_zh, self.note_en)
 
 
 def _dec(value: Fraction, places: int = 4) -> Decimal:

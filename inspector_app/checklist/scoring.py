@@ -347,7 +347,7 @@ class ScoreResult:
                     msgid,
                     item=q.question_id,
                     answer=",".join(q.letters or ()),
-                    working=both(q.figures.note_zh, q.figures.note_en),
+                    working=q.figures.note,
                 )
             )
         for issue in self.issues:

@@ -23,7 +23,7 @@ from inspector_app.commands.common import (
     report_issues,
 )
 from inspector_app.errors import PackageRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, labelled
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -96,13 +96,13 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         ctx.out(bi("No red flag."))
     for flag in result.flags:
         ctx.out(f"[{flag.severity}] {flag.id}")
-        ctx.out(f"  {flag.title} / {flag.title_en}")
+        ctx.out(f"  {flag.title}")
         ctx.out(f"  {flag.detail}")
-        ctx.out(f"  {bi('On site')}: {flag.hint}")
+        ctx.out(labelled(bi("On site"), flag.hint).indented(2))
         for ev in flag.evidence:
             extra = ""
             if ev.rows is not None:
-                extra = f" rows {ev.rows[0]}–{ev.rows[1]}"
+                extra = f" {bi('rows {first}–{last}', first=ev.rows[0], last=ev.rows[1])}"
             elif ev.pointer is not None:
                 extra = f" {ev.pointer}"
             ctx.out(f"  → {ev.path}{extra}")

@@ -204,7 +204,7 @@ def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
         ctx.print_json([f.to_json() for f in flags])
     else:
         for flag in flags:
-            ctx.out(f"{flag.id}  {flag.title} / {flag.title_en}")
+            ctx.out(f"{flag.id}  {flag.title}")
             ctx.out(f"    {flag.detail}")
     return 0
 

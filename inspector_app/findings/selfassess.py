@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspector_app.casepkg.model import SelfAssessmentItem
 from inspector_app.findings.store import Finding, FindingsStore
-from inspector_app.i18n import en, zh
+from inspector_app.i18n import Message, bi, bilingual, join
 
 if TYPE_CHECKING:
     from inspector_app.checklist.model import Checklist
@@ -118,35 +118,25 @@ def expert_inflation_flag(
     if any(item not in answers for item in checklist.item_ids()):
         return None
     result = score_answers(checklist, answers, issues_path=None)
-    reasons_zh: list[str] = []
-    reasons_en: list[str] = []
+    reasons: list[Message] = []
     if claimed_score is not None and claimed_score - result.score > max_excess:
-        args = {
-            "claimed": _show(claimed_score),
-            "expert": _show(result.score),
-            "limit": _show(max_excess),
-        }
-        reasons_zh.append(
-            zh(
+        reasons.append(
+            bi(
                 "claimed score {claimed} is more than {limit} points above the expert's {expert}",
-                **args,
-            )
-        )
-        reasons_en.append(
-            en(
-                "claimed score {claimed} is more than {limit} points above the expert's {expert}",
-                **args,
+                claimed=_show(claimed_score),
+                expert=_show(result.score),
+                limit=_show(max_excess),
             )
         )
     if claimed_level is not None and claimed_level > result.level:
-        args2 = {"claimed": claimed_level, "expert": result.level}
-        reasons_zh.append(
-            zh("claimed level {claimed} is above the expert's level {expert}", **args2)
+        reasons.append(
+            bi(
+                "claimed level {claimed} is above the expert's level {expert}",
+                claimed=claimed_level,
+                expert=result.level,
+            )
         )
-        reasons_en.append(
-            en("claimed level {claimed} is above the expert's level {expert}", **args2)
-        )
-    if not reasons_zh:
+    if not reasons:
         return None
     evidence: list[dict[str, Any]] = []
     if claimed_score is not None:
@@ -157,11 +147,13 @@ def expert_inflation_flag(
         "id": f"{RULE}:{signer}",
         "rule": RULE,
         "severity": "medium",
-        "title": zh("Self-assessment inflated against the expert's scoring"),
-        "title_en": en("Self-assessment inflated against the expert's scoring"),
-        "detail": "；".join(reasons_zh) + " / " + "; ".join(reasons_en),
-        "hint": zh(
-            "Go through the items where the expert's answer is below the enterprise's and ask for the evidence of each."
+        **bilingual("title", bi("Self-assessment inflated against the expert's scoring")),
+        **bilingual("detail", join(reasons)),
+        **bilingual(
+            "hint",
+            bi(
+                "Go through the items where the expert's answer is below the enterprise's and ask for the evidence of each."
+            ),
         ),
         "evidence": evidence,
         "expert_score": result.score,
@@ -250,38 +242,33 @@ def expert_target_flag(
     if level >= level_target:
         return None
     args: dict[str, Any] = {"level": level, "target": level_target}
-    reasons_zh = [
-        zh(
-            "the expert's complete scoring gives level {level}, below the committed level {target}",
-            **args,
-        )
-    ]
-    reasons_en = [
-        en(
+    reasons = [
+        bi(
             "the expert's complete scoring gives level {level}, below the committed level {target}",
             **args,
         )
     ]
     if prepaid > 0:
-        reasons_zh.append(
-            zh("the pre-paid subsidy of {prepaid} yuan is clawed back", prepaid=_show(prepaid))
-        )
-        reasons_en.append(
-            en("the pre-paid subsidy of {prepaid} yuan is clawed back", prepaid=_show(prepaid))
+        reasons.append(
+            bi("the pre-paid subsidy of {prepaid} yuan is clawed back", prepaid=_show(prepaid))
         )
     return {
         "id": f"{TARGET_RULE}:level:{signer}",
         "rule": TARGET_RULE,
         "severity": "medium",
-        "title": zh(
-            "Committed level {target} not reached: the expert's scoring gives level {level}", **args
+        **bilingual(
+            "title",
+            bi(
+                "Committed level {target} not reached: the expert's scoring gives level {level}",
+                **args,
+            ),
         ),
-        "title_en": en(
-            "Committed level {target} not reached: the expert's scoring gives level {level}", **args
-        ),
-        "detail": "；".join(reasons_zh) + " / " + "; ".join(reasons_en),
-        "hint": zh(
-            "Go through the scenes and questions that keep the level down with the enterprise, and note what it still has to build."
+        **bilingual("detail", join(reasons)),
+        **bilingual(
+            "hint",
+            bi(
+                "Go through the scenes and questions that keep the level down with the enterprise, and note what it still has to build."
+            ),
         ),
         "evidence": [{"path": "project.json", "pointer": "/level_target"}],
         "expert_level": level,

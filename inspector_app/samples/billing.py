@@ -6,7 +6,6 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING
 
 from inspector_app.samples import names
 from inspector_app.samples.finance import (
@@ -21,9 +20,7 @@ from inspector_app.samples.finance import (
     round_price,
     split_amounts,
 )
-
-if TYPE_CHECKING:
-    from inspector_app.samples.case import SystemSpec
+from inspector_app.samples.spec import SystemSpec
 
 D = timedelta
 

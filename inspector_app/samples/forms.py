@@ -18,7 +18,7 @@ from inspector_app.samples.logs import LogStats
 from inspector_app.samples.selfassess import CONSTRAINED, POINTS, SCENE_NAMES, question_points
 
 if TYPE_CHECKING:
-    from inspector_app.samples.case import Case
+    from inspector_app.samples.spec import Case
 
 ATTACHMENTS = ATTACHMENT_NAMES
 

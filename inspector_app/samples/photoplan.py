@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
+from inspector_app.samples.spec import Case, PhotoSpec
 from inspector_app.values import TZ
 
-if TYPE_CHECKING:
-    from inspector_app.samples.case import Case
-
 D = timedelta
-
-
-@dataclass
-class PhotoSpec:
-    path: str
-    title: str
-    scene: str
-    taken: datetime
-    modified: datetime
-    attachment: int = 7
-    phase: str | None = None
-    software: str | None = None
-    make: str = "HUAWEI"
-    model: str = "Mate 40 Pro"
-    copy_of: str | None = None  # near-identical re-save of another photo
-    claim: str | None = None  # self-assessment item it supports
 
 
 def local_time(d: date, hour: int, minute: int = 0, second: int = 0) -> datetime:

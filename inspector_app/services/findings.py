@@ -17,7 +17,7 @@ from inspector_app.errors import InputRefused
 from inspector_app.findings import Draft, Finding, VerifyReport, open_store, verify_store
 from inspector_app.findings.store import FindingsStore
 from inspector_app.home import Home
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, from_json
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.cases import CaseSession
 from inspector_app.services.identities import Signer
@@ -51,14 +51,14 @@ def store_flag(raw: dict[str, Any]) -> Flag:
     rule = str(raw["rule"])
     flag_id = str(raw["id"])
     subject = flag_id[len(rule) + 1 :] if flag_id.startswith(rule + ":") else None
-    known = {"id", "rule", "severity", "title", "title_en", "detail", "hint", "evidence"}
+    known = {"id", "rule", "severity", "evidence"}
+    known |= {f"{key}{en}" for key in ("title", "detail", "hint") for en in ("", "_en")}
     return Flag(
         rule=rule,
         subject=subject,
-        title=raw["title"],
-        title_en=raw["title_en"],
-        detail=raw["detail"],
-        hint=raw["hint"],
+        title=from_json(raw, "title"),
+        detail=from_json(raw, "detail"),
+        hint=from_json(raw, "hint"),
         evidence=tuple(Evidence.from_json(e) for e in raw.get("evidence", ())),
         facts={k: v for k, v in raw.items() if k not in known},
         scope=EXPERT,

@@ -17,7 +17,7 @@ from typing import Any
 from inspector_app.analysis.flags import Flag
 from inspector_app.analysis.settings import layer, load_rules_file, settings_sha256
 from inspector_app.home import Home
-from inspector_app.i18n import bi, en, zh
+from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from sync.cross import documents as docmod
 from sync.cross import index as idx
@@ -159,8 +159,7 @@ def _photos(conn: Any, max_distance: int) -> list[Flag]:
             CrossFlag(
                 rule="CROSS_DUPLICATE_PHOTO",
                 subject=f"{a.uscc}:{a.path}|{b.uscc}:{b.path}",
-                title=zh(title_msg, distance=dist),
-                title_en=en(title_msg, distance=dist),
+                title=bi(title_msg, distance=dist),
                 detail=bi(
                     "{uscc_a} {path_a} and {uscc_b} {path_b}",
                     uscc_a=a.uscc,
@@ -168,7 +167,7 @@ def _photos(conn: Any, max_distance: int) -> list[Flag]:
                     uscc_b=b.uscc,
                     path_b=b.path,
                 ),
-                hint=zh(
+                hint=bi(
                     "Ask both enterprises for the original photo files and the device that took them."
                 ),
                 evidence=({"path": a.path, "uscc": a.uscc}, {"path": b.path, "uscc": b.uscc}),
@@ -215,8 +214,7 @@ def _documents(conn: Any, min_similarity: float, ngram: int) -> list[Flag]:
             CrossFlag(
                 rule="CROSS_DUPLICATE_DOCUMENT",
                 subject=f"{ua}:{pa}|{ub}:{pb}",
-                title=zh(msg, similarity=share),
-                title_en=en(msg, similarity=share),
+                title=bi(msg, similarity=share),
                 detail=bi(
                     "{uscc_a} {path_a} and {uscc_b} {path_b}",
                     uscc_a=ua,
@@ -224,7 +222,7 @@ def _documents(conn: Any, min_similarity: float, ngram: int) -> list[Flag]:
                     uscc_b=ub,
                     path_b=pb,
                 ),
-                hint=zh(
+                hint=bi(
                     "Ask who wrote the document; compare the details it claims with what you see on site."
                 ),
                 evidence=({"path": pa, "uscc": ua}, {"path": pb, "uscc": ub}),
@@ -274,10 +272,7 @@ def _logs(conn: Any, min_run: int) -> list[Flag]:
             CrossFlag(
                 rule="CROSS_LOG_CLONE",
                 subject=f"{ua}:{la[1]}|{ub}:{lb[1]}",
-                title=zh("Cloned usage logs: {events} consecutive identical events", events=events),
-                title_en=en(
-                    "Cloned usage logs: {events} consecutive identical events", events=events
-                ),
+                title=bi("Cloned usage logs: {events} consecutive identical events", events=events),
                 detail=bi(
                     "{uscc_a} {system_a} rows {a1}–{a2} repeat {uscc_b} {system_b} rows {b1}–{b2} (actions, objects and gaps, shifted in time)",
                     uscc_a=ua,
@@ -289,7 +284,7 @@ def _logs(conn: Any, min_run: int) -> list[Flag]:
                     b1=rows_b[0],
                     b2=rows_b[1],
                 ),
-                hint=zh(
+                hint=bi(
                     "Ask both enterprises to show the records behind these events in the live system."
                 ),
                 evidence=(
@@ -318,12 +313,7 @@ def _prices(conn: Any, max_ratio: Decimal) -> list[Flag]:
             CrossFlag(
                 rule="CROSS_PRICE_OUTLIER",
                 subject=f"{p.provider}:{p.catalog_code}:{p.uscc}",
-                title=zh(
-                    "Provider price inconsistent: {ratio} × its median for {code}",
-                    ratio=ratio,
-                    code=p.catalog_code,
-                ),
-                title_en=en(
+                title=bi(
                     "Provider price inconsistent: {ratio} × its median for {code}",
                     ratio=ratio,
                     code=p.catalog_code,
@@ -337,7 +327,7 @@ def _prices(conn: Any, max_ratio: Decimal) -> list[Flag]:
                     count=o.enterprises,
                     median=o.median,
                 ),
-                hint=zh(
+                hint=bi(
                     "Ask the enterprise what exactly was delivered under this line and compare it with the other enterprises' contracts."
                 ),
                 evidence=(

@@ -17,6 +17,7 @@ from inspector_app.analysis.settings import (
     validate_layer,
 )
 from inspector_app.errors import InputRefused, UsageError
+from inspector_app.i18n import translated
 
 
 def test_defaults_cover_every_rule_of_the_spec() -> None:
@@ -56,7 +57,7 @@ def test_unknown_table_key_and_wrong_types_have_pointers() -> None:
         "/USAGE_DORMANT/min_active_share",
         "/calendar/holidays",
     ]
-    assert all(" / " in p.message for p in problems)  # bilingual
+    assert all(translated(p.message) for p in problems)
     issue = problems[0].to_issue()
     assert issue.code == "SCHEMA_INVALID" and issue.path == "settings/rules.toml"
 

@@ -168,7 +168,7 @@ def test_burst_ratio_threshold(window_events: int, fires: bool) -> None:
     assert (flag is not None) is fires
     if flag is not None:
         assert flag.title_en.startswith("Usage burst: 3.0 × the earlier daily rate in the 30 days")
-        assert flag.title == "突击使用：申请验收前30天日均事件为此前的 3.0 倍"
+        assert flag.title.render("zh_CN") == "突击使用：申请验收前30天日均事件为此前的 3.0 倍"
         assert "90 of 120 events since go-live fall within 2025-05-22..2025-06-20" in flag.detail
         (ev,) = flag.evidence
         assert ev.rows == (31, 120)

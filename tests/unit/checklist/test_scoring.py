@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from inspector_app.checklist import (
     score_answers,
     score_self_assessment,
 )
-from inspector_app.i18n import catalog
+from inspector_app.i18n import plural_catalog
 
 CLEAN = Path(__file__).resolve().parents[4] / "shared" / "examples" / "clean.case.zip"
 D = Decimal
@@ -76,9 +77,8 @@ def test_clean_example_zip() -> None:
         "数字化成效": D("10.0"),
     }
     assert out["scenes_at_or_above"] == {"1": 13, "2": 6, "3": 3, "4": 0}
-    assert out["blocking_next_level"][-1] == (
-        "还差: 约束性场景达到三级 2 个 / needs 2 more constrained scenes at level 3"
-    )
+    assert out["blocking_next_level"][-1] == "还差: 约束性场景达到三级 2 个"
+    assert out["blocking_next_level_en"][-1] == "needs 2 more constrained scenes at level 3"
 
 
 def test_decimal_exactness() -> None:
@@ -253,15 +253,17 @@ def test_level_blocked_by_constrained_scenes() -> None:
     r = score_answers(get_checklist(), make_answers({**answers, **_scenes(scenes)}))
     assert r.score == D(45)
     assert r.level == 1
-    assert r.blocking_next_level == [
-        "还差: 约束性场景达到二级 1 个 / needs 1 more constrained scene at level 2"
+    assert [m.render("zh_CN") for m in r.blocking_next_level] == ["还差: 约束性场景达到二级 1 个"]
+    # the plural form follows the number in English
+    assert [m.render("en") for m in r.blocking_next_level] == [
+        "needs 1 more constrained scene at level 2"
     ]
 
 
 def test_level_zero_when_nothing_reached() -> None:
     r = score_answers(get_checklist(), make_answers({"Q5": "E"}))
     assert r.level == 0
-    assert r.blocking_next_level[0].startswith("还差: 得分 10.0 分（一级需 20 分）")
+    assert r.blocking_next_level[0].render("zh_CN").startswith("还差: 得分 10.0 分（一级需 20 分）")
 
 
 def test_top_level_has_nothing_blocking() -> None:
@@ -277,14 +279,18 @@ def test_top_level_has_nothing_blocking() -> None:
 
 def test_explanation_lines_are_translated() -> None:
     r = score_answers(get_checklist(), make_answers(CLEAN_ANSWERS))
-    for line in r.explanation():
-        detail = line.startswith("    Q")  # per-question points: ids, letters, numbers only
-        assert detail or " / " in line, line
+    zh_lines = [line.render("zh_CN") for line in r.explanation()]
+    en_lines = [line.render("en") for line in r.explanation()]
+    for zh_line, en_line in zip(zh_lines, en_lines, strict=True):
+        assert not re.search(r"[\u4e00-\u9fff].* / [A-Za-z]", zh_line), zh_line  # one language
+        # per-question points and the dimensions' names are the same in both languages
+        assert zh_line != en_line or zh_line.startswith("  "), zh_line
     assert "    Q1 B,C 4/8; Q2 C 3/6; Q3 C 3/6; Q4 B,C,D,F,G,H,J,M 5.6/10; Q5 C 5/10; " in (
-        "\n".join(r.explanation())
+        "\n".join(zh_lines)
     )
-    assert "得分 50.6（满分 100） / Score 50.6 of 100" in r.explanation()
-    assert "needs {count} more constrained scenes at {level_name}" in catalog("zh_CN")
+    assert "得分 50.6（满分 100）" in zh_lines
+    assert "Score 50.6 of 100" in en_lines
+    assert "needs {n} more constrained scene at {level_name}" in plural_catalog("zh_CN")
 
 
 def test_misplaced_fields_score_zero() -> None:

@@ -70,7 +70,8 @@ def test_expert_comparison(tmp_path: Path, examples: Path) -> None:
         assert flag["rule"] == "SELF_ASSESSMENT_INFLATED" and flag["severity"] == "medium"
         assert flag["claimed_score"] == Decimal("50.6") and flag["claimed_level"] == 2
         assert flag["expert_score"] < Decimal("40.6")
-        assert "自评得分" in flag["detail"] and "claimed score" in flag["detail"]
+        assert "自评得分" in flag["detail"] and "claimed score" in flag["detail_en"]
+        assert "claimed score" not in flag["detail"]  # Chinese, the English beside it
         assert {e["pointer"] for e in flag["evidence"]} == {"/claimed_score", "/claimed_level"}
         # the threshold is the settings' max_expert_score_excess
         assert (
@@ -158,8 +159,8 @@ def test_expert_level_below_the_target(tmp_path: Path, examples: Path) -> None:
         assert flag["severity"] == "medium"
         assert (flag["expert_level"], flag["level_target"]) == (1, 2)
         assert flag["evidence"] == [{"path": "project.json", "pointer": "/level_target"}]
-        assert "committed level 2" in flag["detail"]
-        assert ("clawed back" in flag["detail"]) == (prepaid > 0)
+        assert "committed level 2" in flag["detail_en"]
+        assert ("clawed back" in flag["detail_en"]) == (prepaid > 0)
         # the claimed level 2 is now above the expert's level 1 too
         assert "SELF_ASSESSMENT_INFLATED" in flags
         # the pre-paid money is named when there is some; no target, no flag

@@ -17,6 +17,7 @@ from inspector_app import canonjson
 from sync.agency import AgencyStore, snapshot
 from sync.bundle import SIGNATURE_DOMAIN, decrypt, sign_manifest
 from sync.keys import LocalIdentity, b64
+from inspector_app.i18n import Message
 from sync.tarstream import ChunkReader, Source, iter_archive, read_archive
 
 from .conftest import Expert, World, copy_in, local, make_home
@@ -24,8 +25,10 @@ from .conftest import Expert, World, copy_in, local, make_home
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _bilingual(message: str) -> bool:
-    return bool(_CJK.search(message)) and " / " in message and re.search(r"[A-Za-z]{4}", message)
+def _bilingual(message: Message) -> bool:
+    """A message with a Chinese text and an English one (shown in one language)."""
+    zh, en = message.render("zh_CN"), message.render("en")
+    return bool(_CJK.search(zh)) and zh != en and bool(re.search(r"[A-Za-z]{4}", en))
 
 
 def repack(
