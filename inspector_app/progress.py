@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from inspector_app.errors import Cancelled
 from inspector_app.i18n import Message, as_message
-from inspector_app.i18n import Message, as_message
 
 #: ``progress(done, total, text)``; ``total`` is ``None`` when unknown; ``text`` is a message
 #: rendered by whoever shows it.

@@ -36,7 +36,6 @@ from inspector_app.findings.records import (
 )
 from inspector_app.findings.store import FindingsStore
 from inspector_app.i18n import bi
-from inspector_app.i18n import bi
 from inspector_app.identity.card import unb64
 from inspector_app.progress import CancelToken, ProgressFn, check
 

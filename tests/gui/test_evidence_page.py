@@ -58,9 +58,11 @@ def test_show_evidence_jumps_to_a_csv_record(page: EvidencePage, qtmodeltester) 
     model = page.csv.model
     assert model.rowCount() == 17054
     current = page.csv.view.currentIndex()
-    assert current.row() == 17053
-    assert model.headerData(17053, page.csv.view.verticalHeader().orientation()) == "17054"
+    assert current.row() == 11  # the first cited record
     assert model.highlighted == {17054, 12}
+    assert model.headerData(17053, page.csv.view.verticalHeader().orientation()) == "17054"
+    assert page.show_evidence("logs/mes/usage.csv", rows=[17054])
+    assert page.csv.view.currentIndex().row() == 17053
     # the rows come from the file, never all of them held
     row = [model.index(17053, c).data() for c in range(model.columnCount())]
     text = (page.world.session.folder / "logs/mes/usage.csv").read_text(encoding="utf-8")  # type: ignore[attr-defined]

@@ -514,7 +514,7 @@ class EvidencePage(Page):
         self, path: str, rows: list[int] | None = None, pointer: str | None = None
     ) -> bool:
         """Show a piece of evidence: the file ``path``, at data records ``rows`` (a CSV; the
-        first is shown, all are highlighted) or at the JSON ``pointer``. Returns whether the
+        first of them is shown, all are highlighted) or at the JSON ``pointer``. Returns whether the
         file was found (a request made while the index loads is applied when it is ready)."""
         if self.session is None:
             return False
@@ -526,7 +526,8 @@ class EvidencePage(Page):
             self.status.setText(_("The case has no file {path}.", path=path))
             return False
         if viewer == "csv" and rows:
-            return self.csv.jump_to(int(rows[0]), [int(r) for r in rows])
+            cited = [int(r) for r in rows]
+            return self.csv.jump_to(min(cited), cited)
         if viewer == "text" and pointer:
             self.text.find_pointer(pointer)
         return True

@@ -14,10 +14,10 @@ import pyrage
 import pytest
 
 from inspector_app import canonjson
+from inspector_app.i18n import Message
 from sync.agency import AgencyStore, snapshot
 from sync.bundle import SIGNATURE_DOMAIN, decrypt, sign_manifest
 from sync.keys import LocalIdentity, b64
-from inspector_app.i18n import Message
 from sync.tarstream import ChunkReader, Source, iter_archive, read_archive
 
 from .conftest import Expert, World, copy_in, local, make_home
