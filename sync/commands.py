@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.commands.common import check_optional_file, existing_file
-from inspector_app.i18n import bi, from_json
+from inspector_app.i18n import bi
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -272,11 +272,11 @@ def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
         ctx.home, rules_file=args.rules, progress=ctx.progress(), cancel=ctx.cancel
     )
     if args.json:
-        ctx.print_json(result)
+        ctx.print_json(result.to_json())
         return 0
-    if not result["flags"]:
+    if not result.flags:
         ctx.out(bi("No cross-enterprise flag."))
-    for flag in result["flags"]:
-        ctx.out(f"[{flag['severity']}] {flag['id']}: {from_json(flag, 'title')}")
-        ctx.out(f"    {from_json(flag, 'detail')}")
+    for flag in result.flags:
+        ctx.out(f"[{flag.severity}] {flag.id}: {flag.title}")
+        ctx.out(f"    {flag.detail}")
     return 0

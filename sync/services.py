@@ -27,6 +27,7 @@ from sync.identities import local_from_unlocked, require_role, trusted_agency
 if TYPE_CHECKING:
     from sync.agency import ImportOutcome
     from sync.batch import BatchStatus, CrossReview, RosterImport
+    from sync.cross.runner import CrossResult
     from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
     from sync.status import MergeStatus
 
@@ -210,8 +211,9 @@ def cross_flags(
     rules_file: str | Path | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
-) -> Any:
-    """The cross-enterprise red-flag rules over the agency's batch (``merge flags``)."""
+) -> CrossResult:
+    """The cross-enterprise red-flag rules over the agency's batch (``merge flags``): a typed
+    :class:`~sync.cross.runner.CrossResult` (``to_json()`` is the ``--json`` object)."""
     from sync.cross.runner import run_cross_rules
 
     return run_cross_rules(

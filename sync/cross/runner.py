@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,26 @@ from sync.schema import open_db
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
+@dataclass(frozen=True)
+class CrossResult:
+    """What ``merge flags`` found: the settings' digest, the cases indexed now and in all, and
+    the cross-enterprise flags (the one :class:`~inspector_app.analysis.flags.Flag` type);
+    ``to_json()`` is the ``merge flags --json`` object."""
+
+    settings_sha256: str
+    indexed_now: int
+    cases: int
+    flags: tuple[Flag, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "settings_sha256": self.settings_sha256,
+            "indexed_now": self.indexed_now,
+            "cases": self.cases,
+            "flags": [f.to_json() for f in self.flags],
+        }
+
+
 def run_cross_rules(
     home: Home,
     *,
@@ -37,7 +58,7 @@ def run_cross_rules(
     workers: int = 2,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
-) -> dict[str, Any]:
+) -> CrossResult:
     settings = layer(load_rules_file(rules_file) if rules_file else None)
     ngram = int(settings["CROSS_DUPLICATE_DOCUMENT"]["ngram"])
     min_run = int(settings["CROSS_LOG_CLONE"]["min_run"])
@@ -86,12 +107,12 @@ def run_cross_rules(
         flags = evaluate(conn, settings)
     finally:
         conn.close()
-    return {
-        "settings_sha256": settings_sha256(settings),
-        "indexed_now": indexed,
-        "cases": len(cases),
-        "flags": [f.to_json() for f in sort_flags(flags)],
-    }
+    return CrossResult(
+        settings_sha256=settings_sha256(settings),
+        indexed_now=indexed,
+        cases=len(cases),
+        flags=tuple(sort_flags(flags)),
+    )
 
 
 def _bundle_photos(home: Home, db: Any) -> list[tuple[str, str, str, str, Path]]:

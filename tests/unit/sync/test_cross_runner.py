@@ -137,7 +137,7 @@ def test_cross_rules_fire_exactly_on_what_was_planted(tmp_path: Path) -> None:
     d_pkg = _derive(tmp_path, "d", "91530100MA6K0Y345", "曲靖另一食品有限公司", build_d)
     home = tmp_path / "agency"
     a, b, c, d = (_import(home, p) for p in (CLEAN, REFLUX, c_pkg, d_pkg))
-    result = run_cross_rules(Home(home), workers=1)
+    result = run_cross_rules(Home(home), workers=1).to_json()
     assert result["cases"] == 4 and result["indexed_now"] == 4
     flags = {f["id"]: f for f in result["flags"]}
     ua, ub, uc, ud = (x["uscc"] for x in (a, b, c, d))
@@ -170,7 +170,7 @@ def test_cross_rules_fire_exactly_on_what_was_planted(tmp_path: Path) -> None:
     assert events > 200
     assert [e["rows"] for e in clone["evidence"]] == [[1, events], [1, events]]
     # indexing is incremental: a second run re-indexes nothing and finds the same flags
-    again = run_cross_rules(Home(home), workers=1)
+    again = run_cross_rules(Home(home), workers=1).to_json()
     assert again["indexed_now"] == 0 and again["flags"] == result["flags"]
 
 
