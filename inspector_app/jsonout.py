@@ -31,10 +31,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Encoder(json.JSONEncoder):
-    pass
-
-
 def _dump(value: Any, indent: int | None, level: int, out: list[str]) -> None:
     nl = "\n" + " " * (indent * (level + 1)) if indent is not None else ""
     end = "\n" + " " * (indent * level) if indent is not None else ""

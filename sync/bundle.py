@@ -13,7 +13,6 @@ pulled stick never leaves a file that looks complete.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
@@ -31,6 +30,7 @@ from pyrage import x25519
 
 from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
+from inspector_app.findings.records import sha256_hex
 from inspector_app.i18n import Message, bi, labelled
 from inspector_app.identity.files import fsync_dir
 from sync.keys import LocalIdentity, Peer, b64, unb64
@@ -57,10 +57,6 @@ class BundleRefused(InputRefused):
         super().__init__(labelled(code, message))
         self.code = code
         self.reason = message
-
-
-def sha256_hex(data: bytes | memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- writing

@@ -71,7 +71,8 @@ class RecordError(ValueError):
     """A record or checkpoint is malformed (the message says which member)."""
 
 
-def sha256_hex(data: bytes) -> str:
+def sha256_hex(data: bytes | memoryview) -> str:
+    """SHA-256 of ``data`` as lowercase hex (records, bundles, manifests)."""
     return hashlib.sha256(data).hexdigest()
 
 
