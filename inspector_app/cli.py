@@ -244,6 +244,16 @@ def _choose_language(option: str | None, home_option: str | None) -> None:
 
 
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run one command. Every file and folder it creates is private to the user whatever the
+    umask (``umask 077`` while it runs: the workspace holds enterprises' data)."""
+    previous = os.umask(0o077)
+    try:
+        return _run(argv, stdout, stderr)
+    finally:
+        os.umask(previous)
+
+
+def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     _unicode_streams(out, err)

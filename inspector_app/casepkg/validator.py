@@ -345,8 +345,10 @@ class Validation:
         resolved = dest.resolve()
         if root.resolve() not in resolved.parents:  # pragma: no cover - names are checked
             raise ZipProblem("UNSAFE_PATH", bi("Unsafe entry name."), name)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        return dest.open("xb")
+        _private_dirs(root, dest.parent)
+        # private whatever the umask (0600); exclusive: an entry is never written twice
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        return os.fdopen(os.open(dest, flags, 0o600), "wb")
 
     def _process(self, entry: ZipEntry, kind: str) -> None:
         state = _EntryState(entry, self._listed(entry.name))
@@ -552,6 +554,19 @@ class Validation:
             if problems:
                 return
         self.rules = rules
+
+
+def _private_dirs(root: Path, folder: Path) -> None:
+    """Create ``folder`` and the folders between ``root`` and it, each 0700 (not the umask)."""
+    missing: list[Path] = []
+    current = folder
+    while current != root and not current.is_dir():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        if os.name == "posix":
+            path.chmod(0o700)  # mkdir's mode is filtered by the umask
 
 
 def _settings_validator() -> Callable[[Any], list[Any]] | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -140,15 +142,17 @@ def import_package(
     tmp = tmp_dir or _tmp_for(workspace)
     cases = workspace / "cases"
     cases.mkdir(parents=True, exist_ok=True)
+    clean_stale_staging(workspace)
     package_id, digest = _manifest_digest(Path(path), identities, tmp, limits)
     if package_id is not None and _is_uuid(package_id):
         existing = cases / package_id
         if existing.is_dir():
             return _same_or_refuse(existing, package_id, digest)
-    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=workspace))
+    # named with this process' id, so that a later run can tell a killed import's folder
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=workspace))
     try:
         target = staging / "case"
-        target.mkdir()
+        target.mkdir(mode=0o700)
         with validated(
             path,
             identities=identities,
@@ -191,9 +195,9 @@ def import_package(
                 for k, s in result.usage.items()
             },
         }
-        (target / SIDECAR).write_text(
-            json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        sidecar = os.open(target / SIDECAR, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(sidecar, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(meta, ensure_ascii=False, indent=1))
         # the evidence indexes (CSV record offsets, full-text search), built before the case
         # is moved into place so that a cancel or an error leaves nothing behind
         from inspector_app.evidence import build_case_index, index_dir_for
@@ -217,6 +221,55 @@ def import_package(
         return _imported(dest, meta)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+STAGING_PREFIX = ".import-"
+#: a staging folder whose process cannot be checked is stale after this long
+STALE_AFTER_SECONDS = 12 * 3600
+
+
+def _process_alive(pid: int) -> bool | None:
+    """Whether process ``pid`` runs (None: cannot tell on this system)."""
+    if os.name != "posix":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return None
+    return True
+
+
+def clean_stale_staging(workspace: Path) -> list[Path]:
+    """Remove the staging folders of imports that were killed (``.import-<pid>-*`` whose
+    process is gone; older ones, or where processes cannot be checked, after 12 hours).
+    Returns the folders removed."""
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in workspace.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return removed
+    now_s = time.time()
+    for folder in candidates:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        pid_text = folder.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+        pid = int(pid_text) if pid_text.isdigit() else None
+        if pid == os.getpid():
+            continue  # this process' own import (another thread)
+        alive = _process_alive(pid) if pid is not None else None
+        if alive is None:
+            try:
+                alive = now_s - folder.stat().st_mtime < STALE_AFTER_SECONDS
+            except OSError:
+                continue
+        if not alive:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _same_or_refuse(folder: Path, package_id: str, digest: str | None) -> ImportedCase:
