@@ -15,6 +15,7 @@ from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.analysis.settings import Settings
 from inspector_app.analysis.usagestats import LogPass, day_number
 from inspector_app.casepkg.model import CasePackage
+from inspector_app.checklist.model import Checklist
 from inspector_app.i18n import Message, bi, both, join
 from inspector_app.imaging import ImageInfo
 from inspector_app.values import local_date
@@ -47,6 +48,9 @@ class Context:
     usage: Mapping[str, LogPass] = field(default_factory=dict)
     records: Mapping[str, RecordsSummary] = field(default_factory=dict)
     images: Mapping[str, ImageInfo] = field(default_factory=dict)
+    #: the self-assessment's checklist as in effect for the home (the agency's corrections);
+    #: None: the bundled one of that id
+    checklist: Checklist | None = None
 
     @property
     def applied(self) -> date:

@@ -196,7 +196,7 @@ def check_self_assessment(ctx: Context) -> Flag | None:
     if sa.claimed_score is None and sa.claimed_level is None:
         return None
     try:
-        result = score_self_assessment(sa)
+        result = score_self_assessment(sa, checklist=ctx.checklist)
     except UnknownChecklist:
         return None
     excess = Decimal(ctx.settings["SELF_ASSESSMENT_INFLATED"]["max_score_excess"])

@@ -24,6 +24,7 @@ from inspector_app.analysis.usagestats import LogPass, UsageStats, day_number
 from inspector_app.casepkg.columns import UsageColumns
 from inspector_app.casepkg.logs import iter_usage_columns, package_records
 from inspector_app.casepkg.model import CasePackage
+from inspector_app.checklist.model import Checklist
 from inspector_app.i18n import bi
 from inspector_app.imaging import ImageInfo, analyse_image
 from inspector_app.progress import CancelToken, ProgressFn, check, report
@@ -203,11 +204,15 @@ def analyze(
     rules_file_layer: Mapping[str, Any] | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    checklist: Checklist | None = None,
 ) -> AnalysisResult:
     """Run every per-package rule on a loaded, valid package.
 
     Settings: the app's defaults, then the package's ``settings/rules.toml``
     (``package.rules``), then ``rules_file_layer`` (a validated ``--rules`` file), key by key.
+    ``checklist`` is the self-assessment's checklist as in effect for the home (the agency's
+    corrections, :func:`~inspector_app.checklist.effective.home_checklists`); the bundled one
+    when None.
     """
     settings = layer(package.rules, rules_file_layer)
     logs = run_usage_pass(package, settings, progress, cancel)
@@ -215,7 +220,7 @@ def analyze(
     records = run_records_pass(package)
     images = run_image_pass(package, progress, cancel)
     check(cancel)
-    ctx = Context(package, settings, logs, records, images)
+    ctx = Context(package, settings, logs, records, images, checklist)
     flags: list[Flag] = []
     for family in (eligibility, chronology, usage, finance, programme, evidence):
         flags.extend(family.check(ctx))

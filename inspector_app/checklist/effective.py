@@ -13,6 +13,7 @@ read again only when one of its files changes (name, size, modification time).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,6 +63,24 @@ class ChecklistSet:
 
 _lock = threading.Lock()
 _cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], ChecklistSet]] = {}
+
+
+_digests: dict[int, tuple[Checklist, str]] = {}
+
+
+def checklist_digest(checklist: Checklist | None) -> str:
+    """SHA-256 of everything a checklist says (its data as loaded): two checklists with the same
+    digest score alike. ``"none"`` for no checklist."""
+    if checklist is None:
+        return "none"
+    with _lock:
+        held = _digests.get(id(checklist))
+        if held is not None and held[0] is checklist:
+            return held[1]
+    digest = hashlib.sha256(repr(checklist).encode("utf-8")).hexdigest()
+    with _lock:
+        _digests[id(checklist)] = (checklist, digest)
+    return digest
 
 
 def corrected_folder(home: Home | Path) -> Path:

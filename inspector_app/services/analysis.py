@@ -60,10 +60,14 @@ class CacheKey:
 
     manifest_sha256: str
     settings_sha256: str
+    #: the checklist in effect (``checklist_digest``): an agency's correction is a miss
+    checklist_sha256: str = "none"
     engine: str = RULE_ENGINE_VERSION
 
     def text(self) -> str:
-        return f"{self.manifest_sha256}:{self.settings_sha256}:{self.engine}"
+        return (
+            f"{self.manifest_sha256}:{self.settings_sha256}:{self.checklist_sha256}:{self.engine}"
+        )
 
 
 def manifest_sha256(folder: Path) -> str:
@@ -189,6 +193,7 @@ def analyze_package(
     """
     from inspector_app.casepkg import open_package
     from inspector_app.casepkg.api import default_tmp_dir
+    from inspector_app.checklist.effective import home_checklists
     from inspector_app.services.settings import package_limits
 
     if rules_file:
@@ -201,7 +206,18 @@ def analyze_package(
         progress=progress,
         cancel=cancel,
     ) as package:
-        return analyze(package, rules_file_layer=rules_layer, progress=progress, cancel=cancel)
+        checklist = (
+            home_checklists(home).find(package.self_assessment.checklist)
+            if home is not None
+            else None
+        )
+        return analyze(
+            package,
+            rules_file_layer=rules_layer,
+            progress=progress,
+            cancel=cancel,
+            checklist=checklist,
+        )
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspector_app.analysis.engine import AnalysisResult, analyze
 from inspector_app.analysis.settings import Settings, settings_sha256
-from inspector_app.checklist.effective import home_checklists
+from inspector_app.checklist.effective import checklist_digest, home_checklists
 from inspector_app.checklist.model import Checklist
 from inspector_app.errors import InputRefused
 from inspector_app.findings import CaseRow, FindingsStore, open_store
@@ -370,8 +370,16 @@ class CaseSession:
             self._settings = case_settings(self.home, self.folder, self.rules_layer)
         return self._settings
 
+    def effective_checklist(self) -> Checklist | None:
+        """The case's checklist as in effect for the home, or None when it is not known."""
+        return home_checklists(self.home).find(self.row.checklist)
+
     def cache_key(self) -> CacheKey:
-        return CacheKey(manifest_sha256(self.folder), settings_sha256(self.settings))
+        return CacheKey(
+            manifest_sha256(self.folder),
+            settings_sha256(self.settings),
+            checklist_digest(self.effective_checklist()),
+        )
 
     def cached_analysis(self) -> AnalysisResult | None:
         """The analysis when it is already computed (in memory or in the cache), else None."""
@@ -402,6 +410,7 @@ class CaseSession:
                 rules_file_layer=_merge_layers(home_layer, self.rules_layer),
                 progress=progress,
                 cancel=cancel,
+                checklist=self.effective_checklist(),
             )
             AnalysisCache(self.home.workspace).store(self.case_id, key, result)
             self._analysis = result

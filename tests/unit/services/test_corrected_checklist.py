@@ -1,6 +1,7 @@
 """The agency's corrected checklist in ``<home>/settings/checklists`` is the one every caller
-uses: ``score``, ``findings flags`` and ``merge status`` (they used to disagree: only
-``score`` loaded it)."""
+uses: ``score``, ``analyze`` (a package or an imported case, whose cached analysis is then a
+miss), ``findings flags`` and ``merge status`` (they used to disagree: only ``score`` loaded
+it)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ def test_score_findings_flags_and_merge_status_use_the_corrected_checklist(
     # without a correction: the bundled checklist everywhere
     before = cli_json(expert, "score", str(clean_package), "--self")
     assert before["level"] > 0
+    summary = services.import_case(expert, clean_package)
+    rules = [f["rule"] for f in cli_json(expert, "analyze", summary.case_id)["flags"]]
+    assert "SELF_ASSESSMENT_INFLATED" not in rules
 
     for home in (expert, agency):
         corrected_checklist(home.settings_dir / "checklists")
@@ -81,9 +85,13 @@ def test_score_findings_flags_and_merge_status_use_the_corrected_checklist(
     assert after["level"] == 0
     assert after["checklist_version"] == "2024.1-corrected"
 
+    # analyze (a package, and the case: its cached analysis is a miss after the correction)
+    for target in (str(clean_package), summary.case_id):
+        flags = cli_json(expert, "analyze", target)["flags"]
+        assert "SELF_ASSESSMENT_INFLATED" in [f["rule"] for f in flags], target
+
     # findings flags: the expert agrees with every answer of the enterprise; with the
     # bundled checklist the claimed level is reached, with the corrected one it is not
-    summary = services.import_case(expert, clean_package)
     case = services.open_case(expert, summary.case_id)
     signer = services.unlock_identity(expert, PASSPHRASE)
     payloads = enterprise_answers(case)
