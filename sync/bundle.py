@@ -41,6 +41,7 @@ FORMAT_VERSION = "1.0"
 SIGNATURE_DOMAIN = b"inspector-bundle-manifest-v1\n"
 SUFFIX = ".bundle.age"
 AGE_MAGIC = b"age-encryption.org/v1\n"
+ARMOR_MAGIC = b"-----BEGIN AGE ENCRYPTED FILE-----"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 CARD = "card.json"
@@ -467,10 +468,13 @@ def decrypt_file(
     (deleted when closed; never more than pyrage's buffers in memory, whatever the size);
     refusals as :func:`decrypt`. Returns the temporary file, positioned at its start."""
     with path.open("rb") as src:
-        head = src.read(len(AGE_MAGIC))
-        if head != AGE_MAGIC:
+        head = src.read(1024)
+        start = len(head) - len(head.lstrip())
+        if not head.startswith(AGE_MAGIC) and not head[start:].startswith(ARMOR_MAGIC):
             raise BundleRefused("NOT_A_BUNDLE", bi("This file is not an age-encrypted bundle."))
-        src.seek(0)
+        # armored (ASCII) age is read as well, white space around the armor skipped (the age
+        # format allows both)
+        src.seek(start if not head.startswith(AGE_MAGIC) else 0)
         if tmp_dir is not None:
             tmp_dir.mkdir(parents=True, exist_ok=True)
         # mode 0600, unlinked at once (deleted on close on Windows); closed by the caller

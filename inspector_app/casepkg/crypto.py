@@ -34,6 +34,16 @@ def is_age_file(path: Path) -> bool:
     return Path(path).name.lower().endswith(".age") and not head.startswith(b"PK")
 
 
+def armor_start(f: Any) -> int:
+    """Where the age data of the open file ``f`` starts: 0, or past the white space before an
+    ASCII armor (the age format lets parsers skip white space around the armor; pyrage does
+    not). Leaves ``f`` at its start."""
+    head = f.read(4096)
+    f.seek(0)
+    stripped = head.lstrip()
+    return len(head) - len(stripped) if stripped.startswith(ARMOR_MAGIC) else 0
+
+
 def parse_identities(text: str, *, source: str = "") -> list[Any]:
     """The X25519 identities of a standard age identity file (``#`` comments allowed)."""
     found: list[Any] = []
@@ -118,7 +128,9 @@ def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[
                 )
             )
         try:
-            pyrage.decrypt_file(str(path), str(out), list(identities))
+            with Path(path).open("rb") as src, out.open("wb") as dest:
+                src.seek(armor_start(src))
+                pyrage.decrypt_io(src, dest, list(identities))
         except OSError as exc:
             if exc.errno is not None:  # a real I/O problem (disk full…), not the ciphertext
                 raise

@@ -59,15 +59,24 @@ def existing_file(path: str) -> Path:
     """``path`` as a readable file, else the input is refused (exit 1)."""
     p = Path(path)
     if not p.is_file():
-        raise InputRefused(bi("No such file: {path}", path=str(p)))
+        raise InputRefused(not_a_file(p))
     return p
+
+
+def not_a_file(p: Path) -> Message:
+    """Why ``p`` cannot be read as an input file: missing, a folder, or a device/pipe."""
+    if p.is_dir():
+        return bi("{path} is a folder, not a file.", path=str(p))
+    if p.exists():
+        return bi("{path} is not a regular file (a device or a pipe?).", path=str(p))
+    return bi("No such file: {path}", path=str(p))
 
 
 def check_optional_file(path: str | None) -> None:
     """An optional input file the user named (``--rules FILE``): when given, it must exist and
     not be a folder, else the input is refused (exit 1)."""
     if path and (not Path(path).exists() or Path(path).is_dir()):
-        raise InputRefused(bi("No such file: {path}", path=path))
+        raise InputRefused(not_a_file(Path(path)))
 
 
 def issue_where(issue: Issue) -> str:

@@ -93,11 +93,18 @@ class _Checker:
                 self.fail(f"/{key}", bi("{pointer}: required field is missing", pointer=f"/{key}"))
             return None
         value = obj[key]
-        if (
-            not isinstance(value, str)
-            or (not allow_empty and not value.strip())
-            or len(value) > MAX_TEXT
-        ):
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            self.fail(
+                f"/{key}",
+                bi(
+                    "{pointer}: the text has {count} characters; at most {limit} are allowed",
+                    pointer=f"/{key}",
+                    count=len(value),
+                    limit=MAX_TEXT,
+                ),
+            )
+            return None
+        if not isinstance(value, str) or (not allow_empty and not value.strip()):
             self.fail(f"/{key}", bi("{pointer}: must be a non-empty text", pointer=f"/{key}"))
             return None
         return value
