@@ -161,7 +161,7 @@ def run(
 ) -> int:
     """Start the app (``inspector-app gui``); with ``screenshot`` render ``page`` and exit."""
     from ui import settings as ui_settings
-    from ui.mainwindow import MainWindow
+    from ui.agency.window import main_window_for
 
     if not home_explicit:
         home = remembered_home() or home
@@ -171,7 +171,7 @@ def run(
     app = create_app(language=chosen)
     sys.excepthook = _excepthook
     if screenshot is not None:
-        window = MainWindow(home)
+        window = main_window_for(home)
         code = window.render_page(page or "cases", screenshot, case=case)
         from ui.tasks import wait_all
 
@@ -191,7 +191,7 @@ def run(
             remember_home(wizard.home)
         home = wizard.home
         setup_logging(home)
-    window = MainWindow(home)
+    window = main_window_for(home)  # the agency console when the identity's role is agency
     window.show()
     if page:
         window.show_page(page)
