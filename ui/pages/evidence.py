@@ -147,7 +147,7 @@ class SearchResultsModel(QAbstractListModel):
             return None
         hit = self.hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.path} · {_where(hit)}\n{hit.plain()}"
+            return f"{hit.path} · {_where(hit)}\n{' '.join(hit.plain().split())}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.plain()
         if role == PATH_ROLE:
