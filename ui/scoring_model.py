@@ -56,6 +56,8 @@ class ExpertAnswers:
     def __init__(self, checklist: Checklist) -> None:
         self.checklist = checklist
         self.items: dict[str, ItemAnswer] = {}
+        #: items whose current state is an unsigned draft (changed since the last signature)
+        self.unsigned: set[str] = set()
 
     def get(self, item_id: str) -> ItemAnswer:
         return self.items.setdefault(item_id, ItemAnswer())
@@ -352,6 +354,8 @@ class ChecklistTreeModel(QAbstractItemModel):
             letters = self.answers.get(qid).letters if self.answers is not None else ()
             q = self.result.questions.get(qid) if self.result is not None else None
             text = answer_text(letters)
+            if self.answers is not None and qid in self.answers.unsigned:
+                text += " ✎"
             if q is not None and q.answer_source == "figures":
                 text = f"({answer_text(q.letters)})"
             if q is not None and q.contradiction:
@@ -369,7 +373,10 @@ class ChecklistTreeModel(QAbstractItemModel):
     def _scene_text(self, sid: str, col: int) -> str:
         if col == 1:
             level = self.answers.get(sid).level if self.answers is not None else None
-            return "–" if level is None else str(level)
+            text = "–" if level is None else str(level)
+            if self.answers is not None and sid in self.answers.unsigned:
+                text += " ✎"
+            return text
         if col == 2 and self.self_result is not None:
             return str(self.self_result.scenes.get(sid, 0))
         return ""

@@ -70,6 +70,7 @@ def test_score_everything_by_keyboard_then_sign(
     page.comment.insertPlainText("现场看到报工终端在用")
     page.save_drafts()
     settle()
+    assert page.model.index_of("S6").siblingAtColumn(1).data() == "2 ✎"
     drafts = {d.key: d.payload for d in services.list_drafts(world.home, world.session)}
     assert len([k for k in drafts if k.startswith(DRAFT_PREFIX)]) == len(checklist.item_ids())
     assert drafts["score:S6"]["evidence"] == ["photos/报工终端.jpg"]
@@ -91,6 +92,9 @@ def test_score_everything_by_keyboard_then_sign(
         d for d in services.list_drafts(world.home, world.session) if d.key.startswith(DRAFT_PREFIX)
     ]
     assert services.verify_findings(world.home).ok
+    # after signing nothing is marked as changed
+    assert page.answers.unsigned == set()
+    assert "✎" not in page.model.index_of("S6").siblingAtColumn(1).data()
 
 
 def test_figures_and_the_thresholds_note(qtbot: QtBot, tmp_path: Path, examples: Path) -> None:

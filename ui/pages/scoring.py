@@ -74,6 +74,7 @@ def _load(session: Any) -> tuple[Checklist, ScoreResult | None, ExpertAnswers, l
     for draft in services.list_drafts(session.home, session):
         if draft.key.startswith(DRAFT_PREFIX):
             answers.load_payload(dict(draft.payload))
+            answers.unsigned.add(draft.key[len(DRAFT_PREFIX) :])
     paths = [f.path for f in session.package.manifest.files]
     return checklist, self_result, answers, paths
 
@@ -422,6 +423,15 @@ class ScoringPage(Page):
                 )
                 + "</p>"
             )
+        if self.answers is not None and self.answers.unsigned:
+            lines.append(
+                "<p>"
+                + _(
+                    "{count} items changed and not signed yet (✎).",
+                    count=len(self.answers.unsigned),
+                )
+                + "</p>"
+            )
         missing = self.answers.unanswered() if self.answers is not None else []
         lines.append(
             "<p>"
@@ -678,6 +688,8 @@ class ScoringPage(Page):
 
     def _changed(self, item_id: str, *, refresh_editor: bool = True) -> None:
         self._dirty.add(item_id)
+        if self.answers is not None:
+            self.answers.unsigned.add(item_id)
         self.timer.start()
         self.save_state.setText(_("Saving…"))
         self.rescore()
@@ -767,6 +779,9 @@ class ScoringPage(Page):
         self.context.with_signer(self, then)
 
     def _signed(self, count: int) -> None:
+        if self.answers is not None:
+            self.answers.unsigned.clear()
+            self.rescore()
         self.save_state.setText(
             _("{count} answers signed.", count=count) if count else _("Nothing new to sign.")
         )
