@@ -194,6 +194,7 @@ class CrossFlagsPage(AgencyPage):
         self.detail.setWordWrap(True)
         self.sides = QWidget()
         self.sides_layout = QGridLayout(self.sides)
+        self.sides_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.sides)
@@ -340,6 +341,7 @@ class CrossFlagsPage(AgencyPage):
             item = self.sides_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         for col, side in enumerate(evidence.sides[:2]):
             head = QLabel(f"<b>{escape(side.enterprise or '—')}</b><br>{escape(side.uscc)}")

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QMargins, Qt, Slot
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
@@ -115,7 +122,11 @@ class DashboardPage(AgencyPage):
     def show_status(self, status: Any) -> None:
         self.counts = dashboard_counts(status)
         for key, view in self.views.items():
-            self._draw(view.chart(), self.chart_title(key), self.counts[key])
+            chart = QChart()
+            chart.legend().hide()
+            chart.setMargins(QMargins(4, 4, 4, 4))
+            self._draw(chart, self.chart_title(key), self.counts[key])
+            view.setChart(chart)  # the view deletes the chart it showed before
         if status is None:
             self.days_label.setText(_("No roster imported yet."))
         elif status.deadline is None:
@@ -140,28 +151,26 @@ class DashboardPage(AgencyPage):
             self.days_label.setText(text)
 
     def _draw(self, chart: QChart, title: str, data: list[tuple[str, int]]) -> None:
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
         chart.setTitle(title)
         bars = QBarSet(title)
-        for _k, n in data:
+        for _k, n in reversed(data):
             bars.append(n)
         bars.setLabelColor(Qt.GlobalColor.black)
-        series = QBarSeries()
+        series = QHorizontalBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
         chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([k for k, _n in data] or ["—"])
-        axis_x.setLabelsAngle(-30 if len(data) > 4 else 0)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        top = max((n for _k, n in data), default=0)
-        axis_y.setRange(0, max(1, top) * 1.25)
-        axis_y.setLabelFormat("%d")
-        axis_y.setTickCount(min(6, max(2, top + 1)))
+        axis_y = QBarCategoryAxis()
+        axis_y.append([k for k, _n in reversed(data)] or ["—"])
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
+        axis_x = QValueAxis()
+        top = max((n for _k, n in data), default=0) + 1
+        axis_x.setRange(0, top)
+        axis_x.setLabelFormat("%d")
+        axis_x.setTickCount(top + 1 if top <= 5 else 6)
+        if top > 5:
+            axis_x.applyNiceNumbers()
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)

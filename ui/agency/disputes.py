@@ -166,7 +166,7 @@ class DisagreementsPage(AgencyPage):
         split.addWidget(self.ent_view)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([260, 800])
+        split.setSizes([340, 740])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         context.status_loaded.connect(self.show_status)
@@ -192,6 +192,7 @@ class DisagreementsPage(AgencyPage):
         keep = self.current_uscc()
         rows = [r for r in (status.rows if status else ()) if r.disagreements]
         self.ent_model.set_records([(r.roster.uscc, r) for r in rows])
+        self.ent_view.resizeColumnsToContents()
         if not rows:
             self.experts_label.setText(_("No disagreement between experts so far."))
             self.model.set_records([])
@@ -272,7 +273,11 @@ class DisagreementsPage(AgencyPage):
 
     def _side_by_side(self, d: Any) -> str:
         detail = self.detail_data
-        head = escape(f"{type_label(d.type)} {d.subject}")
+        head = escape(
+            type_label(d.type)
+            if d.type in ("conclusion", "level")
+            else f"{type_label(d.type)} {d.subject}"
+        )
         cells = []
         for expert, fid in d.findings.items():
             a = detail.answers.get(fid) if detail else None
