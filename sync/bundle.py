@@ -13,6 +13,7 @@ pulled stick never leaves a file that looks complete.
 
 from __future__ import annotations
 
+import io
 import json
 import mmap
 import os
@@ -29,6 +30,7 @@ import pyrage
 from pyrage import x25519
 
 from inspector_app import canonjson, safejson
+from inspector_app.casepkg.crypto import header_problem
 from inspector_app.errors import InputRefused
 from inspector_app.findings.records import sha256_hex
 from inspector_app.i18n import Message, bi, labelled
@@ -269,6 +271,9 @@ def decrypt(data: bytes, identities: Sequence[x25519.Identity], *, who: str = "a
     if not data.startswith(AGE_MAGIC):
         raise BundleRefused("NOT_A_BUNDLE", bi("This file is not an age-encrypted bundle."))
     try:
+        problem = header_problem(io.BytesIO(data))
+        if problem is not None:
+            raise pyrage.DecryptError(f"malformed age header: {problem}")
         plaintext: bytes = pyrage.decrypt(data, list(identities))
     except pyrage.DecryptError as exc:
         raise _decrypt_refusal(exc, who) from exc
@@ -480,6 +485,10 @@ def decrypt_file(
         # mode 0600, unlinked at once (deleted on close on Windows); closed by the caller
         out = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115
         try:
+            problem = header_problem(src)
+            if problem is not None:
+                raise pyrage.DecryptError(f"malformed age header: {problem}")
+            src.seek(start if not head.startswith(AGE_MAGIC) else 0)
             pyrage.decrypt_io(src, out, list(identities))
         except pyrage.DecryptError as exc:
             out.close()

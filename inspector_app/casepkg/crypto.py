@@ -6,8 +6,11 @@ folder and deleted on every exit path.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -42,6 +45,86 @@ def armor_start(f: Any) -> int:
     f.seek(0)
     stripped = head.lstrip()
     return len(head) - len(stripped) if stripped.startswith(ARMOR_MAGIC) else 0
+
+
+_B64 = re.compile(rb"[A-Za-z0-9+/]*")
+_ARG = re.compile(rb"[\x21-\x7e]+")
+#: the header is read up to this size (thousands of recipient stanzas)
+MAX_HEADER = 1 << 20
+
+
+def _header_bytes(f: Any) -> bytes:
+    """The first bytes of the age file ``f`` (binary, or the decoded start of an armor)."""
+    head = f.read(MAX_HEADER)
+    stripped = head.lstrip()
+    if not stripped.startswith(ARMOR_MAGIC):
+        return bytes(head)
+    text = b"".join(
+        line.strip() for line in stripped.split(b"\n")[1:] if not line.startswith(b"-----")
+    )
+    text = text[: len(text) // 4 * 4]
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        return b""  # pyrage refuses it
+
+
+def header_problem(f: Any) -> str | None:
+    """Why the age header at the start of the open file ``f`` is malformed, or None.
+
+    The shape of the age v1 header (C2SP age spec) is checked before the file reaches pyrage,
+    which accepts some malformed headers that the reference implementation refuses (the
+    CCTV vectors ``stanza_missing_body``, ``stanza_missing_final_line``): the version line;
+    each stanza an ``->`` line of one or more non-empty arguments of printable ASCII, then
+    canonical unpadded base64 body lines of exactly 64 columns ended by one shorter line (empty
+    allowed); then ``---`` and the MAC; LF line ends only. Leaves ``f`` at its start.
+    """
+    data = _header_bytes(f)
+    f.seek(0)
+    lines = data.split(b"\n")
+    if not lines or lines[0] != b"age-encryption.org/v1":
+        return "bad version line"
+    i = 1
+    while True:
+        if i >= len(lines):
+            return "header truncated"
+        line = lines[i]
+        if b"\r" in line:
+            return "CR in the header"
+        if line.startswith(b"--- ") or line == b"---":
+            mac = line[4:]
+            if len(mac) != 43 or not _B64.fullmatch(mac) or not _canonical(mac):
+                return "malformed MAC line"
+            return None
+        if not line.startswith(b"-> "):
+            return "a stanza must start with '-> '"
+        args = line[3:].split(b" ")
+        if not args or any(not _ARG.fullmatch(a) for a in args):
+            return "empty or invalid stanza argument"
+        i += 1
+        while True:  # body: 64-column lines, then one shorter line
+            if i >= len(lines):
+                return "stanza body truncated"
+            body = lines[i]
+            if body.startswith((b"-> ", b"---")) and len(body) < 64 and b" " in body:
+                return "stanza without its final short body line"
+            if len(body) > 64 or not _B64.fullmatch(body) or not _canonical(body):
+                return "malformed stanza body"
+            i += 1
+            if len(body) < 64:
+                break
+
+
+def _canonical(chunk: bytes) -> bool:
+    """Unpadded base64 whose unused trailing bits are zero (re-encodes to itself)."""
+    pad = -len(chunk) % 4
+    if pad == 3:
+        return False
+    try:
+        raw = base64.b64decode(chunk + b"=" * pad, validate=True)
+    except binascii.Error:
+        return False
+    return base64.b64encode(raw).rstrip(b"=") == chunk
 
 
 def parse_identities(text: str, *, source: str = "") -> list[Any]:
@@ -129,6 +212,9 @@ def decrypted(path: Path, identities: Sequence[Any], tmp_dir: Path) -> Iterator[
             )
         try:
             with Path(path).open("rb") as src, out.open("wb") as dest:
+                problem = header_problem(src)
+                if problem is not None:
+                    raise pyrage.DecryptError(f"malformed age header: {problem}")
                 src.seek(armor_start(src))
                 pyrage.decrypt_io(src, dest, list(identities))
         except OSError as exc:
