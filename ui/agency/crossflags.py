@@ -188,6 +188,7 @@ class CrossFlagsPage(AgencyPage):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(40)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.detail = QLabel()
         self.detail.setObjectName("cross-detail")

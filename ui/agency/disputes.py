@@ -109,6 +109,7 @@ class DisagreementsPage(AgencyPage):
         self.ent_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.ent_view.verticalHeader().hide()
         self.ent_view.horizontalHeader().setStretchLastSection(True)
+        self.ent_view.horizontalHeader().setResizeContentsPrecision(40)
         self.ent_view.selectionModel().selectionChanged.connect(self._enterprise_selected)
 
         self.model = RecordModel(disagreement_columns(), self)
@@ -120,6 +121,7 @@ class DisagreementsPage(AgencyPage):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setResizeContentsPrecision(40)
         self.view.selectionModel().selectionChanged.connect(self._dispute_selected)
         self.experts_label = QLabel()
         self.experts_label.setObjectName("dispute-experts")

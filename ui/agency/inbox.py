@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QUrl, Slot
+from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -137,9 +137,11 @@ class InboxPage(AgencyPage):
         self.table.setObjectName("inbox-results")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # arrival order until clicked
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(40)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._folder_changed)
@@ -264,10 +266,11 @@ class InboxPage(AgencyPage):
     def _done(self, result: Any) -> None:
         self._outcomes.extend(result.flat)
         self.model.set_records([(i, o) for i, o in enumerate(self._outcomes)])
-        self.table.resizeColumnsToContents()
         self.progress.setValue(self.progress.maximum())
         self._update_summary()
-        self.context.changed.emit()
+        # one step per event-loop turn: the columns, then the batch status (off the UI thread)
+        QTimer.singleShot(0, self.table.resizeColumnsToContents)
+        QTimer.singleShot(0, self.context.changed.emit)
 
     def _failed(self, exc: BaseException) -> None:
         self.problems.show_problem(exc)

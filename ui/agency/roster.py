@@ -132,6 +132,7 @@ class RosterPage(AgencyPage):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(40)
         self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)  # open disagreements first
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.filter_edit = QLineEdit()
