@@ -22,6 +22,7 @@ from typing import Any, NoReturn, TextIO
 
 from inspector_app import __version__
 from inspector_app.commands.common import read_passphrase
+from inspector_app.crash import enable_fault_log
 from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
 from inspector_app.i18n import LANGUAGES, Message, bi, resolve_language, set_language
@@ -338,6 +339,7 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     ctx = CommandContext(args=args, stdout=out, stderr=err)
     try:
         _setup_logging(ctx.home)
+        enable_fault_log(ctx.home)  # native crashes: stacks to <home>/logs/faults.log
     except OSError as exc:
         err.write(
             str(
