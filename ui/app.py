@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from inspector_app import __version__
 from inspector_app.home import Home
 from inspector_app.i18n import LANGUAGES, get_language, set_language
+from inspector_app.resources import resource_path
 
 log = logging.getLogger("inspector.ui")
 
@@ -47,8 +48,27 @@ def cjk_families() -> list[str]:
     return found
 
 
+_bundled_fonts: list[str] = []
+
+
+def load_bundled_fonts() -> list[str]:
+    """Register the CJK font a frozen build carries in ``resources/fonts`` (the one the reports
+    embed), so Chinese renders on a machine without Chinese fonts; once per process."""
+    if not _bundled_fonts:
+        folder = resource_path("fonts")
+        files = sorted(folder.glob("*.tt[cf]")) if folder.is_dir() else []
+        for path in files:
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                _bundled_fonts.extend(QFontDatabase.applicationFontFamilies(font_id))
+        _bundled_fonts.append("")  # marks "done" (also when nothing is bundled)
+    return [f for f in _bundled_fonts if f]
+
+
 def setup_fonts(app: QApplication) -> None:
-    """Keep the platform's UI font and add the installed CJK families as fallbacks."""
+    """Keep the platform's UI font and add the installed CJK families as fallbacks (the
+    bundled font of a frozen build counts as installed)."""
+    load_bundled_fonts()
     font = QFont(app.font())
     base = font.family()
     fallbacks = [f for f in cjk_families() if f != base]
@@ -126,6 +146,9 @@ def create_app(argv: list[str] | None = None, language: str | None = None) -> QA
     app.setOrganizationName("Inspector")
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("现场验收核查工具 Inspector")
+    icon = resource_path("icons", "inspector.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     setup_fonts(app)
     apply_language(language or get_language())
     return app
@@ -167,6 +190,9 @@ def run(
         home = remembered_home() or home
     home.ensure()
     setup_logging(home)
+    from ui.errors import set_log_file
+
+    set_log_file(home.log_file)  # the internal-error dialog names it (also in the wizard)
     chosen = language or ui_settings.language(home)
     app = create_app(language=chosen)
     sys.excepthook = _excepthook
