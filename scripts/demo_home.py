@@ -33,14 +33,26 @@ def prepare(root: Path) -> str:
         return list_cases(home)[0].case_id
     agency = Home(root / "agency").ensure()
     if not identity.exists(agency):
-        identity.init_identity(agency, name="昆明市数字化转型验收机构", role="agency",
-                               passphrase=PASSPHRASE, device="agency-desk", _kdf=identity.TEST_KDF)
+        identity.init_identity(
+            agency,
+            name="昆明市数字化转型验收机构",
+            role="agency",
+            passphrase=PASSPHRASE,
+            device="agency-desk",
+            _kdf=identity.TEST_KDF,
+        )
     card = root / "agency.card.json"
     if not card.exists():
         card.write_text(identity.card_json_text(identity.own_card(agency)), encoding="utf-8")
     if not identity.exists(home):
-        identity.init_identity(home, name="张工", role="expert", passphrase=PASSPHRASE,
-                               device="laptop-01", _kdf=identity.TEST_KDF)
+        identity.init_identity(
+            home,
+            name="张工",
+            role="expert",
+            passphrase=PASSPHRASE,
+            device="laptop-01",
+            _kdf=identity.TEST_KDF,
+        )
         identity.trust_card(home, card)
     package = root / f"{SCENARIO}.case.zip"
     if not package.exists():
@@ -54,20 +66,41 @@ def prepare(root: Path) -> str:
     for item in items[:5]:
         answer = self_assessed(session, item)
         if answer is not None:
-            add_finding(home, session, {"kind": "score", "item": item, **answer,
-                                        "comment": "现场查看系统记录"}, signer=signer)
+            add_finding(
+                home,
+                session,
+                {"kind": "score", "item": item, **answer, "comment": "现场查看系统记录"},
+                signer=signer,
+            )
     for flag in analysis.flags[:1]:
-        add_finding(home, session, {"kind": "flag_review", "flag": flag.id,
-                                    "decision": "confirmed",
-                                    "reason": "日志显示申请前30天集中使用，现场操作员无法演示日常流程"},
-                    signer=signer)
-    add_finding(home, session, {"kind": "observation",
-                                "text": "车间看板未接入MES实时数据，仍为手工填写。"}, signer=signer)
-    save_draft(home, session, CONCLUSION_DRAFT, {
-        "kind": "conclusion", "recommendation": "improve",
-        "summary": "系统已上线但日常使用不足，申请前集中突击使用。",
-        "requirements": ["三个月内实现MES与车间看板数据联通", "补充连续六个月的系统使用记录"],
-    })
+        add_finding(
+            home,
+            session,
+            {
+                "kind": "flag_review",
+                "flag": flag.id,
+                "decision": "confirmed",
+                "reason": "日志显示申请前30天集中使用，现场操作员无法演示日常流程",
+            },
+            signer=signer,
+        )
+    add_finding(
+        home,
+        session,
+        {"kind": "observation", "text": "车间看板未接入MES实时数据，仍为手工填写。"},
+        signer=signer,
+    )
+    save_draft(
+        home,
+        session,
+        CONCLUSION_DRAFT,
+        {
+            "kind": "conclusion",
+            "recommendation": "improve",
+            "summary": "系统已上线但日常使用不足，申请前集中突击使用。",
+            "requirements": ["三个月内实现MES与车间看板数据联通", "补充连续六个月的系统使用记录"],
+        },
+    )
     return case_id
 
 

@@ -85,7 +85,7 @@ def install_qt_translations(app: QApplication, language: str) -> None:
         app.removeTranslator(old)
     _translators.clear()
     if language == "en":
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale("en_US"))
         return
     QLocale.setDefault(QLocale(language))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)

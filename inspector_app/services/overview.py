@@ -114,9 +114,9 @@ def _photo_dates(
             continue
         taken = exif.datetime_original or exif.datetime
         if taken is not None:
-            found[doc.path] = (taken if taken.tzinfo else taken.replace(tzinfo=TZ)).astimezone(
-                TZ
-            ).date()
+            found[doc.path] = (
+                (taken if taken.tzinfo else taken.replace(tzinfo=TZ)).astimezone(TZ).date()
+            )
         report(progress, n, len(photos), str(bi("Reading photo dates")))
     return found
 
@@ -168,10 +168,10 @@ def timeline(pkg: CasePackage, photo_dates: dict[str, date]) -> list[TimelineEve
             )
         )
     for path, day in photo_dates.items():
-        events.append(TimelineEvent(day, "photo", bi("Photo {name}", name=path.rsplit("/", 1)[-1]), path))
-    events.append(
-        TimelineEvent(project.completed_at, "completed", bi("Completed"), "project.json")
-    )
+        events.append(
+            TimelineEvent(day, "photo", bi("Photo {name}", name=path.rsplit("/", 1)[-1]), path)
+        )
+    events.append(TimelineEvent(project.completed_at, "completed", bi("Completed"), "project.json"))
     events.append(
         TimelineEvent(
             project.acceptance_applied_at, "applied", bi("Acceptance applied for"), "project.json"

@@ -72,7 +72,11 @@ def on_next_modal(handle: Callable[[QWidget], None], kind: type = QDialog) -> li
         widget = QApplication.activeModalWidget()
         if isinstance(widget, kind) and widget.isVisible():
             seen.append(widget.objectName())
-            handle(widget)
+            try:
+                handle(widget)
+            finally:  # a failed check must not leave a modal dialog open (the test would hang)
+                if widget.isVisible() and isinstance(widget, QDialog):
+                    widget.reject()
         else:
             QTimer.singleShot(20, poll)
 
