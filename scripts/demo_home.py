@@ -101,6 +101,31 @@ def prepare(root: Path) -> str:
             "requirements": ["三个月内实现MES与车间看板数据联通", "补充连续六个月的系统使用记录"],
         },
     )
+    # one bundle handed to the agency, and its receipt taken back
+    from sync.services import ack_receipts, export_bundle, import_bundles
+
+    expert_card = root / "expert.card.json"
+    expert_card.write_text(identity.card_json_text(identity.own_card(home)), encoding="utf-8")
+    identity.trust_card(agency, expert_card)
+    done = export_bundle(home, root / "usb", signer=signer)
+    if done.written is not None:
+        merged = import_bundles(
+            agency, [done.written.path], signer=identity.unlock(agency, PASSPHRASE)
+        )
+        receipts = [o.receipt for o in merged.flat if o.receipt]
+        if receipts:
+            ack_receipts(home, receipts)
+    add_finding(
+        home,
+        session,
+        {
+            "kind": "interview",
+            "person": "李主任",
+            "role": "车间主任",
+            "notes": [{"q": "MES每天谁在用？", "a": "班组长报工时用，平时不多。"}],
+        },
+        signer=signer,
+    )
     return case_id
 
 

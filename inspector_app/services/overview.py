@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from inspector_app.analysis.flags import SEVERITY_ORDER, Flag
-from inspector_app.i18n import Message, bi, verbatim
+from inspector_app.i18n import Message, bi
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import TZ
 
@@ -247,7 +247,7 @@ def yuan(amount: Decimal) -> str:
     q = amount.quantize(Decimal("0.01"))
     sign = "-" if q < 0 else ""
     whole, _, cents = f"{abs(q):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -265,6 +265,5 @@ __all__ = [
     "flag_day",
     "money",
     "timeline",
-    "verbatim",
     "yuan",
 ]

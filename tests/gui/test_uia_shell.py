@@ -152,6 +152,7 @@ def test_a_refused_package_is_explained(qtbot: QtBot, tmp_path: Path, examples: 
     wait_for(lambda: bool(seen), timeout=60)
     settle()
     text, next_step, details = texts
+    assert text  # the message itself
     assert "finance/invoices.csv" in details
     assert "重新复制" in next_step  # what to do next, in plain words
     assert window.session is None

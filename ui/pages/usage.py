@@ -202,10 +202,10 @@ class UsagePage(Page):
     def _draw(self, *_args: Any) -> None:
         system_id = self.system_box.currentData()
         data = self.view.get(system_id) if system_id else None
-        for chart in (self.daily_chart, self.hours_chart):
-            chart.removeAllSeries()
-            for axis in chart.axes():
-                chart.removeAxis(axis)
+        # a fresh chart per drawing: removed axes of a reused chart leave ghosts behind
+        self.daily_chart = self._replace_chart(self.daily_view)
+        self.hours_chart = self._replace_chart(self.hours_view)
+        self.hours_chart.legend().hide()
         if data is None:
             return
         stats = data["stats"]
@@ -213,6 +213,16 @@ class UsagePage(Page):
         self._draw_daily(data)
         self._draw_hours(stats)
         self._fill_stats(stats)
+
+    @staticmethod
+    def _replace_chart(view: QChartView) -> QChart:
+        old = view.chart()
+        chart = QChart()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        return chart
 
     def _draw_daily(self, data: dict[str, Any]) -> None:
         chart = self.daily_chart
