@@ -35,6 +35,7 @@ def test_observation_with_photos_and_an_interview(
     page.import_photos_from(camera)
     settle()
     assert page.photos.count() == 2
+    qtbot.waitUntil(lambda: not page.photos.item(1).icon().isNull(), timeout=10000)
     page.save_draft()
     settle()
     drafts = services.list_drafts(world.home, world.session)

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QIcon,
+    QImage,
     QImageReader,
     QKeySequence,
     QPixmap,
@@ -118,14 +119,19 @@ class RecordListModel(QAbstractListModel):
         return None
 
 
-def _thumbnail(file: Path, size: int = 96) -> QIcon:
-    reader = QImageReader(str(file))
-    reader.setAutoTransform(True)
-    original = reader.size()
-    if original.isValid() and original.width() > 0:
-        reader.setScaledSize(original.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    return QIcon(QPixmap.fromImage(image)) if not image.isNull() else QIcon()
+def thumbnail_images(files: list[str], size: int = 96) -> dict[str, QImage]:
+    """Work function (any thread: a QImage, never a QPixmap): small images of ``files``."""
+    out: dict[str, QImage] = {}
+    for name in files:
+        reader = QImageReader(name)
+        reader.setAutoTransform(True)
+        original = reader.size()
+        if original.isValid() and original.width() > 0:
+            reader.setScaledSize(original.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        if not image.isNull():
+            out[name] = image
+    return out
 
 
 @register
@@ -139,6 +145,7 @@ class RecordPage(Page):
         self.kind: str | None = None
         self._updating = False
         self._loaded = False
+        self._thumbs: dict[str, QIcon] = {}
 
         self.list_model = RecordListModel(self)
         self.list_model.modelReset.connect(self._update_empty)
@@ -371,6 +378,7 @@ class RecordPage(Page):
             self.photos.clear()
             for ref in entry.payload.get("attachments") or []:
                 self._add_photo_item(ref)
+            self._load_thumbnails()
             self.stack.setCurrentWidget(self.obs)
         else:
             self.person.setText(str(entry.payload.get("person") or ""))
@@ -404,10 +412,34 @@ class RecordPage(Page):
             item.setToolTip(str(ref.get("sha256", "")))
         else:
             path = Path(str(ref))
-            item = QListWidgetItem(_thumbnail(path), path.name.split("-", 1)[-1])
+            icon = self._thumbs.get(str(path))
+            item = QListWidgetItem(path.name.split("-", 1)[-1])
+            if icon is not None:
+                item.setIcon(icon)
             item.setToolTip(str(path))
             item.setData(Qt.ItemDataRole.UserRole, str(path))
         self.photos.addItem(item)
+
+    def _load_thumbnails(self) -> None:
+        """Decode the missing thumbnails off the UI thread (camera photos are large)."""
+        missing = [p for p in self._photo_paths() if p not in self._thumbs]
+        if missing:
+            run_task(
+                thumbnail_images,
+                missing,
+                on_done=self._thumbnails_ready,
+                pass_progress=False,
+                name="record-thumbnails",
+            )
+
+    def _thumbnails_ready(self, images: dict[str, QImage]) -> None:
+        for name, image in images.items():
+            self._thumbs[name] = QIcon(QPixmap.fromImage(image))
+        for i in range(self.photos.count()):
+            item = self.photos.item(i)
+            icon = self._thumbs.get(str(item.data(Qt.ItemDataRole.UserRole) or ""))
+            if icon is not None:
+                item.setIcon(icon)
 
     def _entry_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         if self.timer.isActive():
@@ -526,6 +558,7 @@ class RecordPage(Page):
         for photo in photos:
             if str(photo.file) not in known:
                 self._add_photo_item(str(photo.file))
+        self._load_thumbnails()
         self.state.setText(_("{count} photos imported.", count=len(photos)))
         self._edited()
 
