@@ -8,7 +8,9 @@ the answers" signs the score drafts as findings.
 
 Keyboard: in the tree, the arrow keys move between items; a letter ticks or unticks that
 option of a question, a digit 0–4 sets a scene's level, Delete clears the answer, Ctrl+J goes
-to the next unanswered item, Enter moves into the item's editor, and Ctrl+Shift+S signs.
+to the next unanswered item, Enter moves into the item's editor (Tab and Space there; Alt+A
+adds evidence, Alt+M the comment), Ctrl+1 returns to the tree, and Ctrl+Shift+S signs. The
+option buttons carry no mnemonics of their own (their letters would clash with the editor's).
 """
 
 from __future__ import annotations
@@ -494,9 +496,9 @@ class ScoringPage(Page):
             self.options_box.setTitle(_("Options (press the letter in the tree)"))
             for row, option in enumerate(question.options):
                 button: QAbstractButton = (
-                    QCheckBox(f"&{option.letter}", self.options_box)
+                    QCheckBox(option.letter, self.options_box)
                     if question.is_multi
-                    else QRadioButton(f"&{option.letter}", self.options_box)
+                    else QRadioButton(option.letter, self.options_box)
                 )
                 if not question.is_multi:
                     button.setAutoExclusive(False)
@@ -541,7 +543,7 @@ class ScoringPage(Page):
             self.options_box.setTitle(_("Level reached (press 0–4 in the tree)"))
             levels = [(0, _("Not at level 1")), *sorted(scene.levels.items())]
             for row, (level, text) in enumerate(levels):
-                button = QRadioButton(f"&{level}", self.options_box)
+                button = QRadioButton(str(level), self.options_box)
                 button.setAutoExclusive(False)
                 button.setProperty("level", level)
                 button.setChecked(answer.level == level)
