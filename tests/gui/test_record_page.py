@@ -61,6 +61,7 @@ def test_observation_with_photos_and_an_interview(
     page.add_qa("系统每天都用吗？", "每天早班开工前报工。")
     page.add_qa("谁负责维护？", "信息部两人。")
     qtmodeltester.check(page.list_model)
+    qtmodeltester.check(page.notes_model)
     page.sign()
     settle()
     qtbot.waitUntil(lambda: page.ready() and page.list_model.rowCount() == 2, timeout=10000)
