@@ -18,6 +18,7 @@ import sqlite_utils
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.findings import db as dbm
 from inspector_app.findings import outcome
+from inspector_app.findings.anchor import AnchorDamaged, read_anchor, write_anchor
 from inspector_app.findings.attachments import AttachmentStore
 from inspector_app.findings.kinds import ValidatedFinding, validate_payload
 from inspector_app.findings.migrations import CORE
@@ -435,8 +436,10 @@ class StoreCore:
             "SELECT seq, head FROM checkpoints WHERE signer = ?", (signer,)
         ).fetchone()
         last = (int(row[0]), str(row[1])) if row else (0, None)
-        if (cp is None and row is not None) or (
-            cp is not None and (int(cp[0]), str(cp[1])) != last
+        if (
+            (cp is None and row is not None)
+            or (cp is not None and (int(cp[0]), str(cp[1])) != last)
+            or self._behind_anchor(signer, last)
         ):
             raise InputRefused(
                 bi(
@@ -444,6 +447,16 @@ class StoreCore:
                 )
             )
         return last
+
+    def _behind_anchor(self, signer: str, last: tuple[int, str | None]) -> bool:
+        """Whether the anchor outside the database names records this chain has lost."""
+        try:
+            anchor = read_anchor(self.workspace)
+        except AnchorDamaged:
+            return False  # reported by verify; the database's own checks still hold
+        if anchor is None or anchor.signer != signer:
+            return False
+        return anchor.seq > last[0] or (anchor.seq == last[0] and anchor.head != last[1])
 
     def _resolve_supersedes(
         self, conn: Any, signer: str, case_id: str, validated: ValidatedFinding
@@ -607,4 +620,12 @@ class StoreCore:
         with self._errors(), dbm.transaction(self.db) as conn:
             record = self._append(conn, identity, case_id, validated, isoformat(now()))
             self._update_status(conn, case_id)
+        self._write_anchor(identity.fingerprint)
         return Finding(record=record, origin="local")
+
+    def _write_anchor(self, signer: str) -> None:
+        """After a commit: keep the new checkpoint beside the identity too (``anchor.py``)."""
+        cp = self.checkpoint(signer)
+        if cp is not None:
+            with self._errors():
+                write_anchor(self.workspace, cp)

@@ -104,4 +104,6 @@ class DraftsMixin(StoreCore):
                 )
                 out.append(Finding(record=record, origin="local"))
             self._update_status(conn, case_id)
+        if out:
+            self._write_anchor(identity.fingerprint)
         return out

@@ -25,9 +25,11 @@ backup) is caught only by an outside anchor — the agency's receipts of exporte
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspector_app.findings.anchor import AnchorDamaged, read_anchor
 from inspector_app.findings.records import (
     RecordError,
     SignedRecord,
@@ -157,10 +159,12 @@ def verify_store(
     }
     cp_signers = [r[0] for r in conn.execute("SELECT signer FROM checkpoints")]
     signers = sorted(set(good) | set(cp_signers), key=lambda x: (x != own_fp, x))
+    ends: dict[str, tuple[int, str | None]] = {}
     for signer in signers:
         strict = signer == own_fp or (own_fp is None and signer in local_signers)
         chain = sorted(good.get(signer, []), key=lambda t: (t[1].seq, t[0]))
         last_seq, last_hash = _check_chain(signer, chain, strict, problem, report)
+        ends[signer] = (last_seq, last_hash)
         if strict:
             # this device appends in seq order: storage order must be seq order
             for position, (_rid, rec) in enumerate(sorted(chain, key=lambda t: t[0]), 1):
@@ -204,7 +208,45 @@ def verify_store(
                     rec.seq,
                     f"supersedes {target}, which is not in the store",
                 )
+    if own_fp is not None:
+        _check_anchor(store, own_fp, ends.get(own_fp, (0, None)), problem)
     return report
+
+
+def _check_anchor(
+    store: FindingsStore,
+    own_fp: str,
+    end: tuple[int, str | None],
+    problem: Callable[[str, str | None, str | None, int | None, str], None],
+) -> None:
+    """This device's chain against the anchor kept beside the identity (``anchor.py``): a
+    store wiped whole, or replaced by an older or an empty database, is behind it."""
+    try:
+        anchor = read_anchor(store.workspace)
+    except AnchorDamaged as exc:
+        problem("ANCHOR_DAMAGED", None, own_fp, None, str(exc))
+        return
+    if anchor is None or anchor.signer != own_fp:
+        return
+    last_seq, last_hash = end
+    if anchor.seq > last_seq:
+        problem(
+            "BEHIND_ANCHOR",
+            anchor.head_finding_id,
+            own_fp,
+            anchor.seq,
+            f"the anchor beside the identity names seq {anchor.seq} (record "
+            f"{anchor.head_finding_id}), but this device's chain in the store ends at seq "
+            f"{last_seq}: the store lost records (wiped, or replaced by an older copy)",
+        )
+    elif anchor.seq == last_seq and anchor.head != last_hash:
+        problem(
+            "ANCHOR_MISMATCH",
+            anchor.head_finding_id,
+            own_fp,
+            anchor.seq,
+            f"the record at seq {anchor.seq} is not the one the anchor names",
+        )
 
 
 def _same_project(projects: dict[str, tuple[str, str]], case_a: str, case_b: str) -> bool:
