@@ -52,8 +52,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     from inspector_app.analysis.settings import load_rules_file
-    from inspector_app.casepkg import validate_package
-    from inspector_app.services import analysis_target, analyze_package, open_case
+    from inspector_app.services import (
+        analysis_target,
+        analyze_package,
+        open_case,
+        validate_package,
+    )
 
     check_optional_file(args.rules)
     rules_layer = load_rules_file(args.rules) if args.rules else None
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             )
         except PackageRefused as refused:
             # print exactly what `validate` prints for this package (the refused path only)
-            validation = validate_package(path, identities=identities, tmp_dir=ctx.home.tmp_dir)
+            validation = validate_package(ctx.home, path, identities=identities)
             if validation.valid:  # pragma: no cover - open_package and validate_package agree
                 obj = refused_json(refused.issues)
                 issues = refused.issues

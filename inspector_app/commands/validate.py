@@ -42,16 +42,12 @@ def _when(ts: int | None) -> str:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.casepkg import validate_package
+    from inspector_app.services import validate_package
 
     path = existing_file(args.package)
     identities = age_identities(args, ctx)
     result = validate_package(
-        path,
-        identities=identities,
-        tmp_dir=ctx.home.tmp_dir,
-        progress=ctx.progress(),
-        cancel=ctx.cancel,
+        ctx.home, path, identities=identities, progress=ctx.progress(), cancel=ctx.cancel
     )
     if args.json:
         ctx.print_json(result.to_json())

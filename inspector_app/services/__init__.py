@@ -84,7 +84,7 @@ from inspector_app.services.identities import (
     trusted_cards,
     unlock_identity,
 )
-from inspector_app.services.packing import pack_package
+from inspector_app.services.packing import pack_package, validate_package
 from inspector_app.services.scoring import ScoreResult, score_answers, score_package, score_self
 from inspector_app.services.settings import SETTINGS, Setting, package_limits
 from inspector_app.services.writer import StoreChange, StoreWriter, listen, store_writer
@@ -143,5 +143,6 @@ __all__ = [
     "trust_card",
     "trusted_cards",
     "unlock_identity",
+    "validate_package",
     "verify_findings",
 ]

@@ -1,9 +1,11 @@
-"""``pack``: build a case package from a folder (optionally age-encrypted to recipients)."""
+"""Package files: ``validate`` one (with the home's limits) and ``pack`` a folder into one
+(optionally age-encrypted to recipients)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from inspector_app.casepkg.api import ValidationResult
 from inspector_app.errors import InputRefused
@@ -12,6 +14,30 @@ from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.files import cannot_write
 from inspector_app.services.identities import resolve_recipient
+
+
+def validate_package(
+    home: Home,
+    path: str | Path,
+    *,
+    identities: Sequence[Any] = (),
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> ValidationResult:
+    """Check a package file against the format without importing it, with the limits of the
+    home's settings (the result lists every error and warning; an invalid package is not an
+    exception). An encrypted package is decrypted in the home's ``tmp/``."""
+    from inspector_app.casepkg import validate_package as validate
+    from inspector_app.services.settings import package_limits
+
+    return validate(
+        Path(path),
+        identities=list(identities),
+        tmp_dir=home.tmp_dir,
+        limits=package_limits(home),
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def _about_output(exc: OSError, out: Path, folder: Path) -> bool:
@@ -56,4 +82,4 @@ def pack_package(
         raise cannot_write(exc, dest) from exc
 
 
-__all__ = ["pack_package"]
+__all__ = ["pack_package", "validate_package"]
