@@ -221,10 +221,12 @@ class ConclusionPage(Page):
 
     def prepare_screenshot(self) -> None:
         if self.session is not None:
-            self._loaded(load_state(self.session))
+            from inspector_app import identity
             from inspector_app.services.conclusion import review_conclusion
 
-            self._reviewed(review_conclusion(self.session, self.payload()))
+            self._loaded(load_state(self.session))
+            if identity.exists(self.session.home):
+                self._reviewed(review_conclusion(self.session, self.payload()))
 
     @Slot(object)
     def _loaded(self, state: dict[str, Any]) -> None:
@@ -238,6 +240,10 @@ class ConclusionPage(Page):
         elif current is not None:
             self._fill(current)
             self.saved_label.setText(_("This is the conclusion you signed."))
+        if state.get("no_identity"):
+            self.review_text.setText(_("This device has no identity yet: nothing can be signed."))
+            self.sign_button.setEnabled(False)
+            return
         self._request_review()
 
     @Slot()
@@ -267,7 +273,9 @@ class ConclusionPage(Page):
     # ------------------------------------------------------------------ review
 
     def _request_review(self) -> None:
-        if self.session is None:
+        from inspector_app import identity
+
+        if self.session is None or not identity.exists(self.session.home):
             return
         from inspector_app.services.conclusion import review_conclusion
 
@@ -387,6 +395,14 @@ def load_state(session: Any, progress: Any = None, cancel: Any = None) -> dict[s
 
     session.analysis(progress=progress, cancel=cancel)
     drafts = {d.key: d for d in list_drafts(session.home, session)}
+    if not identity.exists(session.home):  # nothing signed yet on this device
+        draft = drafts.get(CONCLUSION_DRAFT)
+        return {
+            "draft": draft.payload if draft else None,
+            "draft_at": draft.updated_at if draft else "",
+            "current": None,
+            "no_identity": True,
+        }
     signer = identity.load(session.home).fingerprint
     current = [
         f.data
