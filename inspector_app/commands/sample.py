@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from inspector_app.commands.common import cannot_write
-from inspector_app.errors import UsageError
 from inspector_app.i18n import bi
-from inspector_app.samples import SCENARIOS, SIZES, VARIANTS, generate
+from inspector_app.samples import SCENARIOS, SIZES, VARIANTS
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -51,31 +48,17 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    if args.variant == "encrypted" and not args.recipient:
-        raise UsageError(bi("--variant encrypted needs at least one --recipient KEY."))
-    if args.recipient and args.variant != "encrypted":
-        raise UsageError(bi("--recipient is only used with --variant encrypted."))
-    if args.recipient:
-        import pyrage
+    from inspector_app.services.samples import generate_sample
 
-        for key in args.recipient:
-            try:
-                pyrage.x25519.Recipient.from_str(key.strip())
-            except Exception as exc:  # pyrage raises its own error types
-                raise UsageError(bi("Not an age recipient: {key}", key=key)) from exc
-    out = Path(args.out)
-    try:
-        path = generate(
-            args.scenario,
-            out,
-            seed=args.seed,
-            size=args.size,
-            variant=args.variant,
-            recipients=args.recipient,
-            progress=ctx.progress(),
-            cancel=ctx.cancel,
-        )
-    except OSError as exc:  # the generator only writes: --out cannot be written
-        raise cannot_write(exc, out) from exc
+    path = generate_sample(
+        args.scenario,
+        args.out,
+        seed=args.seed,
+        size=args.size,
+        variant=args.variant,
+        recipients=args.recipient,
+        progress=ctx.progress(),
+        cancel=ctx.cancel,
+    )
     ctx.err(bi("Sample package written: {path}", path=path))
     return 0
