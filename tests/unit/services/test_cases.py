@@ -147,3 +147,31 @@ def test_the_cache_key_is_the_same_for_the_encrypted_package(
     cache.store(sealed.case_id, one.cache_key(), first)
     assert other.cached_analysis() is not None
     assert other.analysis().to_json() == first.to_json()
+
+
+def test_a_concluded_case_is_exported_once_its_findings_are_in_a_bundle(
+    tmp_path: Path, clean_package: Path
+) -> None:
+    from sync import services as sync_services
+
+    expert = make_home(tmp_path, "expert", "expert")
+    agency = make_home(tmp_path, "agency", "agency")
+    services.trust_card(expert, agency.identity_dir / "card.json")
+    case_id = services.import_case(expert, clean_package).case_id
+    signer = services.unlock_identity(expert, PASSPHRASE)
+    services.add_finding(
+        expert,
+        case_id,
+        {
+            "kind": "conclusion",
+            "recommendation": "improve",
+            "summary": "质检仍用表格",
+            "requirements": ["上线质检模块"],
+        },
+        signer=signer,
+    )
+    assert services.case_summary(expert, case_id).display_status == "concluded"
+    sync_services.export_bundle(expert, tmp_path / "out", signer=signer)
+    assert services.case_summary(expert, case_id).display_status == "exported"
+    services.add_finding(expert, case_id, {"kind": "observation", "text": "补充"}, signer=signer)
+    assert services.case_summary(expert, case_id).display_status == "concluded"
