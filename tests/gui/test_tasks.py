@@ -32,8 +32,7 @@ def test_result_comes_back_in_the_ui_thread(qtbot: QtBot) -> None:
         on_done=lambda r: (results.append(r), threads.append(threading.current_thread().name)),
         on_progress=lambda d, t, s: seen.append((d, t, s)),
     )
-    with qtbot.waitSignal(handle.signals.ended, timeout=5000):
-        pass
+    qtbot.waitUntil(lambda: not handle.running, timeout=5000)  # connected before start: no race
     qtbot.waitUntil(lambda: bool(results))
     count, worker = results[0]  # type: ignore[misc]
     assert count == 5
@@ -49,8 +48,7 @@ def test_refused_input_goes_to_on_error(qtbot: QtBot) -> None:
 
     errors: list[BaseException] = []
     handle = run_task(refuse, on_error=errors.append)
-    with qtbot.waitSignal(handle.signals.error, timeout=5000):
-        pass
+    qtbot.waitUntil(lambda: not handle.running, timeout=5000)  # connected before start: no race
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], InputRefused)
 
@@ -61,8 +59,7 @@ def test_a_bug_is_logged_with_its_traceback(qtbot: QtBot, caplog: pytest.LogCapt
 
     errors: list[BaseException] = []
     handle = run_task(bug, on_error=errors.append)
-    with qtbot.waitSignal(handle.signals.ended, timeout=5000):
-        pass
+    qtbot.waitUntil(lambda: not handle.running, timeout=5000)  # connected before start: no race
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ZeroDivisionError)
     assert any(r.exc_info and "internal error in task" in r.getMessage() for r in caplog.records)
@@ -83,8 +80,7 @@ def test_cancel_stops_the_work(qtbot: QtBot) -> None:
     handle = run_task(slow, on_done=done.append, on_cancelled=lambda: cancelled.append(True))
     assert started.wait(5)
     handle.cancel()
-    with qtbot.waitSignal(handle.signals.ended, timeout=3000):
-        pass
+    qtbot.waitUntil(lambda: not handle.running, timeout=5000)  # connected before start: no race
     qtbot.waitUntil(lambda: bool(cancelled))
     assert done == []
 
