@@ -48,7 +48,9 @@ def test_json_shape_of_a_flagged_package() -> None:
         "title",
         "title_en",
         "detail",
+        "detail_en",
         "hint",
+        "hint_en",
         "evidence",
     }
     assert flag["rule"] == "PAYMENT_REFLUX" and flag["severity"] == "high"
@@ -108,7 +110,7 @@ def test_bad_rules_file_is_a_usage_error(tmp_path: Path, text: str) -> None:
     rules.write_text(text, encoding="utf-8")
     code, out, err = cli("analyze", str(example("clean.case.zip")), "--rules", str(rules))
     assert code == 2
-    assert out == "" and "usage error" in err
+    assert out == "" and "用法错误" in err and " / " not in err  # Chinese, the default
 
 
 def test_invalid_package_prints_the_validate_object(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ for: ``--help`` (exit 0), an unknown option and a missing required argument (exi
 traceback), ``--home`` accepted wherever the path puts it, no plain passphrase option, a run
 that succeeds (exactly one JSON document with ``--json``), and, for every argument that names
 an input file, a missing, empty, random, directory, path-through-a-file or unreadable input:
-exit 1 with a bilingual message, never a traceback, and with ``--json`` nothing on stdout but
+exit 1 with a message (Chinese by default), never a traceback, and with ``--json`` nothing on stdout but
 one JSON document. Most runs are in-process (``inspector_app.cli.run``); a handful run the
 installed entry point in a subprocess for the real exit code and stderr, and to check that
 nothing is written outside ``--home`` (``HOME``, ``TMPDIR`` and the working folder stay empty).
@@ -75,13 +75,16 @@ def one_json(text: str) -> Any:
     return json.loads(text)  # json.loads refuses trailing data ("Extra data")
 
 
-def bilingual(text: str) -> bool:
-    """A message with Chinese first and English beside it (``中文 / English``)."""
-    for line in text.splitlines():
-        zh = CJK.search(line)
-        if zh and " / " in line and re.search(r"[A-Za-z]{3}", line.split(" / ", 1)[1]):
-            return zh.start() < line.index(" / ")
-    return False
+def mixed(text: str) -> bool:
+    """Whether a line of ``text`` shows two languages side by side (``中文 / English``)."""
+    return any(
+        CJK.search(line) and re.search(r" / [A-Za-z]{3}", line) for line in text.splitlines()
+    )
+
+
+def chinese_message(text: str) -> bool:
+    """A message in Chinese, the default language, and in that language only."""
+    return bool(CJK.search(text)) and not mixed(text)
 
 
 def filler(cmd: Any) -> list[str]:
@@ -300,7 +303,7 @@ def test_unknown_option_exits_2(name: str, tmp_path: Path) -> None:
     r = invoke([*cmd.argv, *filler(cmd), "--no-such-option", "--home", tmp_path / "h"])
     assert r.code == 2, str(r)
     assert "--no-such-option" in r.err
-    assert bilingual(r.err), str(r)
+    assert chinese_message(r.err), str(r)
     no_traceback(r)
     assert not (tmp_path / "h").exists(), "a usage error must not touch the home folder"
 
@@ -550,7 +553,7 @@ def test_bad_input_file_exits_1(  # noqa: PLR0917
         if expected == 0:
             continue
         # the message is on stderr, or inside the JSON object (validate, bundle import)
-        assert bilingual(r.text), f"no bilingual message: {r}"
+        assert chinese_message(r.text), f"no Chinese message: {r}"
         if kind == "missing":
             assert bad.name in r.text, f"the message does not name the file: {r}"
 
@@ -572,7 +575,7 @@ def test_pack_refuses_a_special_file_in_the_folder(world: World, tmp_path: Path)
     except subprocess.TimeoutExpired:
         pytest.fail("pack blocks on a named pipe inside the folder")
     r = Result(p.returncode, p.stdout, p.stderr)
-    assert r.code == 1 and bilingual(r.err), str(r)
+    assert r.code == 1 and chinese_message(r.err), str(r)
     no_traceback(r)
     assert not (tmp_path / "p.case.zip").exists()
 
@@ -611,7 +614,7 @@ def test_an_output_that_cannot_be_written_exits_1(
     values = {"{OUT}": str(out), "{FOLDER}": str(world.folder)}
     r = world.cli([values.get(a, a) for a in argv], home)
     assert r.code == 1, str(r)
-    assert bilingual(r.err), str(r)
+    assert chinese_message(r.err), str(r)
     no_traceback(r)
 
 
@@ -647,7 +650,8 @@ def test_invalid_package_prints_the_validate_object(world: World, tmp_path: Path
         assert obj["valid"] is False and obj["package_id"]
         assert [e["code"] for e in obj["errors"]] == ["HASH_MISMATCH"]
         assert obj["errors"][0]["path"] == "finance/invoices.csv"
-        assert bilingual(obj["errors"][0]["message"])
+        message = obj["errors"][0]
+        assert chinese_message(message["message"]) and not CJK.search(message["message_en"])
     r = world.cli(["score", broken, "--self", "--json"], world.fresh)
     assert r.code == 1, str(r)
     assert one_json(r.out)["valid"] is False
@@ -684,7 +688,7 @@ def test_missing_state_exits_1(argv: list[str], world: World, tmp_path: Path) ->
     argv = [values.get(a, a) for a in argv]
     r = world.cli(argv, home)
     assert r.code == 1, str(r)
-    assert bilingual(r.err), str(r)
+    assert chinese_message(r.err), str(r)
     no_traceback(r)
     cmd = next(c for c in LEAVES if argv[: len(c.path)] == list(c.path))
     if any(o.name == "--json" for o in cmd.options):
@@ -743,7 +747,7 @@ def test_encrypted_packages_open_with_identity(
     )
     r = world.cli([*full, "--identity", other], tmp_path / "h2")
     assert r.code == 1, str(r)
-    assert "NOT_FOR_THIS_IDENTITY" in r.text or bilingual(r.err), str(r)
+    assert "NOT_FOR_THIS_IDENTITY" in r.text or chinese_message(r.err), str(r)
     if r.out.strip():
         one_json(r.out)
     no_traceback(r)
@@ -757,7 +761,7 @@ def test_wrong_passphrase_exits_1(world: World, tmp_path: Path) -> None:
         world.expert,
     )
     assert r.code == 1, str(r)
-    assert bilingual(r.err)
+    assert chinese_message(r.err)
     assert not (tmp_path / "k").exists()
 
 
@@ -835,7 +839,7 @@ def test_internal_error_is_one_line_and_logged(
     r = invoke(["validate", str(world.pkg), "--json", "--home", str(home)])
     assert r.code == 3, str(r)
     assert r.out == ""
-    assert len(r.err.strip().splitlines()) == 1 and bilingual(r.err)
+    assert len(r.err.strip().splitlines()) == 1 and chinese_message(r.err)
     no_traceback(r)
     log = (home / "logs" / "inspector.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "planted bug" in log
@@ -860,7 +864,7 @@ def test_real_process_exit_codes_and_streams(world: World, tmp_path: Path) -> No
         return Result(p.returncode, p.stdout, p.stderr)
 
     r = proc("validate", str(tmp_path / "nope.case.zip"), "--json")
-    assert r.code == 1 and r.out == "" and bilingual(r.err), str(r)
+    assert r.code == 1 and r.out == "" and chinese_message(r.err), str(r)
     no_traceback(r)
     garbage = tmp_path / "garbage.case.zip"
     garbage.write_bytes(random.Random(1).randbytes(10_000))
@@ -872,7 +876,7 @@ def test_real_process_exit_codes_and_streams(world: World, tmp_path: Path) -> No
     assert r.code == 2 and "unrecognized arguments" in r.err, str(r)
     no_traceback(r)
     r = proc("validate", str(tmp_path / "nope.case.zip"), "--lang", "en")
-    assert r.code == 1 and bilingual(r.err), str(r)
+    assert r.code == 1 and "No such file" in r.err and not CJK.search(r.err), str(r)
 
 
 def test_a_reader_that_goes_away_is_no_internal_error(world: World, tmp_path: Path) -> None:
@@ -913,7 +917,7 @@ def test_a_locale_that_cannot_write_chinese(world: World, tmp_path: Path) -> Non
         check=False,
     )
     assert refused.returncode == 1 and refused.stdout == b""
-    assert bilingual(refused.stderr.decode("utf-8")), refused.stderr
+    assert chinese_message(refused.stderr.decode("utf-8")), refused.stderr
 
 
 def test_nothing_is_written_outside_home(world: World, tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_identity_commands(tmp_path: Path) -> None:
     )
     assert info["role"] == "expert" and info["kdf"]["log_n"] >= 17
     code, _out, err = cli("identity", "init", "--name", "x", "--role", "expert", home=expert)
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "中已有身份" in err
     shown = json.loads(ok("identity", "show", "--json", home=expert, passphrase=None))
     assert shown["fingerprint"] == info["fingerprint"] and shown["trusted"] == []
     fast_identity(agency, role="agency", name="验收机构")
@@ -115,7 +115,7 @@ def test_identity_commands(tmp_path: Path) -> None:
         home=agency,
         passphrase=None,
     )
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "已存在" in err
     trusted = json.loads(
         ok(
             "identity",
@@ -132,7 +132,7 @@ def test_identity_commands(tmp_path: Path) -> None:
     code, _, err = cli(
         "identity", "trust", str(tmp_path / "expert.card"), home=expert, passphrase=None
     )
-    assert code == 1 and "own card" in err
+    assert code == 1 and "本设备自己的名片" in err
     # wrong passphrase: exit 1, clear message
     code, _, err = cli(
         "identity",
@@ -142,12 +142,12 @@ def test_identity_commands(tmp_path: Path) -> None:
         home=expert,
         passphrase="wrong passphrase",
     )
-    assert code == 1 and "Wrong passphrase" in err and not (tmp_path / "x.key").exists()
+    assert code == 1 and "口令错误" in err and not (tmp_path / "x.key").exists()
     # the exported age identity is 0600, warned about, and works with the standard age tool
     _code, _out, err = cli(
         "identity", "export-age-identity", "--out", str(tmp_path / "me.key"), home=expert
     )
-    assert "SECRET" in err
+    assert "以明文保存您的 age 私钥" in err
     key = tmp_path / "me.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     age = subprocess.run(

@@ -75,9 +75,14 @@ def test_clean_json_exact() -> None:
     assert got["claimed_score"] == Decimal("50.6")
     assert got["claimed_level"] == 2
     assert got["blocking_next_level"] == [
-        "还差: 得分 9.4 分（三级需 60 分） / needs 9.4 more points (level 3 requires 60)",
-        "还差: 场景达到三级 5 个 / needs 5 more scenes at level 3",
-        "还差: 约束性场景达到三级 2 个 / needs 2 more constrained scenes at level 3",
+        "还差: 得分 9.4 分（三级需 60 分）",
+        "还差: 场景达到三级 5 个",
+        "还差: 约束性场景达到三级 2 个",
+    ]
+    assert got["blocking_next_level_en"] == [
+        "needs 9.4 more points (level 3 requires 60)",
+        "needs 5 more scenes at level 3",
+        "needs 2 more constrained scenes at level 3",
     ]
     assert '"score": 50.6,' in out  # an exact decimal, not 50.60000000000001
 
@@ -85,8 +90,14 @@ def test_clean_json_exact() -> None:
 def test_clean_text_explanation() -> None:
     code, out, _ = _run("score", str(CLEAN), "--self")
     assert code == 0
-    assert "评定等级：二级 / Level reached: level 2" in out
-    assert "企业自报：得分 50.6，等级 2 / Claimed: score 50.6, level 2" in out
+    assert "评定等级：二级\n" in out
+    assert "企业自报：得分 50.6，等级 2\n" in out
+    assert "Level reached" not in out
+    code, out, _ = _run("score", str(CLEAN), "--self", "--lang", "en")
+    assert code == 0
+    assert "Level reached: level 2\n" in out
+    assert "Claimed: score 50.6, level 2\n" in out
+    assert "评定等级" not in out and "还差" not in out
 
 
 def test_encrypted_with_identity() -> None:

@@ -35,7 +35,8 @@ def test_invalid_package_json_and_exit_1(tmp_path: Path) -> None:
             "path": "docs/extra.pdf",
             "line": None,
             "pointer": None,
-            "message": "该条目未列入 manifest.json。 / The entry is not listed in manifest.json.",
+            "message": "该条目未列入 manifest.json。",
+            "message_en": "The entry is not listed in manifest.json.",
         }
     ]
 
@@ -48,11 +49,16 @@ def test_not_a_zip_has_null_package_id(tmp_path: Path) -> None:
     assert json.loads(out)["package_id"] is None
 
 
-def test_human_summary_is_bilingual(tmp_path: Path) -> None:
-    code, out, _ = cli("validate", str(build_package(tmp_path / "p.case.zip")))
+def test_human_summary_in_one_language(tmp_path: Path) -> None:
+    package = str(build_package(tmp_path / "p.case.zip"))
+    code, out, _ = cli("validate", package)
     assert code == 0
-    assert "案件包有效" in out and "The package is valid" in out
+    assert "案件包有效" in out and "The package is valid" not in out
     assert "昆明测试机械制造有限公司" in out and "mes" in out and "60" in out
+    code, out, _ = cli("validate", package, "--lang", "en")
+    assert code == 0
+    assert "The package is valid" in out and "案件包有效" not in out
+    assert "昆明测试机械制造有限公司" in out  # data stays as it is
 
 
 def test_human_errors(tmp_path: Path) -> None:
