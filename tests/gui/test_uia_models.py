@@ -67,3 +67,36 @@ def test_exports_model(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(model)
     assert model.index(1, 3).data() == "尚未"
     assert model.index(0, 1).data() == "1–9"
+
+
+def test_every_display_status_has_its_label(qtmodeltester: ModelTester) -> None:
+    from inspector_app.services.cases import DISPLAY_STATUSES, CaseSummary
+
+    rows = [
+        CaseSummary(
+            case_id=f"case-{i}",
+            package_id=f"case-{i}",
+            uscc=None,
+            enterprise=f"企业{i}",
+            district=None,
+            providers=(),
+            project_id=None,
+            checklist=None,
+            folder=None,
+            status="in_progress",
+            display_status=status,
+            open_flags=i,
+            analysed=True,
+            imported_at="2026-12-06T10:00:00+08:00",
+        )
+        for i, status in enumerate(DISPLAY_STATUSES)
+    ]
+    model = CaseListModel()
+    model.set_cases(rows)
+    qtmodeltester.check(model)
+    labels = [model.index(r, 3).data() for r in range(len(rows))]
+    assert labels == ["未开始", "核查中", "已结论", "已导出", "需复核"]
+    proxy = CaseFilterModel()
+    proxy.setSourceModel(model)
+    proxy.sort(3, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, 3).data() == "需复核"  # sorted by the status's order, not its text

@@ -1,0 +1,175 @@
+"""Desktop-app shell benchmarks (issue "the expert's desktop app"); printed, never timed tests.
+(The CSV view's benchmark is ``bench_ui.py csv``.)
+
+    .venv/bin/python benchmarks/bench_ui_app.py gap [--package FILE]   # default: the large sample
+    .venv/bin/python benchmarks/bench_ui_app.py start [--runs N]
+
+``gap`` — a package imported and analysed **through the main window** (what dropping it on the
+window does: validation, extraction, evidence indexes and the red-flag analysis run through
+``ui.tasks`` while a progress dialog shows), into a fresh home; a 5 ms timer in the UI thread
+measures the longest gap of the event loop from the start of the import to the overview shown.
+Goal: no gap over 200 ms.
+
+``start`` — process start to a shown main window with its case list filled (an expert's home
+with one imported case), beside a bare PySide6 ``QMainWindow`` started the same way (same
+interpreter, offscreen platform), alternately, in the same run; medians. Goal: ratio ≤ 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / ".cache"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.setCentralWidget(QLabel("bare")); w.resize(1280, 800); w.show()
+app.processEvents()
+w.grab()
+print(time.time(), flush=True)
+"""
+
+APP = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from inspector_app.home import Home
+from ui.app import create_app
+app = create_app()
+from ui.mainwindow import MainWindow
+from ui import tasks
+w = MainWindow(Home(Path({home!r})))
+w.show()
+cases = w.pages["cases"]
+while cases.model.rowCount() == 0:
+    app.processEvents()
+    time.sleep(0.001)
+app.processEvents()
+w.grab()
+print(time.time(), flush=True)
+tasks.wait_all()
+"""
+
+
+def gap(package: Path) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from inspector_app.home import Home
+    from ui.app import create_app
+    from ui.mainwindow import MainWindow
+
+    app = create_app()
+    root = CACHE / "ui-gap-home"
+    shutil.rmtree(root, ignore_errors=True)
+    window = MainWindow(Home(root))
+    window.show()
+    app.processEvents()
+    clock = QElapsedTimer()
+    gaps: list[int] = []
+    last = [0]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    clock.start()
+    timer.start()
+    start = time.perf_counter()
+    window.import_package(package)
+    while not (window.session is not None and window.current_page() == "overview"):
+        app.processEvents()
+        time.sleep(0.001)
+        if window.headless_errors or time.perf_counter() - start > 3600:
+            raise SystemExit(f"import did not finish: {window.headless_errors}")
+    overview = window.pages["overview"]
+    while overview.overview is None:
+        app.processEvents()
+        time.sleep(0.001)
+    seconds = time.perf_counter() - start
+    timer.stop()
+    longest = max(gaps) if gaps else 0
+    over = sum(1 for g in gaps if g > 200)
+    size = package.stat().st_size / 2**20
+    print(
+        f"import + analysis through the window: {package.name} ({size:,.0f} MiB), {seconds:.1f} s"
+    )
+    print(
+        f"  event loop: {len(gaps):,} ticks of 5 ms, longest gap {longest} ms, "
+        f"{over} gaps over 200 ms; 99th percentile "
+        f"{statistics.quantiles(gaps, n=100)[-1]:.0f} ms"
+    )
+    print("  goal (no gap over 200 ms): " + ("met" if longest <= 200 else "NOT met"))
+    window.close()
+
+
+def _timed(code: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return float(done.stdout.strip().splitlines()[0]) - start
+
+
+def start(runs: int) -> None:
+    from inspector_app.home import Home
+    from inspector_app.services.cases import import_case, list_cases
+
+    home = Home(CACHE / "ui-start-home").ensure()
+    if not list_cases(home):
+        examples = ROOT.parent / "shared" / "examples" / "clean.case.zip"
+        import_case(home, examples)
+    app_code = APP.format(root=str(ROOT), home=str(home.root))
+    _timed(BARE)  # warm the file cache
+    _timed(app_code)
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(_timed(BARE))
+        ours.append(_timed(app_code))
+    b, o = statistics.median(bare), statistics.median(ours)
+    print(f"start to a shown window, median of {runs} alternate runs (offscreen):")
+    print(f"  bare PySide6 window: {b * 1000:.0f} ms")
+    print(f"  Inspector main window with its case list: {o * 1000:.0f} ms")
+    print(f"  ratio {o / b:.2f} (goal ≤ 2: {'met' if o / b <= 2 else 'NOT met'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="part", required=True)
+    p = sub.add_parser("gap", help="the event loop's longest gap while importing a package")
+    p.add_argument("--package", type=Path, help="a package (default: the large sample)")
+    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("start", help="start to the main window, beside a bare PySide6 window")
+    p.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if args.part == "start":
+        start(args.runs)
+        return
+    if args.package is None:
+        from bench_validate import large_sample
+
+        package = large_sample(args.seed)
+    else:
+        package = args.package
+    gap(package)
+
+
+if __name__ == "__main__":
+    main()
