@@ -202,15 +202,17 @@ class ProblemPanel(QLabel):
         self.hide()
 
     def show_problem(self, exc: BaseException | str) -> None:
-        if isinstance(exc, str):
-            self.setText(exc)
-        else:
-            title, text, details = describe(exc)
-            self.setText("\n".join(p for p in (title, text, details) if p))
+        def text() -> str:
+            if isinstance(exc, str):
+                return exc
+            title, message, details = describe(exc)
+            return "\n".join(p for p in (title, message, details) if p)
+
+        live(self, text)
         self.show()
 
     def clear_problem(self) -> None:
-        self.clear()
+        live(self, str)
         self.hide()
 
 
@@ -245,3 +247,18 @@ def set_form_labels(form: Any, texts: Sequence[str]) -> None:
         widget = item.widget() if item is not None else None
         if isinstance(widget, QLabel):
             widget.setText(text)
+
+
+def live(label: QLabel, text: Callable[[], str]) -> None:
+    """Set ``label`` to ``text()`` now and again after the language changed
+    (:func:`refresh_live`)."""
+    label._live_text = text  # type: ignore[attr-defined]
+    label.setText(text())
+
+
+def refresh_live(root: QWidget) -> None:
+    """Re-render every label of ``root`` set with :func:`live`."""
+    for label in root.findChildren(QLabel):
+        text = getattr(label, "_live_text", None)
+        if text is not None:
+            label.setText(text())

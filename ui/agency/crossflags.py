@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
 
 from inspector_app.home import Home
 from inspector_app.i18n import _, get_language
+from reports.text import severity_name
 from ui.agency.common import (
     AgencyContext,
     AgencyPage,
     Column,
     ProblemPanel,
     RecordModel,
+    live,
     sort_proxy,
 )
 from ui.tasks import TaskHandle, run_task
@@ -156,11 +158,17 @@ def review_text(review: Any) -> str:
 def cross_columns(page: CrossFlagsPage) -> list[Column]:
     return [
         Column(lambda: _("Rule"), lambda f: str(f["rule"])),
-        Column(lambda: _("Severity"), lambda f: str(f.get("severity", ""))),
-        Column(lambda: _("Enterprises"), lambda f: " / ".join(f.get("usccs") or ())),
+        Column(lambda: _("Severity"), lambda f: severity_name(f.get("severity"))),
         Column(lambda: _("Title"), flag_title),
         Column(lambda: _("Review"), lambda f: review_text(page.reviews.get(f["id"]))),
+        Column(lambda: _("Enterprises"), lambda f: " / ".join(f.get("usccs") or ())),
     ]
+
+
+def flag_detail(flag: dict[str, Any]) -> str:
+    if get_language() == "en":
+        return str(flag.get("detail_en") or flag.get("detail") or "")
+    return str(flag.get("detail") or "")
 
 
 class CrossFlagsPage(AgencyPage):
@@ -252,8 +260,9 @@ class CrossFlagsPage(AgencyPage):
         self.reason_edit.setPlaceholderText(_("Reason of the review (required)"))
         self.review_button.setText(_("Sign review"))
         if not self.model.ids:
-            self.summary.setText(_("Run the rules to see the flags across the batch."))
+            live(self.summary, lambda: _("Run the rules to see the flags across the batch."))
         self.model.retranslate()
+        self.table.resizeColumnsToContents()
         if self.evidence is not None:
             self._show_evidence(self.evidence)
 
@@ -295,8 +304,11 @@ class CrossFlagsPage(AgencyPage):
         self.progress.setValue(1)
         self.model.set_records([(f["id"], f) for f in flags["flags"]])
         self.table.resizeColumnsToContents()
-        self.summary.setText(
-            _("{count} flags over {cases} cases.", count=len(flags["flags"]), cases=flags["cases"])
+        live(
+            self.summary,
+            lambda: _(
+                "{count} flags over {cases} cases.", count=len(flags["flags"]), cases=flags["cases"]
+            ),
         )
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -328,7 +340,7 @@ class CrossFlagsPage(AgencyPage):
         self.evidence = evidence
         flag = evidence.flag
         review = self.reviews.get(flag["id"])
-        text = f"<b>{escape(flag_title(flag))}</b><br>{escape(str(flag.get('detail', '')))}"
+        text = f"<b>{escape(flag_title(flag))}</b><br>{escape(flag_detail(flag))}"
         if review is not None:
             text += "<br>" + escape(
                 _(
@@ -414,7 +426,7 @@ class CrossFlagsPage(AgencyPage):
     def _reviewed(self, review: Any) -> None:
         self.reviews[review.flag_id] = review
         self.model.retranslate()
-        self.message.setText(_("Review signed: {decision}.", decision=review_text(review)))
+        live(self.message, lambda: _("Review signed: {decision}.", decision=review_text(review)))
         self.reason_edit.clear()
         if self.evidence is not None:
             self._show_evidence(self.evidence)

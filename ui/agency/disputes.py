@@ -35,6 +35,7 @@ from ui.agency.common import (
     ProblemPanel,
     RecordModel,
     level_label,
+    live,
     recommendation_label,
     set_form_labels,
     sort_proxy,
@@ -83,7 +84,10 @@ def enterprise_columns() -> list[Column]:
 def disagreement_columns() -> list[Column]:
     return [
         Column(lambda: _("Type"), lambda d: type_label(d.type)),
-        Column(lambda: _("Subject"), lambda d: d.subject),
+        Column(
+            lambda: _("Subject"),
+            lambda d: type_label(d.type) if d.type in ("conclusion", "level") else d.subject,
+        ),
         Column(lambda: _("Experts' values"), values_text),
         Column(
             lambda: _("Decision"),
@@ -185,6 +189,8 @@ class DisagreementsPage(AgencyPage):
         self.sign_button.setText(_("Sign decision"))
         self.ent_model.retranslate()
         self.model.retranslate()
+        self.view.resizeColumnsToContents()
+        self.ent_view.resizeColumnsToContents()
         self.show_status(self.context.status)
 
     # ------------------------------------------------------------------ data
@@ -196,7 +202,7 @@ class DisagreementsPage(AgencyPage):
         self.ent_model.set_records([(r.roster.uscc, r) for r in rows])
         self.ent_view.resizeColumnsToContents()
         if not rows:
-            self.experts_label.setText(_("No disagreement between experts so far."))
+            live(self.experts_label, lambda: _("No disagreement between experts so far."))
             self.model.set_records([])
             self.side_by_side.clear()
             return
@@ -238,8 +244,9 @@ class DisagreementsPage(AgencyPage):
             return
         keep = self.current_dispute()
         self.detail_data = detail
-        self.experts_label.setText(
-            "  ".join(
+        live(
+            self.experts_label,
+            lambda: "  ".join(
                 _(
                     "{name}: score {score}, {level}",
                     name=e.name,
@@ -247,7 +254,7 @@ class DisagreementsPage(AgencyPage):
                     level=level_label(e.level),
                 )
                 for e in detail.experts
-            )
+            ),
         )
         self.model.set_records([((d.type, d.subject), d) for d in detail.disagreements])
         self.view.resizeColumnsToContents()
@@ -348,11 +355,12 @@ class DisagreementsPage(AgencyPage):
                     seen.append(text)
                     self.value_combo.addItem(text, json.dumps(v))
         if d.type == "level":
-            self.message.setText(
-                _("A level disagreement is settled by the decision on the conclusion.")
+            live(
+                self.message,
+                lambda: _("A level disagreement is settled by the decision on the conclusion."),
             )
         else:
-            self.message.clear()
+            live(self.message, str)
 
     def decision_payload(self) -> dict[str, Any] | None:
         d = self.selected_disagreement()
@@ -441,7 +449,7 @@ class DisagreementsPage(AgencyPage):
                 )
             )
             return
-        self.message.setText(_("Decision signed ({id}).", id=str(result.finding_id)[:8]))
+        live(self.message, lambda: _("Decision signed ({id}).", id=str(result.finding_id)[:8]))
         self.reason_edit.clear()
         self.context.changed.emit()
 

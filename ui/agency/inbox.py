@@ -31,6 +31,7 @@ from ui.agency.common import (
     Column,
     ProblemPanel,
     RecordModel,
+    live,
     sort_proxy,
 )
 from ui.tasks import TaskHandle, run_task
@@ -60,7 +61,7 @@ def inbox_columns() -> list[Column]:
             lambda o: str(o.number) if o.number is not None else "—",
             lambda o: o.number or 0,
         ),
-        Column(lambda: _("Findings"), lambda o: str(o.findings), lambda o: o.findings),
+        Column(lambda: _("Records"), lambda o: str(o.findings), lambda o: o.findings),
         Column(lambda: _("Reason / receipt"), _reason),
     ]
 
@@ -70,7 +71,7 @@ def _reason(o: Any) -> str:
         where = f" → {o.quarantined}" if o.quarantined else ""
         return f"{o.code or ''} {o.message}{where}".strip()
     if o.receipt:
-        return _("receipt {name}", name=Path(o.receipt).name)
+        return _("receipt {name}", name=Path(o.receipt).name.split("-")[0])
     return str(o.message)
 
 
@@ -142,6 +143,14 @@ class InboxPage(AgencyPage):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(40)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.detail = QLabel()
+        self.detail.setObjectName("inbox-detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._folder_changed)
@@ -165,6 +174,7 @@ class InboxPage(AgencyPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.problems)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         self.retranslate()
 
     def title(self) -> str:
@@ -184,6 +194,7 @@ class InboxPage(AgencyPage):
         self.cancel_button.setText(_("Cancel"))
         self.receipts_button.setText(_("Open receipts folder"))
         self.model.retranslate()
+        self._fit_columns()
         self._update_summary()
 
     # ------------------------------------------------------------------ sources
@@ -269,14 +280,47 @@ class InboxPage(AgencyPage):
         self.progress.setValue(self.progress.maximum())
         self._update_summary()
         # one step per event-loop turn: the columns, then the batch status (off the UI thread)
-        QTimer.singleShot(0, self.table.resizeColumnsToContents)
+        QTimer.singleShot(0, self._fit_columns)
         QTimer.singleShot(0, self.context.changed.emit)
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 300))
+
+    def _selected(self, *_args: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        o = self.model.record(self.proxy.mapToSource(rows[0])) if rows else None
+        if o is None:
+            live(self.detail, str)
+            return
+        live(
+            self.detail,
+            lambda: "\n".join(
+                x
+                for x in (
+                    f"{Path(o.source).name}: {result_label(o.status)}",
+                    str(o.message),
+                    _("Quarantined as {path}", path=o.quarantined) if o.quarantined else "",
+                    _("Receipt written: {path}", path=o.receipt) if o.receipt else "",
+                )
+                if x
+            ),
+        )
+
+    def prepare_screenshot(self) -> None:
+        for r in range(self.proxy.rowCount()):
+            if (
+                self.model.record(self.proxy.mapToSource(self.proxy.index(r, 0))).status
+                == "refused"
+            ):
+                self.table.selectRow(r)
+                return
 
     def _failed(self, exc: BaseException) -> None:
         self.problems.show_problem(exc)
 
     def _cancelled(self) -> None:
-        self.summary.setText(_("Import cancelled; the bundles merged so far are kept."))
+        live(self.summary, lambda: _("Import cancelled; the bundles merged so far are kept."))
 
     def _ended(self) -> None:
         self._handle = None
@@ -294,13 +338,14 @@ class InboxPage(AgencyPage):
 
     def _update_summary(self) -> None:
         if not self._outcomes:
-            self.summary.setText(_("No bundle imported in this session."))
+            live(self.summary, lambda: _("No bundle imported in this session."))
             return
         counts: dict[str, int] = {}
         for o in self._outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
-        self.summary.setText(
-            "  ".join(f"{result_label(k)}: {v}" for k, v in sorted(counts.items()))
+        live(
+            self.summary,
+            lambda: "  ".join(f"{result_label(k)}: {v}" for k, v in sorted(counts.items())),
         )
 
     def receipts_folder(self) -> Path:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from inspector_app.errors import InputRefused
 from inspector_app.home import Home
 from inspector_app.i18n import _, bi
-from ui.agency.common import AgencyContext, AgencyPage, ProblemPanel, set_form_labels
+from ui.agency.common import AgencyContext, AgencyPage, ProblemPanel, live, set_form_labels
 from ui.tasks import TaskHandle, run_task
 
 FORMATS = ("pdf", "docx", "xlsx", "json")
@@ -157,9 +157,10 @@ class ReportsPage(AgencyPage):
         self.generate_button.setText(_("Generate drafts"))
         self.cancel_button.setText(_("Cancel"))
         self.open_button.setText(_("Open folder"))
-        if not self.status_label.text() or self._handle is None:
-            self.status_label.setText(
-                _("The drafts are written per enterprise: the three reports and 一企一档.")
+        if getattr(self.status_label, "_live_text", None) is None:
+            live(
+                self.status_label,
+                lambda: _("The drafts are written per enterprise: the three reports and 一企一档."),
             )
         self._fill_choices(self.context.status)
 
@@ -196,7 +197,7 @@ class ReportsPage(AgencyPage):
         self.generate_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
-        self.status_label.setText(_("Drafting…"))
+        live(self.status_label, lambda: _("Drafting…"))
         self._handle = run_task(
             generate_drafts,
             self.context.home,
@@ -217,32 +218,37 @@ class ReportsPage(AgencyPage):
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
         if text:
-            self.status_label.setText(_("Drafting {name}…", name=text))
+            live(self.status_label, lambda: _("Drafting {name}…", name=text))
 
     def _done(self, outcome: Any) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         for path in outcome.files:
-            self.files.addItem(str(path))
-        self.status_label.setText(
-            _(
+            try:
+                shown = str(path.relative_to(Path(self.out_edit.text().strip())))
+            except ValueError:
+                shown = str(path)
+            self.files.addItem(shown)
+        live(
+            self.status_label,
+            lambda: _(
                 "Wrote {files} files for {enterprises} enterprises.",
                 files=len(outcome.files),
                 enterprises=outcome.enterprises,
-            )
+            ),
         )
         self.context.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.status_label.setText(_("No draft was written."))
+        live(self.status_label, lambda: _("No draft was written."))
         self.problems.show_problem(exc)
 
     def _cancelled(self) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.status_label.setText(_("Cancelled; the drafts finished before are kept."))
+        live(self.status_label, lambda: _("Cancelled; the drafts finished before are kept."))
         self.context.changed.emit()
 
     def _ended(self) -> None:

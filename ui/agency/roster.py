@@ -37,6 +37,7 @@ from ui.agency.common import (
     ProblemPanel,
     RecordModel,
     level_label,
+    live,
     recommendation_label,
     set_form_labels,
     sort_proxy,
@@ -177,6 +178,7 @@ class RosterPage(AgencyPage):
         labels = (_("Roster file"), _("Batch"), _("Deadline"))
         set_form_labels(self.form, labels)
         self.model.retranslate()
+        self.table.resizeColumnsToContents()
         self.show_status(self.context.status)
 
     # ------------------------------------------------------------------ import
@@ -208,7 +210,7 @@ class RosterPage(AgencyPage):
             else None
         )
         self.import_button.setEnabled(False)
-        self.message.setText(_("Importing the roster…"))
+        live(self.message, lambda: _("Importing the roster…"))
         run_task(
             services.import_roster,
             self.context.home,
@@ -223,18 +225,19 @@ class RosterPage(AgencyPage):
         )
 
     def _imported(self, result: Any) -> None:
-        self.message.setText(
-            _(
+        live(
+            self.message,
+            lambda: _(
                 "Imported {rows} enterprises of batch {batch} ({reinspections} re-inspections).",
                 rows=len(result.rows),
                 batch=result.batch,
                 reinspections=sum(r.reinspection for r in result.rows),
-            )
+            ),
         )
         self.context.changed.emit()
 
     def _refused(self, exc: BaseException) -> None:
-        self.message.setText(_("The roster was not imported; nothing was changed."))
+        live(self.message, lambda: _("The roster was not imported; nothing was changed."))
         self.problems.show_problem(exc)
 
     # ------------------------------------------------------------------ view

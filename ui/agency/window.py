@@ -24,7 +24,7 @@ from inspector_app.home import Home
 from inspector_app.i18n import _
 from ui import errors
 from ui.agency import AGENCY_PAGES
-from ui.agency.common import AgencyContext, AgencyPage
+from ui.agency.common import AgencyContext, AgencyPage, refresh_live
 
 
 def page_classes() -> list[type[AgencyPage]]:
@@ -104,6 +104,7 @@ class AgencyWindow(QMainWindow):
             page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
             item.setText(page.title())
             page.retranslate()
+            refresh_live(page)
 
     @Slot(int)
     def _nav_changed(self, row: int) -> None:
