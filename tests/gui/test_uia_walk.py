@@ -108,6 +108,7 @@ def test_expert_walk_through_uia_pages(qtbot: QtBot, tmp_path: Path, examples: P
         qtbot.mouseClick(flags.evidence.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert shown.args[0] == flags.model.flag(reflux).evidence[0].path
     settle()
+    assert window.current_page() == "evidence"  # the main window took the jump
     window.show_page("flags")
 
     # a decision without a reason is refused in plain words
