@@ -52,6 +52,8 @@ log = logging.getLogger("inspector.ui.tasks")
 
 #: Seconds between two progress signals of one task.
 PROGRESS_INTERVAL = 0.05
+#: A progress dialog shows larger totals (bytes…) in this many steps.
+PROGRESS_STEPS = 1000
 
 _pools: dict[str, QThreadPool] = {}
 _live: set[TaskHandle] = set()  # handles kept alive until their task has ended
@@ -258,8 +260,11 @@ class ProgressDialog(QProgressDialog):
     @Slot(int, object, str)
     def show_progress(self, done: int, total: object, text: str) -> None:
         if isinstance(total, int) and total > 0:
+            # totals in bytes pass 2**31 (QProgressDialog holds an int): show per mille then
+            if total > PROGRESS_STEPS:
+                done, total = done * PROGRESS_STEPS // total, PROGRESS_STEPS
             self.setMaximum(total)
-            self.setValue(min(done, total))
+            self.setValue(max(0, min(done, total)))
         else:
             self.setMaximum(0)
         if text:

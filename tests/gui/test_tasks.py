@@ -102,3 +102,13 @@ def test_progress_dialog_cancel_button_cancels(qtbot: QtBot) -> None:
     assert button is not None
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(cancelled), timeout=3000)
+
+
+def test_progress_dialog_takes_totals_beyond_an_int(qtbot: QtBot) -> None:
+    dialog = ProgressDialog(None, "Working")
+    qtbot.addWidget(dialog)
+    dialog.show_progress(3 * 2**31, 4 * 2**31, "bytes")  # a 8 GiB log, three quarters read
+    assert dialog.maximum() == 1000
+    assert dialog.value() == 750
+    dialog.show_progress(5, None, "")
+    assert dialog.maximum() == 0  # busy indicator when the total is unknown
