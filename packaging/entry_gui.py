@@ -32,7 +32,12 @@ def run() -> int:
         sys.stdout = out
     if sys.stderr is None:
         sys.stderr = captured
-    from inspector_app.cli import run as cli_run
+    from inspector_app import cli
+
+    # this executable only ever runs `gui`: its parser alone, not every command module (the
+    # full parser imports sync, reports and reportlab, about a second of start-up)
+    cli.COMMAND_MODULES[:] = ["ui.command"]
+    cli_run = cli.run
 
     args = sys.argv[1:]
     err = captured if no_console else sys.stderr
