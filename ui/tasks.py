@@ -81,7 +81,9 @@ def wait_all(msecs: int = 30_000) -> bool:
 class TaskSignals(QObject):
     """Lives in the UI thread; the worker emits, Qt queues the calls to the UI thread."""
 
-    progress = Signal(int, object, str)  # done, total (int | None), text
+    progress = Signal(
+        object, object, str
+    )  # done, total (int | None), text: Python ints (bytes pass 2**31)
     done = Signal(object)  # the work function's result
     error = Signal(object)  # the exception
     cancelled = Signal()
@@ -257,7 +259,7 @@ class ProgressDialog(QProgressDialog):
         dialog.setValue(0)
         return dialog
 
-    @Slot(int, object, str)
+    @Slot(object, object, str)
     def show_progress(self, done: int, total: object, text: str) -> None:
         if isinstance(total, int) and total > 0:
             # totals in bytes pass 2**31 (QProgressDialog holds an int): show per mille then

@@ -112,3 +112,14 @@ def test_progress_dialog_takes_totals_beyond_an_int(qtbot: QtBot) -> None:
     assert dialog.value() == 750
     dialog.show_progress(5, None, "")
     assert dialog.maximum() == 0  # busy indicator when the total is unknown
+
+
+def test_progress_beyond_an_int_reaches_the_ui(qtbot: QtBot) -> None:
+    def big(*, progress: ProgressFn, cancel: CancelToken) -> None:
+        report(progress, 3 * 2**31, 4 * 2**31, "bytes")
+
+    seen: list[tuple[int, object, str]] = []
+    handle = run_task(big, on_progress=lambda d, t, s: seen.append((d, t, s)))
+    qtbot.waitUntil(lambda: not handle.running, timeout=5000)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[-1] == (3 * 2**31, 4 * 2**31, "bytes")
