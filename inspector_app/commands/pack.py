@@ -7,7 +7,7 @@ from typing import Any
 
 from inspector_app.commands.common import issue_where
 from inspector_app.errors import PackageRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, nbi
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -63,7 +63,14 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     ctx.out(f"  package_id: {result.package_id}")
     if recipients:
         ctx.out(
-            "  " + str(bi("Encrypted with age to {count} recipient(s).", count=len(recipients)))
+            "  "
+            + str(
+                nbi(
+                    "Encrypted with age to {n} recipient.",
+                    "Encrypted with age to {n} recipients.",
+                    len(recipients),
+                )
+            )
         )
     for w in result.warnings:
         ctx.out(f"  {w.code} {w.path or ''}  {w.message}")
