@@ -217,8 +217,8 @@ def build_parser(*, light: bool = False) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     if light:
-        for command, module, text in COMMAND_HELP:
-            if module in COMMAND_MODULES:
+        for command, owner, text in COMMAND_HELP:
+            if owner in COMMAND_MODULES:
                 sub.add_parser(command, help=text)
         return parser
     for name in COMMAND_MODULES:
