@@ -50,7 +50,7 @@ from ui.app import create_app
 app = create_app()
 from ui.mainwindow import MainWindow
 from ui import tasks
-w = MainWindow(Home(Path({home!r})))
+w = MainWindow(Home(Path({home!r})), defer_pages=True)  # as ui.app.run builds it
 w.show()
 cases = w.pages["cases"]
 while cases.model.rowCount() == 0:

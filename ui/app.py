@@ -217,7 +217,9 @@ def run(
             remember_home(wizard.home)
         home = wizard.home
         setup_logging(home)
-    window = main_window_for(home)  # the agency console when the identity's role is agency
+    # the agency console when the identity's role is agency; the expert's pages other than the
+    # case list load off the UI thread once the window shows (fast start)
+    window = main_window_for(home, defer_pages=True)
     window.show()
     if page:
         window.show_page(page)

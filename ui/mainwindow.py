@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,8 +33,8 @@ from inspector_app import __version__
 from inspector_app.home import Home
 from inspector_app.i18n import _, get_language
 from ui import errors
-from ui.pages import NEEDS_CASE, Page, PageContext, load_pages
-from ui.tasks import ProgressDialog
+from ui.pages import NEEDS_CASE, PAGE_TITLES, Page, PageContext, available_pages, load_page
+from ui.tasks import ProgressDialog, run_task
 
 log = logging.getLogger("inspector.ui")
 
@@ -54,8 +54,28 @@ def _open_and_analyse(home: Home, case_id: str, progress: Any = None, cancel: An
     return session
 
 
+def _import_pages(names: list[str]) -> list[str]:
+    """Import the page modules ``names`` and the services they use (a work function: no
+    widget is made here; the UI thread builds the pages afterwards)."""
+    import importlib
+
+    for module in (
+        "inspector_app.services",
+        "inspector_app.services.overview",
+        "inspector_app.services.conclusion",
+        "sync.services",
+        *(f"ui.pages.{n}" for n in names),
+    ):
+        importlib.import_module(module)
+    return names
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, home: Home, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, home: Home, parent: QWidget | None = None, *, defer_pages: bool = False
+    ) -> None:
+        """``defer_pages``: build the case list only and import the other pages off the UI
+        thread once the window shows (fast start); a page asked for earlier loads at once."""
         super().__init__(parent)
         self.home = home.ensure()
         errors.set_log_file(home.log_file)
@@ -83,14 +103,16 @@ class MainWindow(QMainWindow):
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
-        for cls in load_pages():
-            page = cls(self.context, self.stack)
-            self.pages[cls.name] = page
-            self.stack.addWidget(page)
+        self.page_names = available_pages()
+        for name in self.page_names:
             item = QListWidgetItem()
-            item.setData(Qt.ItemDataRole.UserRole, cls.name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
             self.nav.addItem(item)
+        for name in self.page_names if not defer_pages else ["cases"]:
+            self._ensure_page(name)
         self.nav.currentRowChanged.connect(self._nav_changed)
+        if defer_pages:
+            QTimer.singleShot(0, self._load_other_pages)
 
         self.case_label = QLabel()
         self.case_label.setObjectName("case-label")
@@ -136,7 +158,7 @@ class MainWindow(QMainWindow):
         self.act_close_case = self._action(self.close_case, "Ctrl+W")
         self.act_about = self._action(self.about, "F1")
         self.act_pages: dict[str, QAction] = {}
-        for index, name in enumerate(self.pages):
+        for index, name in enumerate(self.page_names):
             self.act_pages[name] = self._action(
                 lambda _checked=False, n=name: self.show_page(n), f"Ctrl+{index + 1}"
             )
@@ -164,8 +186,9 @@ class MainWindow(QMainWindow):
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             name = item.data(Qt.ItemDataRole.UserRole)
-            page = self.pages[name]
-            item.setText(page.title())
+            page = self.pages.get(name)
+            title = page.title() if page is not None else _(PAGE_TITLES.get(name, name))
+            item.setText(title)
             item.setToolTip(
                 _(
                     "Shortcut: {keys}",
@@ -174,8 +197,9 @@ class MainWindow(QMainWindow):
                     .toString(QKeySequence.SequenceFormat.NativeText),
                 )
             )
-            self.act_pages[name].setText(f"&{row + 1} {page.title()}")
-            page.retranslate()
+            self.act_pages[name].setText(f"&{row + 1} {title}")
+            if page is not None:
+                page.retranslate()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -213,15 +237,44 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         name = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
-        self.stack.setCurrentWidget(self.pages[name])
+        self.stack.setCurrentWidget(self._ensure_page(name))
 
     @Slot(str)
     def show_page(self, name: str) -> None:
-        if name not in self.pages:
+        if name not in self.page_names:
             raise ValueError(f"no page {name!r}")
-        names = list(self.pages)
-        self.nav.setCurrentRow(names.index(name))
-        self.stack.setCurrentWidget(self.pages[name])
+        page = self._ensure_page(name)
+        self.nav.setCurrentRow(self.page_names.index(name))
+        self.stack.setCurrentWidget(page)
+
+    def _ensure_page(self, name: str) -> Page:
+        """The page ``name``, built now if it is not yet (its module imported if needed)."""
+        page = self.pages.get(name)
+        if page is None:
+            page = load_page(name)(self.context, self.stack)
+            self.pages[name] = page
+            self.stack.addWidget(page)
+            if self.session is not None:
+                page.set_session(self.session)
+        return page
+
+    @Slot()
+    def _load_other_pages(self) -> None:
+        missing = [n for n in self.page_names if n not in self.pages]
+        run_task(
+            _import_pages,
+            missing,
+            pass_progress=False,
+            on_done=self._build_other_pages,
+            on_error=self.show_error,
+        )
+
+    @Slot(object)
+    def _build_other_pages(self, names: list[str]) -> None:
+        for name in names:
+            self._ensure_page(name)
+        self.retranslate()
+        self._update_enabled()
 
     def current_page(self) -> str:
         widget = self.stack.currentWidget()
@@ -229,9 +282,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object, object)
     def show_evidence(self, path: str, rows: object = None, pointer: object = None) -> None:
-        page = self.pages.get("evidence")
-        if page is None:
+        if "evidence" not in self.page_names:
             return
+        page = self._ensure_page("evidence")
         self.show_page("evidence")
         page.show_evidence(path, rows=rows, pointer=pointer)  # type: ignore[attr-defined]
 
@@ -407,7 +460,7 @@ class MainWindow(QMainWindow):
         for _i in range(5):
             if app is not None:
                 app.processEvents()
-        prepare = getattr(self.pages[page], "prepare_screenshot", None)
+        prepare = getattr(self._ensure_page(page), "prepare_screenshot", None)
         if prepare is not None:
             prepare()
             if app is not None:

@@ -183,3 +183,25 @@ def test_page_contract(qtbot: QtBot, tmp_path: Path) -> None:
         page.retranslate()
         page.set_session(None)
     settle()
+
+
+def test_deferred_pages_load_off_the_ui_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    homes = make_homes(tmp_path)
+    window = MainWindow(homes.expert, defer_pages=True)
+    qtbot.addWidget(window)
+    assert set(window.pages) == {"cases"}  # the rest is imported after the window shows
+    assert window.nav.count() == len(window.page_names)
+    assert window.nav.item(window.page_names.index("flags")).text() == "风险提示"
+    wait_for(lambda: set(window.pages) == set(window.page_names))
+    window.show_page("flags")
+    assert window.current_page() == "flags"
+    settle()
+
+
+def test_a_page_asked_for_early_loads_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    homes = make_homes(tmp_path)
+    window = MainWindow(homes.expert, defer_pages=True)
+    qtbot.addWidget(window)
+    window.show_page("export")  # before the background import has ended
+    assert window.current_page() == "export"
+    settle()

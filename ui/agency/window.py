@@ -170,9 +170,10 @@ class AgencyWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def main_window_for(home: Home) -> Any:
+def main_window_for(home: Home, *, defer_pages: bool = False) -> Any:
     """The window the identity's role asks for: the agency console for ``agency``, else the
-    expert's main window."""
+    expert's main window (``defer_pages``: its pages other than the case list load off the UI
+    thread after it shows)."""
     from inspector_app.services.identities import identity_exists
 
     if identity_exists(home):
@@ -182,4 +183,4 @@ def main_window_for(home: Home) -> Any:
             return AgencyWindow(home)
     from ui.mainwindow import MainWindow
 
-    return MainWindow(home)
+    return MainWindow(home, defer_pages=defer_pages)

@@ -50,6 +50,19 @@ PAGE_NAMES = (
     "export",
 )
 
+#: Each page's title before its module is loaded (a deferred page; its ``title()`` says the same).
+PAGE_TITLES = {
+    "cases": "Cases",
+    "overview": "Overview",
+    "evidence": "Evidence",
+    "usage": "Usage",
+    "scoring": "Scoring",
+    "flags": "Red flags",
+    "record": "On-site record",
+    "conclusion": "Conclusion",
+    "export": "Export",
+}
+
 #: Pages that need an open case (the others work without one).
 NEEDS_CASE = frozenset(PAGE_NAMES) - {"cases", "export"}
 
@@ -115,6 +128,20 @@ def register(cls: type[Page]) -> type[Page]:
     PAGES.append(cls)
     PAGES.sort(key=lambda p: PAGE_NAMES.index(p.name))
     return cls
+
+
+def available_pages() -> list[str]:
+    """The names of the page modules that exist, in navigation order (nothing is imported)."""
+    return [n for n in PAGE_NAMES if importlib.util.find_spec(f"{__name__}.{n}") is not None]
+
+
+def load_page(name: str) -> type[Page]:
+    """Import ``ui.pages.<name>`` (once) and return its page class."""
+    importlib.import_module(f"{__name__}.{name}")
+    for cls in PAGES:
+        if cls.name == name:
+            return cls
+    raise LookupError(f"ui.pages.{name} registers no page named {name!r}")
 
 
 def load_pages() -> list[type[Page]]:
