@@ -36,3 +36,12 @@ def test_ordinary_text_is_unchanged(text: str) -> None:
 
 def test_one_line_fields_escape_newlines_and_tabs() -> None:
     assert visible("a\nb\tc", keep_newlines=False) == "a\\x0ab\\x09c"
+
+
+def test_the_desktop_app_shows_texts_visibly_too() -> None:
+    """``ui.text.shown`` — the one place the pages turn values into text — uses ``visible``."""
+    from ui.text import shown
+
+    assert shown("evil\u202etxt\x1b[2J") == "evil\\u202etxt\\x1b[2J"
+    assert shown("第一行\n第二行") == "第一行\n第二行"
+    assert shown(None) == ""
