@@ -75,15 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     disputes = window.pages["disagreements"]
     disputes.select_enterprise(world.usccs["clean"])
     settle()
+    from ui.agency.common import IdRole
+
     for r in range(disputes.proxy.rowCount()):
-        if disputes.proxy.index(r, 1).data() == "Q1":
+        if disputes.proxy.index(r, 1).data(IdRole)[1] == "Q1":
             disputes.view.selectRow(r)
     disputes.value_combo.setCurrentIndex(1)
     disputes.reason_edit.setText("现场核实：车间已覆盖网络")
     disputes.sign()
     settle()
     for r in range(disputes.proxy.rowCount()):
-        if disputes.proxy.index(r, 1).data() == "conclusion":
+        if disputes.proxy.index(r, 1).data(IdRole)[1] == "conclusion":
             disputes.view.selectRow(r)
     cross = window.pages["cross"]
     cross.run_rules()

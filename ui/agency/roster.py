@@ -151,7 +151,8 @@ class RosterPage(AgencyPage):
         split.addWidget(top)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, 2)
+        split.setSizes([330, 260])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)

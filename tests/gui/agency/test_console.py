@@ -137,14 +137,16 @@ def test_disagreement_refused_then_decided(window: Any, qtbot: Any, qtmodelteste
     assert page.ent_model.rowCount() >= 1
     page.select_enterprise(world.usccs["clean"])
     settle(window, qtbot)
-    qtmodeltester.check(page.ent_model)
-    qtmodeltester.check(page.model)
+    for model in (page.ent_model, page.ent_proxy, page.model, page.proxy):
+        qtmodeltester.check(model)
     subjects = {page.model.records[k].subject: k for k in page.model.ids}
     assert "Q1" in subjects and "conclusion" in subjects
 
     def select(subject: str) -> None:
+        from ui.agency.common import IdRole
+
         for r in range(page.proxy.rowCount()):
-            if page.proxy.index(r, 1).data() == subject:
+            if page.proxy.index(r, 1).data(IdRole)[1] == subject:
                 page.view.selectRow(r)
                 return
         raise AssertionError(subject)
