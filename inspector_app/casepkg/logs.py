@@ -435,8 +435,6 @@ def record_from_fields(header: Header, fields: list[str]) -> tuple[Any, ...] | M
         updated = cell_count(fields[idx["updated"]])
     except CellProblem as exc:
         return exc_message(exc)
-    if created < 0 or updated < 0:
-        return bi("Counts cannot be negative.")
     return (day, kind, created, updated)
 
 
