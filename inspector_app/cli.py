@@ -25,7 +25,16 @@ from inspector_app.commands.common import read_passphrase
 from inspector_app.crash import enable_fault_log
 from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
-from inspector_app.i18n import LANGUAGES, Message, bi, resolve_language, set_language
+from inspector_app.i18n import (
+    LANGUAGES,
+    Message,
+    bi,
+    labelled,
+    resolve_language,
+    set_language,
+    translate,
+    verbatim,
+)
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.textsafe import visible
 
@@ -94,6 +103,36 @@ COMMAND_HELP: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: argparse's own error messages (its gettext ids, ``resources/locale/*/core.po``), shown in
+#: the language chosen; its help headings and the usage synopsis stay as they are
+_ARGPARSE_ERRORS = frozenset(
+    {
+        "argument %(argument_name)s: %(message)s",
+        "unrecognized arguments: %s",
+        "the following arguments are required: %s",
+        "one of the arguments %s is required",
+        "not allowed with argument %s",
+        "expected one argument",
+        "expected at most one argument",
+        "expected at least one argument",
+        "invalid choice: %(value)r (choose from %(choices)s)",
+        "invalid %(type)s value: %(value)r",
+        "ambiguous option: %(option)s could match %(matches)s",
+        "ignored explicit argument %r",
+        "unexpected option string: %s",
+        "can't open '%(filename)s': %(error)s",
+    }
+)
+
+
+def _argparse_text(msgid: str) -> str:
+    return translate(msgid) if msgid in _ARGPARSE_ERRORS else msgid
+
+
+# argparse looks its messages up through the module's ``_`` when it reports an error
+setattr(argparse, "_", _argparse_text)  # noqa: B010 - the stub does not declare argparse._
+
+
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # No abbreviated options: ``--passphrase SECRET`` must be refused as an unknown
@@ -103,7 +142,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: {bi('usage error')}: {message}\n")
+        sys.stderr.write(f"{self.prog}: {labelled(bi('usage error'), verbatim(message))}\n")
         raise SystemExit(2)
 
 
@@ -362,7 +401,7 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         _silence(out)
         return 1
     except UsageError as exc:
-        err.write(visible(f"{bi('usage error')}: {exc.message}") + "\n")
+        err.write(visible(str(labelled(bi("usage error"), exc.message))) + "\n")
         return 2
     except (InspectorError, EnvironmentProblem) as exc:
         err.write(visible(f"{exc.message}") + "\n")

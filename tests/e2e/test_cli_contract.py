@@ -313,7 +313,7 @@ def test_missing_required_argument_exits_2(name: str, tmp_path: Path) -> None:
     cmd = BY_NAME[name]
     r = invoke([*cmd.argv, "--home", tmp_path / "h"])
     assert r.code == 2, str(r)
-    assert "required" in r.err or "arguments" in r.err, str(r)
+    assert "缺少必需的参数" in r.err or "参数" in r.err, str(r)  # argparse's message, in Chinese
     no_traceback(r)
 
 
@@ -341,7 +341,7 @@ def test_no_plain_passphrase_option(name: str, tmp_path: Path) -> None:
     for spelling in ("--passphrase", "--password", "--passphrase-fil"):
         r = invoke([*cmd.argv, *filler(cmd), spelling, secret, "--home", tmp_path / "h"])
         assert r.code == 2, f"{spelling}: {r}"
-        assert "unrecognized arguments" in r.err, f"{spelling} was accepted: {r}"
+        assert "无法识别的参数" in r.err, f"{spelling} was accepted: {r}"
 
 
 @pytest.mark.parametrize("name", LEAF_NAMES)
@@ -873,7 +873,7 @@ def test_real_process_exit_codes_and_streams(world: World, tmp_path: Path) -> No
     assert one_json(r.out)["valid"] is False
     no_traceback(r)
     r = proc("identity", "init", "--name", "x", "--role", "expert", "--passphrase", "secret")
-    assert r.code == 2 and "unrecognized arguments" in r.err, str(r)
+    assert r.code == 2 and "无法识别的参数" in r.err, str(r)
     no_traceback(r)
     r = proc("validate", str(tmp_path / "nope.case.zip"), "--lang", "en")
     assert r.code == 1 and "No such file" in r.err and not CJK.search(r.err), str(r)

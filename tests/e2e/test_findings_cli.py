@@ -54,7 +54,7 @@ def test_passphrase_is_never_a_plain_argument(tmp_path: Path) -> None:
         passphrase=None,
     )
     # refused as an unknown option, not taken as an abbreviation of --passphrase-file
-    assert code == 2 and "unrecognized arguments" in err
+    assert code == 2 and "无法识别的参数" in err
     assert not (tmp_path / "h" / "identity" / "identity.json").exists()
     parser_help = subprocess.run(
         [sys.executable, "-m", "inspector_app", "identity", "init", "--help"],
