@@ -235,7 +235,10 @@ class ConclusionPage(Page):
         if draft is not None:
             self._fill(draft)
             self.saved_label.setText(
-                _("Restored the unsigned draft of {when}.", when=state["draft_at"][:16])
+                _(
+                    "Restored the unsigned draft of {when}.",
+                    when=state["draft_at"][:16].replace("T", " "),
+                )
             )
         elif current is not None:
             self._fill(current)
@@ -322,14 +325,14 @@ class ConclusionPage(Page):
         section(_("Level of your scoring: {level}", level=level), [])
         if review.unanswered:
             section(
-                _("{count} questions and scenes not answered yet:", count=len(review.unanswered)),
+                _("Questions and scenes not answered yet ({count}):", count=len(review.unanswered)),
                 [", ".join(review.unanswered)],
             )
         else:
             section(_("Every question and scene is answered."), [])
         if review.undecided_flags:
             section(
-                _("{count} red flags not decided yet:", count=len(review.undecided_flags)),
+                _("Red flags not decided yet ({count}):", count=len(review.undecided_flags)),
                 list(review.undecided_flags),
             )
         else:

@@ -295,7 +295,7 @@ class FlagsPage(Page):
             self.summary.setText(_("No red flag was raised for this case."))
         else:
             self.summary.setText(
-                _("{count} red flags, {open} not yet decided.", count=len(ids), open=open_count)
+                _("Red flags: {count}; not yet decided: {open}.", count=len(ids), open=open_count)
             )
 
     # ------------------------------------------------------------------ selection
