@@ -27,12 +27,15 @@ from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
 from inspector_app.i18n import (
     LANGUAGES,
+    CatalogMissing,
     Message,
     bi,
+    get_language,
     labelled,
     resolve_language,
     set_language,
     translate,
+    translations,
     verbatim,
 )
 from inspector_app.progress import CancelToken, ProgressFn
@@ -361,6 +364,11 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
     _unicode_streams(out, err)
     # usage errors are printed while parsing: choose the language from the raw arguments first
     _choose_language(_raw_option(argv, "--lang"), _raw_option(argv, "--home"))
+    try:
+        translations(get_language())
+    except CatalogMissing as exc:  # a source checkout without tools/setup.sh: say so, in English
+        err.write(f"inspector-app: {exc}\n")
+        return 3
     try:
         # ``--version``/``--help`` alone (with ``--lang``): the light parser answers them
         parser = build_parser(light=_top_level_only(argv))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import io
 import string
 from pathlib import Path
 
@@ -82,6 +83,25 @@ def test_a_missing_mo_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             bi("usage error").render("zh_CN")
     finally:
         i18n.translations.cache_clear()
+
+
+def test_the_cli_says_when_the_catalog_is_not_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspector_app import cli
+
+    folder = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "core.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "resource_path", tmp_path.joinpath)
+    i18n.translations.cache_clear()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = cli.run(["--lang", "zh_CN", "validate", "x.case.zip"], out, err)
+    finally:
+        i18n.translations.cache_clear()
+    assert code == 3 and out.getvalue() == ""
+    assert "compile_catalogs" in err.getvalue() and "Traceback" not in err.getvalue()
 
 
 def test_every_message_is_translated() -> None:
