@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, Qt, Slot
+from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, Slot
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -103,6 +103,8 @@ class UsagePage(Page):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.view: dict[str, Any] = {}
+        self._stale = False
+        self._force = False
         self.system_box = QComboBox()
         self.system_box.setObjectName("system")
         self.system_box.currentIndexChanged.connect(self._draw)
@@ -186,7 +188,11 @@ class UsagePage(Page):
 
     def prepare_screenshot(self) -> None:
         if self.session is not None:
-            self._loaded(usage_view(self.session))
+            self._force = True
+            try:
+                self._loaded(usage_view(self.session))
+            finally:
+                self._force = False
 
     @Slot(object)
     def _loaded(self, view: dict[str, Any]) -> None:
@@ -198,8 +204,17 @@ class UsagePage(Page):
         self.system_box.blockSignals(False)
         self._draw()
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._draw()
+
     @Slot()
     def _draw(self, *_args: Any) -> None:
+        if not self.isVisible() and not self._force:
+            self._stale = True  # drawn when the page shows: charts cost time on the UI thread
+            return
+        self._stale = False
         system_id = self.system_box.currentData()
         data = self.view.get(system_id) if system_id else None
         # a fresh chart per drawing: removed axes of a reused chart leave ghosts behind
@@ -231,11 +246,12 @@ class UsagePage(Page):
         events.setName(_("Events per day"))
         users = QLineSeries()
         users.setName(_("Active users per day"))
-        top_events, top_users = 1, 1
-        for day, n_events, n_users in data["days"]:
-            events.append(_ms(day), n_events)
-            users.append(_ms(day), n_users)
-            top_events, top_users = max(top_events, n_events), max(top_users, n_users)
+        days_ = data["days"]
+        top_events = max([1, *(n for _d, n, _u in days_)])
+        top_users = max([1, *(u for _d, _n, u in days_)])
+        # one call per series: point by point, a year of days keeps the UI thread busy
+        events.append([QPointF(_ms(day), n) for day, n, _u in days_])
+        users.append([QPointF(_ms(day), u) for day, _n, u in days_])
         chart.addSeries(events)
         chart.addSeries(users)
         x = QDateTimeAxis()
