@@ -135,6 +135,10 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> No
 
 def create_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
     """The application (created once): high-DPI, fonts, language."""
+    # core work runs in Python threads (ui.tasks): hand the GIL back to the UI thread every
+    # millisecond rather than every 5 (measured: the event loop's 99th-percentile gap while a
+    # package imports halves; benchmarks/bench_ui_app.py gap)
+    sys.setswitchinterval(0.001)
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
