@@ -282,8 +282,11 @@ class RosterPage(AgencyPage):
             + summary
             + (f"\n{extra}" if extra else "")
         )
+        keep = self.selected_row()
         self.model.set_records([(r.roster.uscc, r) for r in status.rows])
         self.table.resizeColumnsToContents()
+        if keep is not None:  # the same enterprise stays selected across reloads
+            self.select_uscc(keep.roster.uscc)
 
     def selected_row(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
@@ -303,7 +306,7 @@ class RosterPage(AgencyPage):
         self.detail.setHtml(detail_html(row) if row is not None else "")
 
     def prepare_screenshot(self) -> None:
-        if self.proxy.rowCount():
+        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
 
@@ -354,7 +357,7 @@ def detail_html(row: Any) -> str:
                 + escape(_("New findings"))
                 + "</b><ul>"
                 + "".join(
-                    f"<li>{escape(e.name)}: {escape(level_label(e.level))}, "
+                    f"<li>{escape(e.name)}: {escape(level_label(e.level if e.complete else None))}, "
                     f"{escape(recommendation_label(e.recommendation))}</li>"
                     for e in row.experts
                 )

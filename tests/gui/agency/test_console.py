@@ -94,8 +94,12 @@ def test_roster_broken_then_good(window: Any, qtbot: Any, qtmodeltester: Any) ->
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.proxy)
     # the re-inspection row says there is no earlier case
-    page.select_uscc(window.world.usccs["burst"])
-    assert page.detail.toPlainText()
+    row = {r.roster.uscc: r for r in status.rows}[window.world.usccs["burst"]]
+    # a re-inspection: linked to the earlier batch's case (no conclusion there yet)
+    assert row.earlier is not None and row.earlier.case_id == window.world.cases["earlier"]
+    assert row.earlier.requirements == () and row.cases == (window.world.cases["burst"],)
+    page.filter_edit.setText("盘龙区")
+    assert page.proxy.rowCount() == 1
 
 
 def test_inbox_results_receipts_quarantine(window: Any, qtbot: Any, qtmodeltester: Any) -> None:
@@ -125,6 +129,13 @@ def test_inbox_results_receipts_quarantine(window: Any, qtbot: Any, qtmodelteste
     rows = {r.roster.uscc: r for r in window.context.status.rows}
     assert {e.name for e in rows[world.usccs["clean"]].experts} == {"王丽", "赵强"}
     assert rows[world.usccs["clean"]].status == "disputed"
+    # the re-inspection shows the earlier case's requirements beside the new findings
+    roster = window.pages["roster"]
+    roster.filter_edit.clear()
+    roster.select_uscc(world.usccs["burst"])
+    detail = roster.detail.toPlainText()
+    assert "仓储管理系统全面上线" in detail and "连续三个月的出入库扫码记录" in detail
+    assert "李明" in detail
 
 
 def test_disagreement_refused_then_decided(window: Any, qtbot: Any, qtmodeltester: Any) -> None:
@@ -259,7 +270,7 @@ def test_reports_for_one_enterprise_and_the_batch(window: Any, qtbot: Any, tmp_p
     assert len(list(out.glob("*.xlsx"))) == 1  # the batch summary
     assert len([d for d in out.iterdir() if d.is_dir()]) == 3
     with open_store(window.home) as store:
-        assert len(store.cases()) == 3
+        assert len(store.cases()) == 4  # clean, its copy, usage_burst and its earlier package
 
 
 def test_dashboard_counts(window: Any, qtbot: Any) -> None:

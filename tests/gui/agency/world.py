@@ -65,6 +65,7 @@ def build_console_world(root: Path) -> ConsoleWorld:
         "copy": _derive(root, "C", "91530100MA6K9C001", "昆明仿冒机械有限公司", build_c),
         "burst": generate("usage_burst", root / "burst.case.zip", seed=12),
     }
+    packages["earlier"] = _earlier_copy(root, packages["burst"])
     for path in packages.values():
         _cli(template, "case", "import", str(path))
     homes: dict[str, Home] = {}
@@ -133,6 +134,16 @@ def build_console_world(root: Path) -> ConsoleWorld:
     )
     burst = world.cases["burst"]
     add("e3", burst, {"kind": "observation", "text": "报工终端在用"})
+    add(
+        "e3",
+        world.cases["earlier"],
+        {
+            "kind": "conclusion",
+            "recommendation": "improve",
+            "summary": "仓储模块未上线",
+            "requirements": ["仓储管理系统全面上线", "连续三个月的出入库扫码记录"],
+        },
+    )
     agency_peer = peer_from_card(identity.own_card(homes["agency"]))
     inbox = root / "incoming"
     inbox.mkdir()
@@ -173,6 +184,33 @@ def build_console_world(root: Path) -> ConsoleWorld:
         f"企业名称,统一社会信用代码\n甲,{bad}\n乙,{u['copy']}\n丙,{u['copy']}\n", encoding="utf-8"
     )
     return world
+
+
+def _earlier_copy(root: Path, source: Path) -> Path:
+    """The same enterprise's package of the earlier batch 2024-1 (another project id)."""
+    import json
+    import zipfile
+
+    from inspector_app.casepkg import pack_folder
+
+    folder = root / "earlier"
+    with zipfile.ZipFile(source) as zf:
+        zf.extractall(folder)
+    project = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+    project.update(batch="2024-1", project_id="KM-SZH-2023-0100")
+    (folder / "project.json").write_text(json.dumps(project, ensure_ascii=False), encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["package_id"]
+    manifest["batch"] = "2024-1"
+    manifest["files"] = [
+        {k: v for k, v in f.items() if k not in ("sha256", "size")} for f in manifest["files"]
+    ]
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
+    )
+    out = root / "earlier.case.zip"
+    pack_folder(folder, out)
+    return out
 
 
 def _package_id(path: Path) -> str:
