@@ -302,3 +302,42 @@ def test_console_opens_for_an_agency_identity(world: ConsoleWorld, qtbot: Any) -
     assert isinstance(expert, MainWindow)
     settle(expert, qtbot)
     json.dumps([])  # keep the import used
+
+
+def test_inbox_by_drop_and_by_watched_folder(window: Any, qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    page = window.pages["inbox"]
+    window.show_page("inbox")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(incoming(window, "e1")))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    page.drop.dropEvent(event)
+    settle(window, qtbot)
+    assert [(o.expert, o.status) for o in page.model.records.values()] == [("王丽", "merged")]
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shutil.copyfile(incoming(window, "e3-1"), usb / incoming(window, "e3-1").name)
+    (usb / "notes.txt").write_text("not a bundle", encoding="utf-8")
+    page.watch_edit.setText(str(usb))
+    page.watch_button.setChecked(True)  # what is already there is imported at once
+    settle(window, qtbot)
+    assert ("李明", 1, "merged") in {
+        (o.expert, o.number, o.status) for o in page.model.records.values()
+    }
+    shutil.copyfile(incoming(window, "e3-2"), usb / incoming(window, "e3-2").name)
+    qtbot.waitUntil(lambda: len(page.model.ids) == 3, timeout=20_000)  # the watcher saw it
+    settle(window, qtbot)
+    assert ("李明", 2, "merged") in {
+        (o.expert, o.number, o.status) for o in page.model.records.values()
+    }
+    page.watch_button.setChecked(False)
+    assert page.watcher.directories() == []
