@@ -5,6 +5,7 @@ One command::
     .venv/bin/python benchmarks/bench_analysis.py                 # the large sample (10 M rows)
     .venv/bin/python benchmarks/bench_analysis.py --package FILE  # any valid package
     .venv/bin/python benchmarks/bench_analysis.py --rows 1000000 --no-photos  # quick, synthetic
+    .venv/bin/python benchmarks/bench_analysis.py --rows 5000000 --shape few-actions --no-photos
 
 The large sample is built once with ``inspector-app sample --scenario clean --size large`` and
 cached in ``benchmarks/.cache/`` (shared with ``bench_validate.py``).
@@ -103,6 +104,76 @@ print(json.dumps({"pass_s": t1 - t0, "cpu_s": time.process_time() - c0, "events"
 """
 
 
+#: usage-log shapes unlike the project's own samples (issue 16): the fast path must not depend
+#: on the samples' shape. (users, actions, object width, share of scripted repeated runs)
+SHAPES: dict[str, tuple[int, tuple[str, ...], int, float]] = {
+    "few-actions": (400, ("login", "view"), 8, 0.0),
+    "many-users": (50_000, ("login", "view", "create", "update", "logout"), 8, 0.0),
+    "repeated-runs": (400, ("login", "view", "create", "update", "logout"), 8, 0.8),
+    "wide-objects": (400, ("view", "update"), 120, 0.0),
+}
+
+
+def shaped(rows: int, shape: str) -> Path:
+    """A valid package whose one usage log of ``rows`` rows has the shape ``shape``."""
+    import hashlib
+    import random
+    import shutil
+    import tempfile
+    import time as _time
+    import zipfile
+
+    target = CACHE / f"shape-{shape}-{rows}.case.zip"
+    if target.is_file():
+        return target
+    users, actions, width, scripted = SHAPES[shape]
+    sys.path.insert(0, str(ROOT))
+    from tests.unit.casepkg.builders import base_files, manifest_for
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(0)
+    work = Path(tempfile.mkdtemp(dir=CACHE))
+    try:
+        files = base_files()
+        log = work / "usage.csv"
+        t = 1_719_795_600
+        run = [rng.choice(actions) for _ in range(6)]  # the scripted sequence, replayed
+        with log.open("w", encoding="utf-8", newline="\n") as f:
+            f.write("timestamp,user_id,action,object\n")
+            i = 0
+            while i < rows:
+                user = f"u{rng.randrange(users):05d}"
+                burst = run if rng.random() < scripted else [rng.choice(actions)]
+                for action in burst[: rows - i]:
+                    t += rng.randint(0, 3)
+                    lt = _time.gmtime(t + 28800)
+                    obj = f"WO-{rng.randrange(99999):05d}".ljust(width, "x")
+                    f.write(
+                        f"{lt.tm_year:04d}-{lt.tm_mon:02d}-{lt.tm_mday:02d}T{lt.tm_hour:02d}:"
+                        f"{lt.tm_min:02d}:{lt.tm_sec:02d}+08:00,{user},{action},{obj}\n"
+                    )
+                    i += 1
+        listing = {n: d for n, d in files.items() if n != "logs/mes/usage.csv"}
+        manifest = manifest_for(listing)
+        h = hashlib.sha256()
+        with log.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+        manifest["files"].append(
+            {"path": "logs/mes/usage.csv", "sha256": h.hexdigest(), "size": log.stat().st_size}
+        )
+        tmp = work / "out.zip"
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+            for name, data in listing.items():
+                zf.writestr(name, data)
+            zf.write(log, "logs/mes/usage.csv")
+        tmp.replace(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
 def run(code: str, *args: str, cwd: Path | None = None) -> dict[str, object]:
     proc = subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -131,6 +202,12 @@ def main() -> int:
         "commit), to compare versions under the same load",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        help="with --rows: a usage log of another shape than the samples' (few actions, many "
+        "users, scripted repeated runs, wide objects)",
+    )
     parser.add_argument("--no-photos", action="store_true", help="skip the photo timing")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     args = parser.parse_args()
@@ -140,6 +217,8 @@ def main() -> int:
 
     if args.package:
         package = args.package
+    elif args.rows and args.shape:
+        package = shaped(args.rows, args.shape)
     elif args.rows:
         package = synthetic(args.rows, 200)
     else:
