@@ -13,6 +13,8 @@ Usage::
 
 The bundles are made as in ``bench_bundles.py`` (not timed): ``--findings`` signed findings
 and ``--photos`` photo-like JPEG attachments each, from ``--experts`` expert devices.
+``BENCH_CONSOLE_DUMP=FILE`` writes every thread's stack to FILE whenever the event loop stalls
+for more than 200 ms (``faulthandler``), to find what blocked it.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def main() -> int:
     if dump:
         import faulthandler
 
-        dump_file = open(dump, "w")  # noqa: SIM115
+        dump_file = Path(dump).open("w")  # noqa: SIM115
 
     def tick() -> None:
         if dump:
