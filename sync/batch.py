@@ -922,3 +922,117 @@ def batch_status(home: Home, batch: str | None = None, *, today: date | None = N
 def sort_open_first(rows: Sequence[BatchRow]) -> list[BatchRow]:
     """Enterprises with open disagreements first (most first), then roster order."""
     return sorted(rows, key=lambda r: (-r.open_disagreements,))
+
+
+# ----------------------------------------------------------------------------- disagreements
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One expert's finding on a disputed subject: the value, comment, evidence, attachments."""
+
+    expert: str
+    finding_id: str
+    value: Any
+    comment: str | None
+    evidence: tuple[str, ...]
+    attachments: tuple[str, ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    """What the disagreements page shows for one enterprise."""
+
+    uscc: str
+    case_id: str | None  # the case the agency's decisions are signed on
+    experts: tuple[ExpertView, ...]
+    disagreements: tuple[Any, ...]
+    answers: dict[str, AnswerView]  # finding id -> answer
+    flag_reviews: tuple[AnswerView, ...]
+
+
+def _answer_view(expert: str, f: Any) -> AnswerView:
+    d = f.data
+    value: Any = d.get("answer", d.get("level", d.get("decision", d.get("recommendation"))))
+    comment = d.get("comment") or d.get("reason") or d.get("summary")
+    if d.get("requirements"):
+        comment = f"{comment or ''} {'; '.join(d['requirements'])}".strip()
+    evidence = d.get("evidence")
+    ev: tuple[str, ...] = ()
+    if isinstance(evidence, list):
+        ev = tuple(str(e.get("path", e)) if isinstance(e, dict) else str(e) for e in evidence)
+    elif isinstance(evidence, dict | str):
+        ev = (str(evidence.get("path", evidence)) if isinstance(evidence, dict) else evidence,)
+    atts = tuple(
+        str(a.get("name") or a.get("sha256", ""))[:60]
+        for a in d.get("attachments") or ()
+        if isinstance(a, dict)
+    )
+    return AnswerView(
+        expert,
+        f.finding_id,
+        value,
+        str(comment) if comment else None,
+        ev,
+        atts,
+        f.record.created_at,
+    )
+
+
+def project_detail(home: Home, uscc: str, batch: str | None = None) -> ProjectDetail:
+    """The experts' answers behind every disagreement of the roster row ``uscc``."""
+    from inspector_app.findings import open_store
+
+    status = batch_status(home, batch)
+    row = next((r for r in status.rows if r.roster.uscc == uscc), None)
+    if row is None:
+        raise InputRefused(bi("{uscc} is not on the roster.", uscc=uscc))
+    db = open_batch_db(home)
+    try:
+        experts = dict(db.execute("SELECT fingerprint, expert FROM sync_devices").fetchall())
+    finally:
+        db.conn.close()
+    answers: dict[str, AnswerView] = {}
+    reviews: list[AnswerView] = []
+    wanted = {fid for d in row.disagreements for fid in d.findings.values()}
+    with open_store(home, extra=(SYNC,)) as store:
+        for cid in row.cases:
+            for f in store.findings(cid):
+                name = experts.get(f.record.signer)
+                if name is None:
+                    continue
+                if f.finding_id in wanted:
+                    answers[f.finding_id] = _answer_view(name, f)
+                if f.kind == "flag_review":
+                    reviews.append(_answer_view(name, f))
+        case_id = next((c for c in row.cases if store.case(c) is not None), None)
+    return ProjectDetail(uscc, case_id, row.experts, row.disagreements, answers, tuple(reviews))
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """The signed decision, or why it was not signed (the outcome rules' refusals)."""
+
+    finding_id: str | None
+    refusals: tuple[Any, ...] = ()
+
+
+def sign_decision(home: Home, case_id: str, payload: dict[str, Any], signer: Any) -> DecisionResult:
+    """Sign the agency's ``decision`` on ``case_id``; a decision on the conclusion is checked
+    against the outcome rules first, and its refusals come back instead of a signature.
+
+    Raises:
+        InputRefused: the case is not imported at the agency, the decision is invalid.
+    """
+    from inspector_app.findings import open_store
+    from inspector_app.findings.outcome import check_conclusion
+    from inspector_app.services.findings import add_finding
+
+    if "recommendation" in payload:
+        with open_store(home) as store:
+            refusals = check_conclusion(store, case_id, signer.fingerprint, payload, role="agency")
+        if refusals:
+            return DecisionResult(None, tuple(refusals))
+    added = add_finding(home, case_id, payload, signer=signer)
+    return DecisionResult(added.finding.finding_id)
