@@ -55,6 +55,7 @@ COMMAND_MODULES: list[str] = [
     "inspector_app.commands.analyze",
     "inspector_app.commands.score",
     "sync.commands",
+    "sync.batch_commands",
     "reports.commands",
     "ui.command",  # ``gui``: imports Qt only when it runs
 ]
