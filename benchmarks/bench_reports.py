@@ -36,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -80,20 +81,23 @@ def _answer(item: Any) -> dict[str, Any]:
     return {"answer": list(answer) if isinstance(answer, tuple) else answer}
 
 
+DEVICES = 10  # laptops per expert: each device signs the findings of count / DEVICES enterprises
+
+
 def build_store(cache: Path, count: int, workers: int) -> Home:
-    """The agency home with ``count`` enterprises (cached)."""
+    """The agency home with ``count`` enterprises (cached; each step resumes what is there)."""
+    import json
+
     from inspector_app.services.cases import CaseSession
     from sync.agency import AgencyStore
     from sync.expert import export_bundle
     from sync.identities import local_from_unlocked, peer_from_card, trusted_lookup
 
-    agency_home = Home(cache / "agency")
+    agency = Home(cache / "agency")
     if (cache / "ready").is_file():
-        return agency_home
-    if cache.exists():
-        shutil.rmtree(cache)
+        return agency
     packages = cache / "packages"
-    packages.mkdir(parents=True)
+    packages.mkdir(parents=True, exist_ok=True)
     jobs = [
         (SCENARIOS[i % 3], 5000 + i, packages / f"{i:03d}-{SCENARIOS[i % 3]}.case.zip")
         for i in range(count)
@@ -101,123 +105,127 @@ def build_store(cache: Path, count: int, workers: int) -> Home:
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         paths = list(pool.map(_generate, jobs))
-    print(f"[prepare] {count} packages generated in {time.perf_counter() - t0:.0f} s", flush=True)
-    homes = {n: Home(cache / n) for n in ("agency", "e1", "e2")}
-    for name, role, person in (
-        ("agency", "agency", "评估机构"),
-        ("e1", "expert", "王丽"),
-        ("e2", "expert", "赵强"),
-    ):
-        homes[name].ensure()
+    print(f"[prepare] {count} packages in {time.perf_counter() - t0:.0f} s", flush=True)
+
+    t0 = time.perf_counter()
+    if not identity.exists(agency):
+        agency.ensure()
         identity.init_identity(
-            homes[name],
-            name=person,
-            role=role,
+            agency,
+            name="评估机构",
+            role="agency",
             passphrase=PASSPHRASE,
-            device=f"{name}-pc",
+            device="agency-pc",
             _kdf=identity.TEST_KDF,
         )
-    for e in ("e1", "e2"):
-        identity.trust_card(homes[e], homes["agency"].identity_dir / "card.json")
-        identity.trust_card(homes["agency"], homes[e].identity_dir / "card.json")
-    t0 = time.perf_counter()
+    with open_store(agency) as store:
+        known = {r.package_id: r.case_id for r in store.cases()}
     case_of: dict[Path, str] = {}
-    import json
-
     for path in paths:
+        with zipfile.ZipFile(path) as zf:
+            package_id = json.loads(zf.read("manifest.json"))["package_id"]
+        if package_id in known:  # imported by an earlier (interrupted) preparation
+            case_of[path] = known[package_id]
+            continue
         out, err = io.StringIO(), io.StringIO()
-        code = run(
-            ["case", "import", str(path), "--home", str(homes["agency"].root), "--json"], out, err
-        )
+        code = run(["case", "import", str(path), "--home", str(agency.root), "--json"], out, err)
         assert code == 0, err.getvalue()
         case_of[path] = json.loads(out.getvalue())["case_id"]
-    # the experts' devices know the same cases (registered, reading the agency's folders)
-    with open_store(homes["agency"]) as store:
-        imported = store.cases()
-    for e in ("e1", "e2"):
-        with open_store(homes[e]) as store:
-            for r in imported:
-                store.register_case(
-                    r.case_id,
-                    uscc=r.uscc,
-                    enterprise=r.enterprise,
-                    project_id=r.project_id,
-                    checklist=r.checklist,
-                    folder=r.folder,
-                )
     print(f"[prepare] imported in {time.perf_counter() - t0:.0f} s", flush=True)
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        flags = dict(
-            zip(
-                paths,
-                pool.map(_analyse, [(homes["agency"].root, case_of[p]) for p in paths]),
-                strict=True,
-            )
-        )
+        list(pool.map(_analyse, [(agency.root, case_of[p]) for p in paths]))
     print(f"[prepare] analysed in {time.perf_counter() - t0:.0f} s", flush=True)
-    unlocked = {n: identity.unlock(h, PASSPHRASE) for n, h in homes.items()}
+
+    # two experts, each with DEVICES laptops; device k signs the findings of enterprises
+    # k, k + DEVICES, …  (a store of a few hundred findings signs fast)
     t0 = time.perf_counter()
-    with open_store(homes["agency"]) as store:
+    with open_store(agency) as store:
         rows = {r.case_id: r for r in store.cases()}
-    stores = {e: open_store(homes[e]) for e in ("e1", "e2")}
-    try:
-        for path in paths:
-            case = case_of[path]
-            session = CaseSession(homes["agency"], rows[case])
-            sa = session.package.self_assessment
-            ids = [f.id for f in session.analysis().flags]
-            scenario = path.name.split("-", 1)[1].split(".")[0]
-            for e in ("e1", "e2"):
-                add = stores[e].add_finding
-                for item_id, item in sorted(sa.items.items()):
-                    payload = {"kind": "score", "item": item_id, **_answer(item)}
-                    if scenario == "usage_burst" and item_id.startswith("S"):
-                        payload = {"kind": "score", "item": item_id, "level": 1}
-                    add(unlocked[e], case, payload)
-                for fid in ids:
-                    add(
-                        unlocked[e],
-                        case,
-                        {
-                            "kind": "flag_review",
-                            "flag": fid,
-                            "decision": "confirmed",
-                            "reason": "现场核实",
-                        },
+    unlocked_agency = identity.unlock(agency, PASSPHRASE)
+    agency_peer = peer_from_card(identity.own_card(agency))
+    merger = AgencyStore(agency, local_from_unlocked(unlocked_agency), trusted_lookup(agency))
+    for e, person in (("e1", "王丽"), ("e2", "赵强")):
+        for k in range(DEVICES):
+            home = Home(cache / f"{e}-{k}")
+            if home.root.exists():
+                shutil.rmtree(home.root)
+            home.ensure()
+            identity.init_identity(
+                home,
+                name=person,
+                role="expert",
+                passphrase=PASSPHRASE,
+                device=f"{e}-laptop{k}",
+                _kdf=identity.TEST_KDF,
+            )
+            identity.trust_card(home, agency.identity_dir / "card.json")
+            identity.trust_card(agency, home.identity_dir / "card.json")
+            me = identity.unlock(home, PASSPHRASE)
+            mine = paths[k::DEVICES]
+            with open_store(home) as store:
+                for path in mine:
+                    r = rows[case_of[path]]
+                    store.register_case(
+                        r.case_id,
+                        uscc=r.uscc,
+                        enterprise=r.enterprise,
+                        project_id=r.project_id,
+                        checklist=r.checklist,
+                        folder=r.folder,
                     )
-                if scenario == "clean":
-                    conclusion = {"recommendation": "pass", "summary": "系统在用"}
-                elif scenario == "usage_burst":
-                    conclusion = {
-                        "recommendation": "improve",
-                        "summary": "常态化使用不足",
-                        "requirements": ["连续三个月常态化使用"],
-                    }
-                else:
-                    conclusion = {
-                        "recommendation": "disqualify",
-                        "summary": "资金回流",
-                        "grounds": {"flags": ids[:1]},
-                    }
-                add(unlocked[e], case, {"kind": "conclusion", **conclusion})
-    finally:
-        for s in stores.values():
-            s.close()
-    print(f"[prepare] findings signed in {time.perf_counter() - t0:.0f} s", flush=True)
-    agency_peer = peer_from_card(identity.own_card(homes["agency"]))
-    store = AgencyStore(
-        homes["agency"], local_from_unlocked(unlocked["agency"]), trusted_lookup(homes["agency"])
-    )
-    for e in ("e1", "e2"):
-        out_dir = cache / f"{e}-out"
-        out_dir.mkdir()
-        result = export_bundle(homes[e], local_from_unlocked(unlocked[e]), agency_peer, out_dir)
-        assert result.written is not None
-        assert store.import_file(result.written.path).status == "merged"
-    del flags
+                for path in mine:
+                    _sign_case(store, me, CaseSession(agency, rows[case_of[path]]), path)
+            merger = AgencyStore(
+                agency, local_from_unlocked(unlocked_agency), trusted_lookup(agency)
+            )
+            out_dir = cache / f"{e}-{k}-out"
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            out_dir.mkdir()
+            result = export_bundle(home, local_from_unlocked(me), agency_peer, out_dir)
+            assert result.written is not None
+            assert merger.import_file(result.written.path).status == "merged"
+        print(
+            f"[prepare] {e}: findings signed and merged, {time.perf_counter() - t0:.0f} s",
+            flush=True,
+        )
     (cache / "ready").write_text("ok\n", encoding="utf-8")
-    return agency_home
+    return agency
+
+
+def _sign_case(store: Any, me: Any, session: Any, path: Path) -> None:
+    """One expert's findings on one enterprise: every item, every flag, the conclusion."""
+    sa = session.package.self_assessment
+    ids = [f.id for f in session.analysis().flags]
+    scenario = path.name.split("-", 1)[1].split(".")[0]
+    case = session.case_id
+    for item_id, item in sorted(sa.items.items()):
+        payload = {"kind": "score", "item": item_id, **_answer(item)}
+        if scenario == "usage_burst" and item_id.startswith("S"):
+            payload = {"kind": "score", "item": item_id, "level": 1}
+        store.add_finding(me, case, payload)
+    for fid in ids:
+        store.add_finding(
+            me,
+            case,
+            {"kind": "flag_review", "flag": fid, "decision": "confirmed", "reason": "现场核实"},
+        )
+    if scenario == "clean":
+        conclusion: dict[str, Any] = {"recommendation": "pass", "summary": "系统在用"}
+    elif scenario == "usage_burst":
+        conclusion = {
+            "recommendation": "improve",
+            "summary": "常态化使用不足",
+            "requirements": ["连续三个月常态化使用"],
+        }
+    else:
+        conclusion = {
+            "recommendation": "disqualify",
+            "summary": "资金回流",
+            "grounds": {"flags": ids[:1]},
+        }
+    store.add_finding(me, case, {"kind": "conclusion", **conclusion})
 
 
 def _baseline_job(args: tuple[int, Path]) -> int:
