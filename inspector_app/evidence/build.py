@@ -241,11 +241,29 @@ def is_current(case_folder: str | Path, index_dir: str | Path | None = None) -> 
         _files, digest = _manifest(folder)
     except (OSError, ValueError):
         return False
-    return (
+    if not (
         isinstance(meta, dict)
         and meta.get("version") == INDEX_VERSION
         and meta.get("manifest_sha256") == digest
-    )
+        and (directory / "search.sqlite").is_file()
+    ):
+        return False
+    try:
+        catalog = json.loads((directory / "records" / "catalog.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    entries = catalog.get("entries") if isinstance(catalog, dict) else None
+    if not isinstance(entries, list):
+        return False
+    for entry in entries:
+        if (
+            not isinstance(entry, dict)
+            or not (directory / "records" / f"{entry.get('key')}.npy").is_file()
+        ):
+            return False
+        if entry.get("data") and not (directory / "records" / str(entry["data"])).is_file():
+            return False
+    return True
 
 
 def ensure_case_index(

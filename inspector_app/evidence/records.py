@@ -292,7 +292,10 @@ class RecordIndexes:
         entry = self._entries.get(path)
         if entry is None:
             return None
-        offsets = np.load(self.dir / f"{entry['key']}.npy", mmap_mode="r")
+        try:
+            offsets = np.load(self.dir / f"{entry['key']}.npy", mmap_mode="r")
+        except (OSError, ValueError):  # removed or damaged: the caller rebuilds the index
+            return None
         data = (
             self.dir / entry["data"]
             if entry.get("data")

@@ -148,3 +148,19 @@ def test_closing_the_case_while_its_index_opens(
     assert not page.ready()
     assert page.tree_model.rowCount() == 0
     assert not page.show_evidence("logs/mes/usage.csv", rows=[1])
+
+
+def test_a_damaged_record_index_is_said_and_rebuilt(page: EvidencePage) -> None:
+    from inspector_app.evidence import index_dir_for
+
+    folder = page.world.session.folder  # type: ignore[attr-defined]
+    for npy in (index_dir_for(folder) / "records").glob("*.npy"):
+        npy.unlink()
+    # damaged while the case is open: said plainly
+    assert page.open_file("logs/mes/usage.csv") == "none"
+    assert page.stack.currentWidget() is page.placeholder
+    # opened again: rebuilt
+    page.set_session(page.world.session)  # type: ignore[attr-defined]
+    wait_for(page.ready)
+    assert page.open_file("logs/mes/usage.csv") == "csv"
+    assert page.csv.model.rowCount() == 17054

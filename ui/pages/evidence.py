@@ -443,6 +443,14 @@ class EvidencePage(Page):
             return "image"
         if is_csv(path):
             table = self.index.records.get(path) if self.index is not None else None
+            if table is None:
+                self.placeholder.setText(
+                    _(
+                        "The record index of this file is missing or damaged. Close the case and open it again: the index is rebuilt."
+                    )
+                )
+                self.stack.setCurrentWidget(self.placeholder)
+                return "none"
             self.csv.set_index(table)
             self.stack.setCurrentWidget(self.csv)
             return "csv"
