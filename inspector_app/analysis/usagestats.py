@@ -15,12 +15,16 @@ number of vectorised operations; only bounded state is kept between blocks:
 * for ``LOG_SYNTHETIC`` (a): count, sum and sum of squares of the gaps ≤ ``max_gap_seconds``
   between consecutive events (exact integers, so the coefficient of variation is exact);
 * for (c): the events after the package's ``created_at``;
-* for (d): per user (a slot per user key), the last ``repeat_run − 1`` events (the hash of
-  (user, action, object), the hash of (that, gap to the user's previous event to the second),
-  the row); each block's rows are grouped by user with one stable sort, the carried events are
-  put in front of each user's group, and every window of ``repeat_run`` consecutive events of
-  one user gets a signature from a polynomial rolling hash (prefix sums, one ``cumsum``). A
-  run's date is the date of its last event. The (signature, date, rows) of the windows are
+* for (d): per user (a slot per user key), their event count, their prefix hash (the sum of
+  key·BASE^i over their events i, modulo 2⁶⁴, where a key hashes (user, action, object) with
+  the gap to the user's previous event to the second) and a ring of their last
+  ``repeat_run − 1`` events (the (user, action, object) hash, the prefix hash through it, the
+  row). Each block's rows are grouped by user with one stable sort and every window of
+  ``repeat_run`` consecutive events of one user gets a signature from the difference of two
+  prefix hashes (one ``cumsum`` over the block); a window starting in an earlier block reads
+  its first event from the user's ring. The work per block is proportional to its rows,
+  however many users the log has (a user absent from a block costs nothing). A run's date is
+  the date of its last event. The (signature, date, rows) of the windows are
   merged every :data:`MERGE_EVERY` windows (:class:`_Table`): signatures seen on two dates or
   more go to a small dict; the others are kept in sorted arrays, one per merge. Past
   :data:`MAX_SIGNATURES` single-date signatures, the oldest merge's array is forgotten (those
@@ -319,25 +323,26 @@ def stable_order(keys: U64) -> tuple[I64, U64]:
     return order, keys[order]
 
 
-class _Powers:
-    """``BASE**i`` and ``BASE**-i`` modulo 2**64 for i = 0 … n − 1 (grown on demand)."""
-
-    def __init__(self) -> None:
-        self.up = np.ones(1, np.uint64)
-        self.down = np.ones(1, np.uint64)
-
-    def need(self, n: int) -> tuple[U64, U64]:
-        if len(self.up) < n:
-            size = max(n, 2 * len(self.up), 1 << 16)
-            inverse = pow(_BASE, -1, 1 << 64)
-            up = np.cumprod(np.full(size, _BASE, np.uint64), dtype=np.uint64)
-            down = np.cumprod(np.full(size, inverse, np.uint64), dtype=np.uint64)
-            self.up = up * np.uint64(inverse)  # BASE**0, BASE**1, …
-            self.down = down * np.uint64(_BASE)
-        return self.up, self.down
+def _power_tables(base: int) -> tuple[U64, U64]:
+    """``base**i`` and ``base**(i·2**16)`` modulo 2**64 for i = 0 … 2**16 − 1."""
+    step = np.full(1 << 16, base, np.uint64)
+    step[0] = 1
+    low = np.cumprod(step, dtype=np.uint64)
+    step = np.full(1 << 16, pow(base, 1 << 16, 1 << 64), np.uint64)
+    step[0] = 1
+    return low, np.cumprod(step, dtype=np.uint64)
 
 
-_POWERS = _Powers()
+_UP = _power_tables(_BASE)
+_DOWN = _power_tables(pow(_BASE, -1, 1 << 64))
+
+
+def _power(i: I64, inverse: bool = False) -> U64:
+    """``BASE**i`` (or ``BASE**-i``) modulo 2**64, 0 ≤ i < 2**32 (a user's event index: rows
+    are fewer than 2**32)."""
+    low, high = _DOWN if inverse else _UP
+    out: U64 = low[i & 0xFFFF] * high[i >> 16]
+    return out
 
 
 class _Users:
@@ -349,9 +354,12 @@ class _Users:
         self.slot_of = np.empty(0, np.int64)  # aligned with keys
         cap = 1024
         self.last_ts = np.full(cap, _NONE, np.int64)
-        self.count = np.zeros(cap, np.int64)  # carried events (right-aligned below)
+        self.count = np.zeros(cap, np.int64)  # the user's events so far (since a fresh start)
+        self.h = np.zeros(cap, np.uint64)  # the user's prefix hash through their last event
+        # a ring per user: event j of the user is at column j % need (its (user, action,
+        # object) hash, the prefix hash through it, its row); the last `need` are kept
         self.ao = np.zeros((cap, need), np.uint64)
-        self.key = np.zeros((cap, need), np.uint64)
+        self.h_ring = np.zeros((cap, need), np.uint64)
         self.row = np.zeros((cap, need), np.int64)
         self.free: list[int] = list(range(cap - 1, -1, -1))
         #: user key -> user id (pruned to the live users when it grows past 4 × the cap)
@@ -362,8 +370,9 @@ class _Users:
         cap = 2 * old
         self.last_ts = np.concatenate([self.last_ts, np.full(old, _NONE, np.int64)])
         self.count = np.concatenate([self.count, np.zeros(old, np.int64)])
+        self.h = np.concatenate([self.h, np.zeros(old, np.uint64)])
         self.ao = np.concatenate([self.ao, np.zeros((old, self.need), np.uint64)])
-        self.key = np.concatenate([self.key, np.zeros((old, self.need), np.uint64)])
+        self.h_ring = np.concatenate([self.h_ring, np.zeros((old, self.need), np.uint64)])
         self.row = np.concatenate([self.row, np.zeros((old, self.need), np.int64)])
         self.free.extend(range(cap - 1, old - 1, -1))
 
@@ -390,6 +399,7 @@ class _Users:
                 self.names[int(keys[j])] = names.name(int(first[j]))
             self.last_ts[fresh] = _NONE
             self.count[fresh] = 0
+            self.h[fresh] = 0
             out[new] = fresh
             pos = np.searchsorted(self.keys, keys[new])
             self.keys = np.insert(self.keys, pos, keys[new])
@@ -613,7 +623,12 @@ class _Pass:
 
     def repeats(self, block: UsageColumns, days: I64) -> U64:
         """(d) for one block (see the module docstring); returns the block's sorted distinct
-        user keys."""
+        user keys.
+
+        Every operation is proportional to the block's rows: a window reaching back into
+        earlier blocks reads one carried entry (its first event's hash, the user's prefix
+        hash there and its row) from the user's ring, whatever the number of users, and each
+        user writes back at most its last ``repeat_run − 1`` events of this block."""
         need = self.need
         users = self.users
         n = len(block.ts)
@@ -636,50 +651,46 @@ class _Pass:
         gap = sts - prev
         gap[gstart[before == _NONE]] = -1  # no previous event: never inside a window
         key = fmix(sao ^ mix(gap.view(np.uint64) + _GAP_SALT))
-        # the carried events of each user go in front of the user's group
-        carried = users.count[slot]
-        n_carried = int(carried.sum())
-        size = gsize + carried
-        ext_start = np.cumsum(size) - size
-        shift = np.repeat(ext_start + carried - gstart, gsize)
-        pos = np.arange(n) + shift  # where the block's events go
-        total = n + n_carried
-        if n_carried:
-            e_ao = np.empty(total, np.uint64)
-            e_key = np.empty(total, np.uint64)
-            e_row = np.empty(total, np.int64)
-            e_ao[pos], e_key[pos], e_row[pos] = sao, key, srow
-            g_of = np.repeat(np.arange(len(gstart)), carried)
-            j = np.arange(n_carried) - np.repeat(np.cumsum(carried) - carried, carried)
-            col = need - carried[g_of] + j
-            at = ext_start[g_of] + j
-            s = slot[g_of]
-            e_ao[at], e_key[at], e_row[at] = users.ao[s, col], users.key[s, col], users.row[s, col]
-        else:
-            e_ao, e_key, e_row = sao, key, srow
-        # windows end at the block's events with at least `need` events before them
-        in_group = pos - np.repeat(ext_start, gsize)
-        ends = np.flatnonzero(in_group >= need)
+        # each event's index among its user's events (since the user's first or fresh start)
+        # and the user's prefix hash through it: H[j] = sum of key[i] * BASE**i, i <= j
+        kin = np.arange(n) - np.repeat(gstart, gsize)
+        count = users.count[slot]
+        jdx = np.repeat(count, gsize) + kin
+        weighted = key * _power(jdx)
+        csum = np.cumsum(weighted)
+        h = csum + np.repeat(users.h[slot] - (csum[gstart] - weighted[gstart]), gsize)
+        # windows end at the events with at least `need` events of their user before them;
+        # the window's first event is in this block or in the user's ring of carried events
+        ends = np.flatnonzero(jdx >= need)
         if len(ends):
-            p = pos[ends]
-            lo = p - need
-            up, down = _POWERS.need(total + 1)
-            prefix = np.zeros(total + 1, np.uint64)
-            np.cumsum(e_key * up[:total], out=prefix[1:])
-            window = (prefix[p + 1] - prefix[lo + 1]) * down[lo + 1]
-            sig = fmix(e_ao[lo] ^ mix(window))
-            self.table.add(sig, days[order[ends]], e_row[lo], srow[ends], sk[ends])
-        # carry each user's last `need` events
-        keep = np.minimum(size, need)
-        n_keep = int(keep.sum())
-        g_of = np.repeat(np.arange(len(gstart)), keep)
-        j = np.arange(n_keep) - np.repeat(np.cumsum(keep) - keep, keep)
-        src = ext_start[g_of] + size[g_of] - keep[g_of] + j
-        col = need - keep[g_of] + j
-        s = slot[g_of]
-        users.ao[s, col], users.key[s, col], users.row[s, col] = e_ao[src], e_key[src], e_row[src]
-        users.count[slot] = keep
-        users.last_ts[slot] = sts[gstart + gsize - 1]
+            lo = jdx[ends] - need
+            inside = kin[ends] >= need
+            h_lo = np.empty(len(ends), np.uint64)
+            ao_lo = np.empty(len(ends), np.uint64)
+            row_lo = np.empty(len(ends), np.int64)
+            b = ends[inside] - need
+            h_lo[inside], ao_lo[inside], row_lo[inside] = h[b], sao[b], srow[b]
+            out = ~inside
+            if out.any():
+                s = np.repeat(slot, gsize)[ends[out]]
+                col = lo[out] % need
+                h_lo[out], ao_lo[out], row_lo[out] = (
+                    users.h_ring[s, col],
+                    users.ao[s, col],
+                    users.row[s, col],
+                )
+            window = (h[ends] - h_lo) * _power(lo + 1, inverse=True)
+            sig = fmix(ao_lo ^ mix(window))
+            self.table.add(sig, days[order[ends]], row_lo, srow[ends], sk[ends])
+        # carry each user's last `need` events (this block's latest, into the ring)
+        last = gstart + gsize - 1
+        tail = np.flatnonzero(kin >= np.repeat(gsize - need, gsize))
+        s = np.repeat(slot, gsize)[tail]
+        col = jdx[tail] % need
+        users.ao[s, col], users.h_ring[s, col], users.row[s, col] = sao[tail], h[tail], srow[tail]
+        users.count[slot] = count + gsize
+        users.h[slot] = h[last]
+        users.last_ts[slot] = sts[last]
         return gkeys
 
     def close_day(self) -> None:

@@ -255,3 +255,57 @@ def test_signatures_seen_twice_are_capped_but_hits_are_kept(
     log.consume(iter(events))
     assert [(h.user_id, h.n_dates) for h in log.repeat_hits.values()] == [("bot", 3)]
     assert sizes and max(sizes) <= 32 + 1, "the cap was reached and the table halved"
+
+
+def many_users_log(seed: int, n: int, n_users: int, n_bots: int) -> list[UsageEvent]:
+    """``n`` events of ``n_users`` users over ~30 days, interleaved with ``n_bots`` bots that
+    each replay their own session (or a prefix of it) at random times."""
+    rnd = random.Random(seed)
+    span = 30 * 86400
+    timed: list[tuple[int, str, str, str]] = []
+    for _ in range(n):
+        timed.append(
+            (
+                T0 + rnd.randrange(span),
+                f"u{rnd.randrange(n_users)}",
+                rnd.choice("abc"),
+                f"o{rnd.randrange(3)}",
+            )
+        )
+    for b in range(n_bots):
+        session = [(rnd.choice("ab"), f"o{i % 2}", rnd.randrange(0, 40)) for i in range(24)]
+        for _ in range(rnd.randrange(2, 6)):
+            t = T0 + rnd.randrange(span)
+            for action, obj, gap in session[: rnd.choice((19, 20, 21, 24))]:
+                t += gap
+                timed.append((t, f"bot{b}", action, obj))
+    timed.sort(key=lambda e: e[0])
+    return [UsageEvent(t, u, a, o, row) for row, (t, u, a, o) in enumerate(timed, 1)]
+
+
+@pytest.mark.parametrize(("seed", "size"), [(11, 1), (12, 7), (13, 40), (14, 257)])
+def test_many_users_in_many_small_blocks_equal_naive(
+    seed: int, size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of users, each appearing in few of many small blocks (the carried events of a
+    user absent from a block are read back when they reappear), and bots whose replayed
+    sessions are interleaved with everyone else's events: the same repeated-run hits as the
+    naive whole-log computation, and the same figures as one block."""
+    from inspector_app.casepkg.columns import columns_from_events
+
+    monkeypatch.setattr(usagestats, "MERGE_EVERY", 97)
+    events = many_users_log(seed, 4000, 600, 6)
+    applied = (events[-1].ts + OFFSET) // 86400
+    created = events[-1].ts
+    cut = new_pass(applied=applied, created_ts=created)
+    cut.consume_columns(columns_from_events(events, size))
+    *_, hits = naive(events, applied, created, 20, 3)
+    assert hits, "the bots replay sessions on three dates or more"
+    assert sorted(h.n_dates for h in cut.repeat_hits.values()) == hits
+    for hit in cut.repeat_hits.values():
+        assert hit.user_id.startswith("bot")
+        for first, last in hit.rows:
+            assert events[first - 1].user_id == events[last - 1].user_id == hit.user_id
+    whole = new_pass(applied=applied, created_ts=created)
+    whole.consume(iter(events))
+    assert _summary(cut) == _summary(whole)
