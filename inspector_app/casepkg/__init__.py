@@ -11,11 +11,46 @@ Public API (others code against these names):
 
 from __future__ import annotations
 
-from inspector_app.casepkg.api import ValidationResult, open_package, validate_package
-from inspector_app.casepkg.crypto import load_identity_file, parse_identities, parse_recipient
-from inspector_app.casepkg.limits import Limits
-from inspector_app.casepkg.packer import pack_folder
-from inspector_app.casepkg.workspace import ImportedCase, import_package, load_case
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inspector_app.casepkg.api import ValidationResult, open_package, validate_package
+    from inspector_app.casepkg.crypto import load_identity_file, parse_identities, parse_recipient
+    from inspector_app.casepkg.limits import Limits
+    from inspector_app.casepkg.packer import pack_folder
+    from inspector_app.casepkg.workspace import ImportedCase, import_package, load_case
+
+#: where each public name lives: imported on first use (PEP 562), so importing the package
+#: (or one light submodule of it) does not import every module behind it
+_LAZY: dict[str, str] = {
+    "ValidationResult": "inspector_app.casepkg.api",
+    "open_package": "inspector_app.casepkg.api",
+    "validate_package": "inspector_app.casepkg.api",
+    "load_identity_file": "inspector_app.casepkg.crypto",
+    "parse_identities": "inspector_app.casepkg.crypto",
+    "parse_recipient": "inspector_app.casepkg.crypto",
+    "Limits": "inspector_app.casepkg.limits",
+    "pack_folder": "inspector_app.casepkg.packer",
+    "ImportedCase": "inspector_app.casepkg.workspace",
+    "import_package": "inspector_app.casepkg.workspace",
+    "load_case": "inspector_app.casepkg.workspace",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "ImportedCase",

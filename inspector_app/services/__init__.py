@@ -40,54 +40,133 @@ Bundles and the agency's merge are the sync layer's (the core never imports ``sy
 
 from __future__ import annotations
 
-from inspector_app.checklist.effective import ChecklistSet, effective_checklist, home_checklists
-from inspector_app.services.analysis import RULE_ENGINE_VERSION, AnalysisCache, analyze_package
-from inspector_app.services.cases import (
-    DISPLAY_STATUSES,
-    CaseSession,
-    CaseSummary,
-    ImportedCaseResult,
-    analysis_target,
-    case_summary,
-    import_case,
-    import_case_row,
-    is_encrypted,
-    list_cases,
-    open_case,
-    package_identities,
-    resolve_case,
-)
-from inspector_app.services.findings import (
-    AddedFinding,
-    add_finding,
-    delete_draft,
-    expert_flags,
-    flag_json,
-    list_drafts,
-    list_findings,
-    save_draft,
-    sign_drafts,
-    verify_findings,
-)
-from inspector_app.services.identities import (
-    IdentityView,
-    Signer,
-    change_passphrase,
-    create_identity,
-    export_age_identity,
-    export_card,
-    identity_exists,
-    require_no_identity,
-    resolve_recipient,
-    show_identity,
-    trust_card,
-    trusted_cards,
-    unlock_identity,
-)
-from inspector_app.services.packing import pack_package, validate_package
-from inspector_app.services.scoring import ScoreResult, score_answers, score_package, score_self
-from inspector_app.services.settings import SETTINGS, Setting, package_limits
-from inspector_app.services.writer import StoreChange, StoreWriter, listen, store_writer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inspector_app.checklist.effective import ChecklistSet, effective_checklist, home_checklists
+    from inspector_app.services.analysis import RULE_ENGINE_VERSION, AnalysisCache, analyze_package
+    from inspector_app.services.cases import (
+        DISPLAY_STATUSES,
+        CaseSession,
+        CaseSummary,
+        ImportedCaseResult,
+        analysis_target,
+        case_summary,
+        import_case,
+        import_case_row,
+        is_encrypted,
+        list_cases,
+        open_case,
+        package_identities,
+        resolve_case,
+    )
+    from inspector_app.services.findings import (
+        AddedFinding,
+        add_finding,
+        delete_draft,
+        expert_flags,
+        flag_json,
+        list_drafts,
+        list_findings,
+        save_draft,
+        sign_drafts,
+        verify_findings,
+    )
+    from inspector_app.services.identities import (
+        IdentityView,
+        Signer,
+        change_passphrase,
+        create_identity,
+        export_age_identity,
+        export_card,
+        identity_exists,
+        require_no_identity,
+        resolve_recipient,
+        show_identity,
+        trust_card,
+        trusted_cards,
+        unlock_identity,
+    )
+    from inspector_app.services.packing import pack_package, validate_package
+    from inspector_app.services.scoring import ScoreResult, score_answers, score_package, score_self
+    from inspector_app.services.settings import SETTINGS, Setting, package_limits
+    from inspector_app.services.writer import StoreChange, StoreWriter, listen, store_writer
+
+#: where each public name lives: imported on first use (PEP 562), so importing the package
+#: (or one light submodule of it) does not import every module behind it
+_LAZY: dict[str, str] = {
+    "ChecklistSet": "inspector_app.checklist.effective",
+    "effective_checklist": "inspector_app.checklist.effective",
+    "home_checklists": "inspector_app.checklist.effective",
+    "AnalysisCache": "inspector_app.services.analysis",
+    "RULE_ENGINE_VERSION": "inspector_app.services.analysis",
+    "analyze_package": "inspector_app.services.analysis",
+    "CaseSession": "inspector_app.services.cases",
+    "CaseSummary": "inspector_app.services.cases",
+    "DISPLAY_STATUSES": "inspector_app.services.cases",
+    "ImportedCaseResult": "inspector_app.services.cases",
+    "analysis_target": "inspector_app.services.cases",
+    "case_summary": "inspector_app.services.cases",
+    "import_case": "inspector_app.services.cases",
+    "import_case_row": "inspector_app.services.cases",
+    "is_encrypted": "inspector_app.services.cases",
+    "list_cases": "inspector_app.services.cases",
+    "open_case": "inspector_app.services.cases",
+    "package_identities": "inspector_app.services.cases",
+    "resolve_case": "inspector_app.services.cases",
+    "AddedFinding": "inspector_app.services.findings",
+    "add_finding": "inspector_app.services.findings",
+    "delete_draft": "inspector_app.services.findings",
+    "expert_flags": "inspector_app.services.findings",
+    "flag_json": "inspector_app.services.findings",
+    "list_drafts": "inspector_app.services.findings",
+    "list_findings": "inspector_app.services.findings",
+    "save_draft": "inspector_app.services.findings",
+    "sign_drafts": "inspector_app.services.findings",
+    "verify_findings": "inspector_app.services.findings",
+    "IdentityView": "inspector_app.services.identities",
+    "Signer": "inspector_app.services.identities",
+    "change_passphrase": "inspector_app.services.identities",
+    "create_identity": "inspector_app.services.identities",
+    "export_age_identity": "inspector_app.services.identities",
+    "export_card": "inspector_app.services.identities",
+    "identity_exists": "inspector_app.services.identities",
+    "require_no_identity": "inspector_app.services.identities",
+    "resolve_recipient": "inspector_app.services.identities",
+    "show_identity": "inspector_app.services.identities",
+    "trust_card": "inspector_app.services.identities",
+    "trusted_cards": "inspector_app.services.identities",
+    "unlock_identity": "inspector_app.services.identities",
+    "pack_package": "inspector_app.services.packing",
+    "validate_package": "inspector_app.services.packing",
+    "ScoreResult": "inspector_app.services.scoring",
+    "score_answers": "inspector_app.services.scoring",
+    "score_package": "inspector_app.services.scoring",
+    "score_self": "inspector_app.services.scoring",
+    "SETTINGS": "inspector_app.services.settings",
+    "Setting": "inspector_app.services.settings",
+    "package_limits": "inspector_app.services.settings",
+    "StoreChange": "inspector_app.services.writer",
+    "StoreWriter": "inspector_app.services.writer",
+    "listen": "inspector_app.services.writer",
+    "store_writer": "inspector_app.services.writer",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "DISPLAY_STATUSES",

@@ -20,13 +20,17 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import inspector_app
-from inspector_app.analysis.engine import AnalysisResult, analyze
 from inspector_app.analysis.settings import Settings, layer, load_rules_file, settings_sha256
 from inspector_app.home import Home
 from inspector_app.progress import CancelToken, ProgressFn
+
+if TYPE_CHECKING:
+    # the rule engine (and numpy behind it) is imported when a result is read or computed,
+    # not by the case list's start-up path (tests/unit/services/test_startup_imports.py)
+    from inspector_app.analysis.engine import AnalysisResult
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +122,8 @@ class AnalysisCache:
         except Exception as exc:  # a damaged or outdated file is a miss, never an error
             log.info("analysis cache %s unreadable (%s); recomputing", path, exc)
             return None
+        from inspector_app.analysis.engine import AnalysisResult  # loaded by the pickle anyway
+
         if (
             not isinstance(held, dict)
             or held.get("format") != _CACHE_FORMAT
@@ -158,6 +164,8 @@ class AnalysisCache:
                 held = pickle.load(fh)  # the app's own file
         except Exception:
             return None
+        from inspector_app.analysis.engine import AnalysisResult  # loaded by the pickle anyway
+
         if isinstance(held, dict) and isinstance(held.get("result"), AnalysisResult):
             result: AnalysisResult = held["result"]
             return result
@@ -191,6 +199,7 @@ def analyze_package(
         UsageError: the rules file has an unknown key or a wrong value (exit 2).
         Cancelled: ``cancel`` was set.
     """
+    from inspector_app.analysis.engine import analyze
     from inspector_app.casepkg import open_package
     from inspector_app.casepkg.api import default_tmp_dir
     from inspector_app.checklist.effective import home_checklists

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector_app.analysis.engine import AnalysisResult, analyze
 from inspector_app.analysis.settings import Settings, settings_sha256
 from inspector_app.checklist.effective import checklist_digest, home_checklists
 from inspector_app.checklist.model import Checklist
@@ -31,6 +30,9 @@ from inspector_app.services.analysis import AnalysisCache, CacheKey, case_settin
 from inspector_app.services.writer import CASE, StoreChange, store_writer
 
 if TYPE_CHECKING:
+    # the rule engine (numpy behind it) only when a case is analysed: the case list, the
+    # app's first page, does without (tests/unit/services/test_startup_imports.py)
+    from inspector_app.analysis.engine import AnalysisResult
     from inspector_app.casepkg.model import CasePackage
     from inspector_app.identity.device import UnlockedIdentity
 
@@ -398,6 +400,7 @@ class CaseSession:
                 return cached
             key = self.cache_key()
             home_layer = None
+            from inspector_app.analysis.engine import analyze
             from inspector_app.services.analysis import home_rules_file
 
             home_rules = home_rules_file(self.home)

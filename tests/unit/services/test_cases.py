@@ -12,7 +12,6 @@ from inspector_app import cli, services
 from inspector_app.analysis import engine
 from inspector_app.errors import InputRefused
 from inspector_app.home import Home
-from inspector_app.services import cases as cases_module
 
 from .conftest import PASSPHRASE, make_home
 
@@ -49,7 +48,7 @@ def test_analysis_is_cached_in_the_workspace(
     def must_not_run(*_a: object, **_k: object) -> None:
         raise AssertionError("the analysis ran again")
 
-    monkeypatch.setattr(cases_module, "analyze", must_not_run)
+    monkeypatch.setattr(engine, "analyze", must_not_run)
     reopened = services.open_case(home, case_id)
     assert reopened.cached_analysis() is not None
     assert reopened.analysis().to_json() == first.to_json()
@@ -58,7 +57,7 @@ def test_analysis_is_cached_in_the_workspace(
     (home.settings_dir / "rules.toml").write_text(
         "[USAGE_BURST]\nwindow_days = 45\n", encoding="utf-8"
     )
-    monkeypatch.setattr(cases_module, "analyze", engine.analyze)
+    monkeypatch.undo()
     changed = services.open_case(home, case_id)
     assert changed.cached_analysis() is None
     result = changed.analysis()

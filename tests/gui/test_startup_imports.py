@@ -1,0 +1,71 @@
+"""The desktop app's start (``inspector-app gui`` as the frozen ``Inspector`` runs it: the
+``gui`` parser only) shows the main window with its case list before numpy, the rule engine,
+the validator, the sample generator, reportlab or the sync layer are imported. A fresh
+interpreter, offscreen; only imports are asserted, never a time (bench_startup times it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from inspector_app import identity
+from inspector_app.home import Home
+from inspector_app.samples import generate
+from inspector_app.services import import_case
+
+ROOT = Path(__file__).resolve().parents[2]
+NOT_AT_START = (
+    "numpy",
+    "reportlab",
+    "inspector_app.samples",
+    "inspector_app.analysis.engine",
+    "inspector_app.casepkg.validator",
+    "inspector_app.casepkg.logs",
+    "PIL",
+    "reports",
+    "sync",
+)
+PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import ui.mainwindow
+seen = {}
+show = ui.mainwindow.MainWindow.show
+def shown(self):
+    show(self)
+    seen["modules"] = set(sys.modules)
+    seen["cases"] = self.pages["cases"] is not None
+    QTimer.singleShot(0, QApplication.instance().quit)
+ui.mainwindow.MainWindow.show = shown
+from inspector_app import cli
+cli.COMMAND_MODULES[:] = ["ui.command"]  # as packaging/entry_gui.py
+code = cli.run(["gui", "--home", sys.argv[1]])
+print(json.dumps({"code": code, "cases": seen.get("cases"),
+                  "loaded": sorted(m for m in %r if m in seen.get("modules", ()))}))
+"""
+
+
+def test_start_shows_the_case_list_without_heavy_imports(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home").ensure()
+    identity.init_identity(
+        home, name="李明", role="expert", passphrase="pw-pw-pw-pw", _kdf=identity.TEST_KDF
+    )
+    import_case(home, generate("clean", tmp_path / "c.case.zip", seed=0, size="small"))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE % (NOT_AT_START,), str(home.root)],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["code"] == 0 and result["cases"], result
+    assert result["loaded"] == [], result

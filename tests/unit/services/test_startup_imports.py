@@ -1,0 +1,87 @@
+"""The desktop app's first page (the case list) does not import what it never uses: numpy (via
+sqlite-utils, the rule engine, the log readers), the validator, the sample generator, the
+reports. Each check runs in a fresh interpreter (``sys.modules`` of this one is shared by every
+test). Only what is imported is asserted, never a time (``benchmarks/bench_startup.py`` times it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from inspector_app.services import import_case
+from tests.unit.services.conftest import make_home
+
+HEAVY = (
+    "numpy",
+    "reportlab",
+    "inspector_app.samples",
+    "inspector_app.analysis.engine",
+    "inspector_app.casepkg.validator",
+    "inspector_app.casepkg.logs",
+    "inspector_app.checklist.scoring",
+    "PIL",
+    "reports",
+    "sync",
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def loaded_after(code: str) -> dict[str, bool]:
+    probe = f"import sys\n{code}\nimport json\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: dict[str, bool] = json.loads(done.stdout.splitlines()[-1])
+    return loaded
+
+
+def test_importing_the_services_imports_none_of_them() -> None:
+    loaded = loaded_after(
+        "import inspector_app.services, inspector_app.casepkg, inspector_app.checklist"
+    )
+    assert not any(loaded.values()), loaded
+
+
+def test_listing_cases_imports_none_of_them(tmp_path: Path, clean_package: Path) -> None:
+    home = make_home(tmp_path, "li", role="expert")
+    import_case(home, clean_package)
+    loaded = loaded_after(
+        "from pathlib import Path\n"
+        "from inspector_app.home import Home\n"
+        "from inspector_app.services.cases import list_cases\n"
+        f"assert len(list_cases(Home(Path({str(home.root)!r})))) == 1"
+    )
+    assert not any(loaded.values()), loaded
+
+
+def test_the_probe_sees_an_import() -> None:
+    """The check itself can fail: the rule engine imports numpy."""
+    loaded = loaded_after("import inspector_app.analysis.engine")
+    assert loaded["inspector_app.analysis.engine"] and loaded["numpy"]
+
+
+def test_lazy_names_resolve() -> None:
+    """Every public name of the lazy packages resolves (PEP 562 ``__getattr__``)."""
+    from inspector_app import casepkg, checklist, services
+
+    for package in (services, casepkg, checklist):
+        assert set(package.__all__) == set(package._LAZY), package.__name__
+        for name in package.__all__:
+            assert getattr(package, name) is not None, name
+        assert set(package.__all__) <= set(dir(package))
+    try:
+        services.no_such_name  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")
