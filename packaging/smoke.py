@@ -5,7 +5,9 @@ source tree.
 
 1. ``inspector-app --version`` (the console executable: a windowed Windows one has no stdout);
 2. the frozen CLI makes a sample package, validates, analyses and scores it, and drafts the
-   inspection plan PDF (reportlab with the bundled CJK font);
+   inspection plan PDF (reportlab with the bundled CJK font); when the build has pillow-heif,
+   the frozen CLI reads a HEIC photo (its EXIF: ``PHOTO_EDITED``) — the Linux build's x265 is a
+   stub (build.spec), decoding must still work;
 3. the bundled font and its licence, the compiled catalogs are in the build;
 4. the frozen desktop app starts offscreen on that package, renders the overview and the usage
    page (QtCharts) to PNGs with ``--screenshot`` and quits with exit code 0, no traceback and
@@ -94,6 +96,30 @@ def png_size(path: Path) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def heic_package(path: Path) -> Path:
+    """A package whose photo is a HEIC edited in Photoshop (EXIF Software), written with the
+    source tree's pillow-heif (the frozen one cannot encode: its x265 is a stub)."""
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    sys.path.insert(0, str(ROOT))
+    from tests.unit.casepkg.builders import build_package
+
+    pillow_heif.register_heif_opener()
+    exif = Image.Exif()
+    exif[0x0131] = "Adobe Photoshop 25.0"
+    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 09:15:00"
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), (40, 90, 160)).save(buf, format="HEIF", exif=exif.tobytes())
+
+    def edit(files: dict[str, bytes]) -> None:
+        files["photos/现场.heic"] = buf.getvalue()
+
+    return build_package(path, edit_files=edit)
+
+
 def internal_dir(dist: Path) -> Path:
     """Where the bundled files are (`_internal` of PyInstaller ≥ 6, else the folder itself)."""
     internal = dist / "_internal"
@@ -132,8 +158,22 @@ def main(dist: Path) -> int:
         if not files or not all(f.is_file() and f.read_bytes()[:5] == b"%PDF-" for f in files):
             raise SystemExit(f"smoke: the inspection plan was not written: {plan}")
 
-        print("[smoke] bundled data", flush=True)
         internal = internal_dir(dist)
+        if list(internal.glob("pillow_heif*")):
+            print("[smoke] the frozen CLI reads a HEIC photo", flush=True)
+            heic = heic_package(work / "heic.case.zip")
+            analysis = s.cli_json("analyze", str(heic), home=home)
+            if "photos/现场.heic" in json.dumps(
+                analysis.get("photos_unreadable", []), ensure_ascii=False
+            ) or not any(
+                isinstance(f, dict)
+                and f.get("rule") == "PHOTO_EDITED"
+                and ".heic" in json.dumps(f, ensure_ascii=False)
+                for f in analysis.get("flags", [])  # type: ignore[union-attr]
+            ):
+                raise SystemExit(f"smoke: the HEIC photo was not read: {analysis}")
+
+        print("[smoke] bundled data", flush=True)
         fonts = internal / "resources" / "fonts"
         font_files = sorted(p.name for p in fonts.iterdir()) if fonts.is_dir() else []
         if not any(n.endswith((".ttc", ".ttf")) for n in font_files) or not any(
