@@ -323,6 +323,30 @@ def stable_order(keys: U64) -> tuple[I64, U64]:
     return order, keys[order]
 
 
+def _users_by_day(sk: U64, sd: I64) -> list[U64]:
+    """The sorted distinct user keys of each date of a block, dates ascending, from the
+    block's user keys ``sk`` in (stable) key order and their dates ``sd`` in that order."""
+    first = np.ones(len(sk), np.bool_)
+    first[1:] = (sk[1:] != sk[:-1]) | (sd[1:] != sd[:-1])
+    keys, pair_days = sk[first], sd[first]
+    by_day = np.argsort(pair_days, kind="stable")  # keeps each date's keys sorted
+    keys, pair_days = keys[by_day], pair_days[by_day]
+    cuts = np.flatnonzero(pair_days[1:] != pair_days[:-1]) + 1
+    return np.split(keys, cuts)
+
+
+def _merge_sorted(parts: list[U64]) -> U64:
+    """The sorted distinct values of sorted arrays of distinct values."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return np.empty(0, np.uint64)
+    merged = np.sort(np.concatenate(parts), kind="stable")  # runs: timsort merges them
+    keep = np.ones(len(merged), np.bool_)
+    keep[1:] = merged[1:] != merged[:-1]
+    return merged[keep]
+
+
 def _power_tables(base: int) -> tuple[U64, U64]:
     """``base**i`` and ``base**(i·2**16)`` modulo 2**64 for i = 0 … 2**16 − 1."""
     step = np.full(1 << 16, base, np.uint64)
@@ -390,13 +414,11 @@ class _Users:
                 self._forget_idle(keys)
                 at = np.searchsorted(self.keys, keys)
                 out[known] = self.slot_of[at[known]]
-            fresh = np.empty(len(new), np.int64)
-            for i, j in enumerate(new.tolist()):
-                if not self.free:
-                    self._grow()
-                slot = self.free.pop()
-                fresh[i] = slot
-                self.names[int(keys[j])] = names.name(int(first[j]))
+            while len(self.free) < len(new):
+                self._grow()
+            fresh = np.array(self.free[: -len(new) - 1 : -1], np.int64)
+            del self.free[-len(new) :]
+            self.names.update(zip(keys[new].tolist(), names.names(first[new]), strict=True))
             self.last_ts[fresh] = _NONE
             self.count[fresh] = 0
             self.h[fresh] = 0
@@ -564,7 +586,9 @@ class _Pass:
         self.table = _Table(log.repeat_dates, self.users)
         self.day = -(10**9)
         self.day_events = 0
-        self.day_users = np.empty(0, np.uint64)
+        #: the current date's sorted distinct user keys, one array per block (merged when the
+        #: date closes)
+        self.day_users: list[U64] = []
         self.day_first = 0
         self.prev_ts: int | None = None
         self.last_row = 0
@@ -601,14 +625,16 @@ class _Pass:
         hours = np.bincount((local % 86400) // 3600, minlength=24)
         log.hours = [a + b for a, b in zip(log.hours, hours.tolist(), strict=True)]
         # (d), which also sorts the block by user
-        user_keys = self.repeats(block, days)
+        user_keys, order, sk = self.repeats(block, days)
         # per date: events, users, rows
         d0, d1 = int(days[0]), int(days[-1])
+        cuts: list[tuple[int, int, U64]]
         if d0 == d1:
             cuts = [(0, n, user_keys)]
         else:
             bounds = [0, *(np.flatnonzero(days[1:] != days[:-1]) + 1).tolist(), n]
-            cuts = [(lo, hi, np.unique(block.ukey[lo:hi])) for lo, hi in pairwise(bounds)]
+            per_day = _users_by_day(sk, days[order])
+            cuts = [(lo, hi, k) for (lo, hi), k in zip(pairwise(bounds), per_day, strict=True)]
         for lo, hi, keys in cuts:
             day = int(days[lo])
             if day != self.day:
@@ -616,14 +642,14 @@ class _Pass:
                 self.day = day
                 self.day_first = int(rows[lo])
             self.day_events += hi - lo
-            self.day_users = np.union1d(self.day_users, keys) if len(self.day_users) else keys
+            self.day_users.append(keys)
             self.last_row = int(rows[hi - 1])
         self.prev_ts = int(ts[-1])
         log.events += n
 
-    def repeats(self, block: UsageColumns, days: I64) -> U64:
+    def repeats(self, block: UsageColumns, days: I64) -> tuple[U64, I64, U64]:
         """(d) for one block (see the module docstring); returns the block's sorted distinct
-        user keys.
+        user keys, and the block's order by user key (stable) with the keys in that order.
 
         Every operation is proportional to the block's rows: a window reaching back into
         earlier blocks reads one carried entry (its first event's hash, the user's prefix
@@ -691,18 +717,19 @@ class _Pass:
         users.count[slot] = count + gsize
         users.h[slot] = h[last]
         users.last_ts[slot] = sts[last]
-        return gkeys
+        return gkeys, order, sk
 
     def close_day(self) -> None:
         if not self.day_events:
             return
         log = self.log
         day = self.day
-        log.days[day] = DayStat(self.day_events, len(self.day_users), self.day_first, self.last_row)
+        users = _merge_sorted(self.day_users)
+        log.days[day] = DayStat(self.day_events, len(users), self.day_first, self.last_row)
         if self.keep_from <= day <= self.keep_to:
-            log.day_users[day] = self.day_users
+            log.day_users[day] = users
         self.day_events = 0
-        self.day_users = np.empty(0, np.uint64)
+        self.day_users = []
 
     def finish(self) -> None:
         log = self.log

@@ -170,3 +170,22 @@ def test_names_of_a_block_are_decoded_on_demand() -> None:
     assert cols is not None
     assert cols.names._values is None  # kept as bytes and offsets
     assert [cols.names.name(1), cols.names.name(0)] == ["王五", "李四"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_names_of_many_rows_at_once_equal_one_by_one(encoding: str) -> None:
+    """``names`` (one joined decode) gives what ``name`` gives row by row, in the order asked,
+    for ids of every length (empty excepted: the fast path has none), CJK ones included, and
+    for bytes that do not decode (one by one then, with the same replacement)."""
+    ids = ["a", "张三", "u-123456789012345678", "李", "x" * 70, "王五六", "b"]
+    data = block([(u, "view", "o") for u in ids]).decode().encode(encoding)
+    cols = parse_block(data, 0, 1, encoding)
+    assert cols is not None
+    rows = np.array([6, 0, 3, 1, 1, 5, 2, 4], np.int64)
+    assert cols.names.names(rows) == [cols.names.name(i) for i in rows.tolist()]
+    assert cols.names.names(rows) == [ids[i] for i in rows.tolist()]
+    assert cols.names.names(np.empty(0, np.int64)) == []
+    bad = data.replace("张三".encode(encoding), b"\xff\xfe", 1)
+    cols = parse_block(bad, 0, 1, encoding)
+    if cols is not None:
+        assert cols.names.names(rows) == [cols.names.name(i) for i in rows.tolist()]
