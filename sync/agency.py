@@ -557,7 +557,7 @@ class AgencyStore:
             quarantined = str(target)
             reason = {
                 "code": refusal.code,
-                "message": refusal.reason,
+                **bilingual("message", refusal.reason),
                 "source": str(path),
                 "at": isoformat(now()),
                 "bundle_id": opened.bundle_id if opened else None,
