@@ -687,33 +687,27 @@ class _Pass:
         h = csum + np.repeat(users.h[slot] - (csum[gstart] - weighted[gstart]), gsize)
         # windows end at the events with at least `need` events of their user before them;
         # the window's first event is in this block or in the user's ring of carried events
+        # (event j of a user at flat index slot·need + j % need of the ring arrays)
+        slot_of = np.repeat(slot, gsize)
+        ring_ao, ring_h, ring_row = (a.reshape(-1) for a in (users.ao, users.h_ring, users.row))
         ends = np.flatnonzero(jdx >= need)
         if len(ends):
             lo = jdx[ends] - need
-            inside = kin[ends] >= need
-            h_lo = np.empty(len(ends), np.uint64)
-            ao_lo = np.empty(len(ends), np.uint64)
-            row_lo = np.empty(len(ends), np.int64)
-            b = ends[inside] - need
-            h_lo[inside], ao_lo[inside], row_lo[inside] = h[b], sao[b], srow[b]
-            out = ~inside
-            if out.any():
-                s = np.repeat(slot, gsize)[ends[out]]
-                col = lo[out] % need
-                h_lo[out], ao_lo[out], row_lo[out] = (
-                    users.h_ring[s, col],
-                    users.ao[s, col],
-                    users.row[s, col],
-                )
+            first = ends - need
+            back = np.flatnonzero(kin[ends] < need)  # windows beginning in an earlier block
+            first[back] = 0
+            h_lo, ao_lo, row_lo = h[first], sao[first], srow[first]
+            if len(back):
+                at = slot_of[ends[back]] * need + lo[back] % need
+                h_lo[back], ao_lo[back], row_lo[back] = ring_h[at], ring_ao[at], ring_row[at]
             window = (h[ends] - h_lo) * _power(lo + 1, inverse=True)
             sig = fmix(ao_lo ^ mix(window))
             self.table.add(sig, days[order[ends]], row_lo, srow[ends], sk[ends])
         # carry each user's last `need` events (this block's latest, into the ring)
         last = gstart + gsize - 1
         tail = np.flatnonzero(kin >= np.repeat(gsize - need, gsize))
-        s = np.repeat(slot, gsize)[tail]
-        col = jdx[tail] % need
-        users.ao[s, col], users.h_ring[s, col], users.row[s, col] = sao[tail], h[tail], srow[tail]
+        at = slot_of[tail] * need + jdx[tail] % need
+        ring_ao[at], ring_h[at], ring_row[at] = sao[tail], h[tail], srow[tail]
         users.count[slot] = count + gsize
         users.h[slot] = h[last]
         users.last_ts[slot] = sts[last]
