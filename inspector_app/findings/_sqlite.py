@@ -3,36 +3,46 @@
 sqlite-utils imports numpy (and pandas) whenever it can, only to map their scalar types to
 column types; the store is written with Python values only. numpy costs 0.3–1 s of the desktop
 app's start-up, whose first page (the case list) opens the store and never needs numpy (the
-rule engine imports it when a case is analysed). So, when neither is imported yet, sqlite-utils
-is imported with numpy and pandas hidden — under the global import lock, so that no other thread
-can meet the hidden module meanwhile — and they stay importable afterwards.
-tests/unit/services/test_startup_imports.py guards it.
+rule engine imports it when a case is analysed). So, when sqlite-utils is first imported, a
+finder at the front of ``sys.meta_path`` refuses numpy and pandas to **this thread only** while
+it imports sqlite-utils (no global lock, nothing hidden from other threads); an already imported
+numpy is used as before. tests/unit/services/test_startup_imports.py guards it.
 """
 
 from __future__ import annotations
 
-import _imp
 import sys
+import threading
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 
-_HIDDEN = ("numpy", "pandas")
+_REFUSED = frozenset({"numpy", "pandas"})
+
+
+class _RefuseInThread:
+    """A meta path finder: ``import numpy``/``pandas`` fails in one thread."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name in _REFUSED and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError(f"{name} is not imported by sqlite-utils here", name=name)
+        return None
 
 
 def import_sqlite_utils() -> None:
     if "sqlite_utils" in sys.modules:
         return
-    _imp.acquire_lock()
+    finder = _RefuseInThread()
+    sys.meta_path.insert(0, finder)
     try:
-        hidden = [name for name in _HIDDEN if name not in sys.modules]
-        for name in hidden:
-            sys.modules[name] = None  # type: ignore[assignment]  # "import numpy" raises ImportError
-        try:
-            import sqlite_utils  # noqa: F401
-        finally:
-            for name in hidden:
-                if sys.modules.get(name, False) is None:
-                    del sys.modules[name]
+        import sqlite_utils  # noqa: F401
     finally:
-        _imp.release_lock()
+        sys.meta_path.remove(finder)
 
 
 import_sqlite_utils()
