@@ -89,3 +89,32 @@ def test_resource_datas_carry_catalogs_checklists_and_icon_not_sources(
     for src, dest in datas:  # same place under resources/ as in the source tree
         rel = Path(src).resolve().parent.relative_to(ROOT)
         assert Path(dest) == rel
+
+
+def test_x265_encoder_is_replaced_by_the_stub_on_linux(
+    spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pillow-heif's libx265 (the encoder) becomes packaging/x265_stub.c compiled under the
+    same file name and soname; every other library keeps its source."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux") or not (shutil.which("cc") and shutil.which("nm")):
+        pytest.skip("the stub is built on Linux with a C compiler")
+    heif = pytest.importorskip("pillow_heif")
+    libs = Path(heif.__file__).resolve().parent.parent / "pillow_heif.libs"
+    if not libs.is_dir():
+        pytest.skip("pillow-heif without vendored libraries")
+    monkeypatch.setitem(spec, "STAGING", str(tmp_path))
+    binaries = [(f"pillow_heif.libs/{p.name}", str(p), "BINARY") for p in sorted(libs.iterdir())]
+    out = spec["x265_stub"](binaries)
+    assert [d for d, _s, _t in out] == [d for d, _s, _t in binaries]
+    changed = [(d, s) for (d, s, _t), (_d, old, _o) in zip(out, binaries, strict=True) if s != old]
+    assert len(changed) == 1 and Path(changed[0][0]).name.startswith("libx265")
+    stub = Path(changed[0][1])
+    assert stub.stat().st_size < 100_000 < Path(libs / stub.name).stat().st_size
+    dynamic = subprocess.run(
+        ["readelf", "-d", str(stub)], check=True, capture_output=True, text=True
+    ).stdout
+    assert f"[{stub.name}]" in dynamic  # the soname libheif asks for
