@@ -332,7 +332,7 @@ def _users_by_day(sk: U64, sd: I64) -> list[U64]:
     by_day = np.argsort(pair_days, kind="stable")  # keeps each date's keys sorted
     keys, pair_days = keys[by_day], pair_days[by_day]
     cuts = np.flatnonzero(pair_days[1:] != pair_days[:-1]) + 1
-    return np.split(keys, cuts)
+    return [part.copy() for part in np.split(keys, cuts)]  # a date keeps only its own keys
 
 
 def _merge_sorted(parts: list[U64]) -> U64:
