@@ -12,15 +12,41 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 _SKIP = shutil.ignore_patterns(
-    ".venv", ".git", ".cache", "__pycache__", "*.pyc", "build", "dist", "*.egg-info", "tests",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", ".demo-home",
+    ".venv", ".git", ".cache", "__pycache__", "*.pyc", "build", "dist", "dist-*", "*.egg-info",
+    "tests", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", ".demo-home",
 )  # fmt: skip
+
+
+def _copy_checkout(src: Path) -> None:
+    """What a clean checkout holds (the files git tracks, as they are in the work tree), plus
+    the compiled catalogs (``*.mo``, build output of ``tools/setup.sh`` that a build packages);
+    never local build output (``build/``, ``dist*/``, the venv), so the test behaves the same
+    on a developer's tree and in CI. Without git (an unpacked sdist): the tree minus _SKIP."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        shutil.copytree(ROOT, src, ignore=_SKIP)
+        return
+    names = [n for n in listed.decode("utf-8").split("\0") if n and not n.startswith("tests/")]
+    names += [str(p.relative_to(ROOT)) for p in ROOT.glob("resources/locale/*/*/*.mo")]
+    for name in names:
+        path = ROOT / name
+        if not path.is_file():  # deleted in the work tree, not yet committed
+            continue
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, src / name)
 
 
 @pytest.mark.slow
 def test_wheel_install_finds_resources(tmp_path: Path) -> None:
     src = tmp_path / "src"
-    shutil.copytree(ROOT, src, ignore=_SKIP)
+    _copy_checkout(src)
     target = tmp_path / "site"
     subprocess.run(
         [
