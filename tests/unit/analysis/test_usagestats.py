@@ -8,6 +8,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inspector_app.analysis import usagestats
 from inspector_app.analysis.usagestats import OFFSET, LogPass
@@ -309,3 +311,25 @@ def test_many_users_in_many_small_blocks_equal_naive(
     whole = new_pass(applied=applied, created_ts=created)
     whole.consume(iter(events))
     assert _summary(cut) == _summary(whole)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    n_users=st.integers(1, 400),
+    n_bots=st.integers(1, 4),
+    size=st.integers(1, 120),
+)
+def test_repeated_runs_property_any_users_any_blocks(
+    seed: int, n_users: int, n_bots: int, size: int
+) -> None:
+    """Any number of users, any block size: the repeated-run hits of the streaming pass are
+    the naive whole-log computation's."""
+    from inspector_app.casepkg.columns import columns_from_events
+
+    events = many_users_log(seed, 1500, n_users, n_bots)
+    applied = (events[-1].ts + OFFSET) // 86400
+    log = new_pass(applied=applied, created_ts=events[-1].ts)
+    log.consume_columns(columns_from_events(events, size))
+    *_, hits = naive(events, applied, events[-1].ts, 20, 3)
+    assert sorted(h.n_dates for h in log.repeat_hits.values()) == hits
