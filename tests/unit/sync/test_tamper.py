@@ -143,8 +143,12 @@ def _refused(outcome: Any, *codes: str) -> None:
         assert not head.startswith((b"age-encryption.org/v1\n", b"-----BEGIN AGE")), head
         return
     assert Path(outcome.quarantined).is_file() and not source.exists()
-    reason = Path(outcome.quarantined + ".reason.json")
-    assert json.loads(reason.read_text(encoding="utf-8"))["code"] == outcome.code
+    reason = json.loads(Path(outcome.quarantined + ".reason.json").read_text(encoding="utf-8"))
+    assert reason["code"] == outcome.code
+    # the message as JSON carries it: Chinese, and English in the *_en sibling
+    assert reason["message"] == outcome.message.render("zh_CN"), reason
+    assert reason["message_en"] == outcome.message.render("en"), reason
+    json.dumps(outcome.to_json())  # what `bundle import --json` prints
 
 
 def test_happy_path_and_replay_is_a_noop(bundles: Bundles, agency: Any, tmp_path: Path) -> None:
