@@ -310,3 +310,29 @@ def test_cli_refusals_and_usage_errors(tmp_path: Path) -> None:
     assert junk.read_bytes() == b"not a bundle"
     status = cli_json(agency, "merge", "status")
     assert status == {"projects": [], "pending_bundles": []}
+
+
+def test_a_bundle_from_an_untrusted_device_is_refused_with_a_json_reason(tmp_path: Path) -> None:
+    """The agency has not trusted the expert's card: exit 1, one JSON document, the bundle in
+    quarantine with a reason file whose message is Chinese with an English sibling."""
+    (tmp_path / "passphrase.txt").write_text(PASSPHRASE + "\n", encoding="utf-8")
+    expert, agency = tmp_path / "expert", tmp_path / "agency"
+    for home, role in ((expert, "expert"), (agency, "agency")):
+        identity.init_identity(
+            Home(home).ensure(), name=role, role=role, passphrase=PASSPHRASE, _kdf=identity.TEST_KDF
+        )
+    cli(expert, "identity", "trust", str(agency / "identity" / "card.json"))
+    case = cli_json(expert, "case", "import", str(CLEAN))["case_id"]
+    finding(expert, case, {"kind": "observation", "text": "现场核查", "attachments": []})
+    cli(expert, "bundle", "export", "--out", str(tmp_path / "out"))
+    (bundle,) = (tmp_path / "out").glob("*.bundle.age")
+    result = cli_json(agency, "bundle", "import", str(bundle), ok=(1,))
+    (only,) = result["results"]
+    assert only["status"] == "refused" and only["code"] == "UNTRUSTED_SIGNER", only
+    assert any("\u4e00" <= c <= "\u9fff" for c in only["message"]), only
+    assert only["message_en"] and only["message_en"] != only["message"], only
+    assert not bundle.exists() and Path(only["quarantined"]).is_file()
+    reason = json.loads(Path(only["quarantined"] + ".reason.json").read_text(encoding="utf-8"))
+    assert reason["code"] == "UNTRUSTED_SIGNER"
+    assert (reason["message"], reason["message_en"]) == (only["message"], only["message_en"])
+    assert cli_json(agency, "merge", "status") == {"projects": [], "pending_bundles": []}
