@@ -276,7 +276,7 @@ def _header_map(header: list[str], path: Path, line: int) -> tuple[dict[str, int
                 Issue(
                     ROSTER_INVALID,
                     str(path),
-                    bi("The required column {zh} / {en} is missing.", zh=zh, en=en),
+                    bi("The required column {en} (or {zh}) is missing.", zh=zh, en=en),
                     line=line,
                 )
             )

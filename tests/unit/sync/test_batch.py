@@ -113,7 +113,7 @@ def test_broken_roster_lists_every_bad_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("企业名称,服务商\n甲,乙\n", "统一社会信用代码 / uscc"),
+        ("企业名称,服务商\n甲,乙\n", "uscc (or 统一社会信用代码)"),
         ("enterprise,uscc,uscc\n甲,x,y\n", "appears twice"),
         ("", "empty"),
         ("enterprise,uscc\n", "no enterprise"),
