@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from inspector_app.errors import (
@@ -140,6 +141,9 @@ def show_error(exc: BaseException | str, parent: QWidget | None = None) -> None:
 
 
 def show_internal_error(exc: BaseException) -> None:
-    if QApplication.instance() is None:
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        # a worker thread (ui.tasks) cannot open a dialog: it would wait forever (seen while
+        # the app quit); the excepthook has logged the traceback
         return
     show_error(exc, QApplication.activeWindow())

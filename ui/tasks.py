@@ -127,7 +127,10 @@ class _Runnable(QRunnable):
                 handle.flush_progress()
                 signals.done.emit(result)
         finally:
-            signals.ended.emit()
+            try:
+                signals.ended.emit()
+            except RuntimeError:  # the app is gone (quitting): nobody waits for the result
+                log.info("task %s ended after its signals were deleted", handle.name)
 
 
 class TaskHandle:
