@@ -18,10 +18,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -129,6 +130,26 @@ TEXT_WIDTH = A4[0] - 40 * mm
 
 def _esc(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
+
+
+_char_widths: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _cached_char_widths(word: str, fontName: str, fontSize: float) -> list[float]:
+    """reportlab's ``textsplit.getCharWidths`` (CJK line breaking: one ``stringWidth`` call
+    per character of every wrapped paragraph, on every wrap), with each character's width
+    kept per font and size: the same widths, computed once."""
+    widths = _char_widths.setdefault((fontName, fontSize), {})
+    out = []
+    for ch in word:
+        w = widths.get(ch)
+        if w is None:
+            w = widths[ch] = stringWidth(ch, fontName, fontSize)
+        out.append(w)
+    return out
+
+
+textsplit.getCharWidths = _cached_char_widths
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -349,11 +370,11 @@ def _page_field(paragraph: Any) -> None:
     run._r.append(field_char("end"))
 
 
-def render_docx(doc: Doc) -> bytes:
-    """The document as DOCX bytes."""
+@cache
+def _docx_base() -> bytes:
+    """The default template with the report's fonts, language and page set up, as DOCX bytes:
+    built once per process (python-docx parses its template on every ``Document()``)."""
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt, RGBColor
 
     document = Document()
@@ -366,6 +387,40 @@ def render_docx(doc: Doc) -> bytes:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+@cache
+def _heading_style_ids() -> dict[int, str]:
+    """Level → style id of the base document's "Title" and "Heading n" styles (python-docx
+    looks a style up by name through every style of the document on each paragraph)."""
+    from docx import Document
+
+    styles = Document(io.BytesIO(_docx_base())).styles
+    return {
+        level: styles["Title" if level == 0 else f"Heading {level}"].style_id
+        for level in range(4)
+    }
+
+
+def _add_heading(document: Any, text: str, level: int) -> Any:
+    """``document.add_heading(text, level)``, with the style id looked up once."""
+    para = document.add_paragraph(text)
+    para._p.style = _heading_style_ids()[level]
+    return para
+
+
+def render_docx(doc: Doc) -> bytes:
+    """The document as DOCX bytes."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    document = Document(io.BytesIO(_docx_base()))
+    section = document.sections[0]
     header = section.header.paragraphs[0]
     header.text = f"{doc.enterprise} — {doc.title}"
     footer = section.footer.paragraphs[0]
@@ -376,14 +431,14 @@ def render_docx(doc: Doc) -> bytes:
     props.author = doc.author
     props.language = "zh-CN"
 
-    title = document.add_heading(doc.title, level=0)
+    title = _add_heading(document, doc.title, 0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in doc.subtitle:
         para = document.add_paragraph(line)
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for block in doc.blocks:
         if isinstance(block, Heading):
-            document.add_heading(block.text, level=block.level)
+            _add_heading(document, block.text, block.level)
         elif isinstance(block, Para):
             para = document.add_paragraph(block.text)
             if block.style == "body":
