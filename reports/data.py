@@ -169,7 +169,8 @@ class EnterpriseData:
 # --------------------------------------------------------------------------- signers
 
 
-def _signers(home: Home) -> dict[str, Signer]:
+def home_signers(home: Home) -> dict[str, Signer]:
+    """The signers the home knows: its trusted cards and its own identity, by fingerprint."""
     out: dict[str, Signer] = {}
     try:
         for card in identity.trusted_cards(home):
@@ -336,9 +337,13 @@ def gather(
     cases: Sequence[CaseRow],
     *,
     now: datetime | None = None,
+    signers: Mapping[str, Signer] | None = None,
 ) -> EnterpriseData:
-    """The report data of one enterprise project (its cases, as grouped by :func:`group_cases`)."""
-    signers = _signers(home)
+    """The report data of one enterprise project (its cases, as grouped by :func:`group_cases`).
+
+    ``signers``: the home's signers as :func:`home_signers` reads them (a batch reads them
+    once), else read here."""
+    signers = home_signers(home) if signers is None else signers
     case_ids = [c.case_id for c in cases]
     with open_store(home) as store:
         findings = [f for cid in case_ids for f in store.findings(cid)]

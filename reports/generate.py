@@ -26,7 +26,7 @@ from inspector_app.home import Home
 from inspector_app.i18n import _, get_language, language
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from reports import archive, content
-from reports.data import EnterpriseData, gather
+from reports.data import EnterpriseData, Signer, gather, home_signers
 from reports.doc import render_docx, render_pdf
 
 FORMATS = ("pdf", "docx", "xlsx", "json")
@@ -98,12 +98,12 @@ class Outcome:
 
 
 def _work(
-    args: tuple[Path, list[CaseRow], list[str], Path, datetime, str],
+    args: tuple[Path, list[CaseRow], list[str], Path, datetime, str, dict[str, Signer]],
 ) -> tuple[list[Path], EnterpriseData]:
-    root, cases, formats, out, now, lang = args
+    root, cases, formats, out, now, lang, signers = args
     with language(lang):  # the caller's language, in this thread (or worker process)
         home = Home(root)
-        d = gather(home, cases, now=now)
+        d = gather(home, cases, now=now, signers=signers)
         return enterprise_files(d, formats, out), d
 
 
@@ -121,7 +121,10 @@ def generate(
     on_enterprise: Callable[[EnterpriseData, list[Path]], None] | None = None,
 ) -> Outcome:
     """Draft every project's files (and the batch summary when ``summary``)."""
-    jobs = [(home.root, cases, list(formats), out, now, get_language()) for cases in projects]
+    signers = home_signers(home)  # the trusted cards, read once for the batch
+    jobs = [
+        (home.root, cases, list(formats), out, now, get_language(), signers) for cases in projects
+    ]
     files: list[Path] = []
     gathered: list[EnterpriseData] = []
     total = len(jobs)
