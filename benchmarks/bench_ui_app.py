@@ -8,7 +8,9 @@
 window does: validation, extraction, evidence indexes and the red-flag analysis run through
 ``ui.tasks`` while a progress dialog shows), into a fresh home; a 5 ms timer in the UI thread
 measures the longest gap of the event loop from the start of the import to the overview shown.
-Goal: no gap over 200 ms.
+Goal: no gap over 200 ms. ``--why``: a watchdog thread samples the UI thread's and the workers'
+Python stacks whenever the loop has not ticked for 100 ms, and prints the most frequent ones
+(who held the UI thread, or the GIL, during the long gaps).
 
 ``start`` — process start to a shown main window with its case list filled (an expert's home
 with one imported case), beside a bare PySide6 ``QMainWindow`` started the same way (same
@@ -23,7 +25,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +68,28 @@ tasks.wait_all()
 """
 
 
-def gap(package: Path) -> None:
+def _frames(frame: object, depth: int = 6) -> str:
+    stack = traceback.extract_stack(frame)[-depth:]  # type: ignore[arg-type]
+    return " > ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in stack)
+
+
+def _watch(last: list[float], stop: threading.Event, seen: Counter[str]) -> None:
+    """Sample the stacks while the UI thread has not ticked for 100 ms."""
+    ui, me = threading.main_thread().ident, threading.get_ident()
+    while not stop.wait(0.02):
+        if time.perf_counter() - last[0] < 0.1:
+            continue
+        frames = sys._current_frames()
+        lines = [f"UI  {_frames(frames[ui])}" if ui in frames else "UI  ?"]
+        lines += [
+            f"    worker {_frames(f)}"
+            for tid, f in frames.items()
+            if tid not in (ui, me) and "_worker" not in _frames(f, 1)
+        ]
+        seen["\n".join(lines)] += 1
+
+
+def gap(package: Path, why: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QTimer
 
@@ -81,10 +107,18 @@ def gap(package: Path) -> None:
     gaps: list[int] = []
     last = [0]
 
+    wall = [time.perf_counter()]
+    seen: Counter[str] = Counter()
+    stop = threading.Event()
+
     def tick() -> None:
         now = clock.elapsed()
         gaps.append(now - last[0])
         last[0] = now
+        wall[0] = time.perf_counter()
+
+    if why:
+        threading.Thread(target=_watch, args=(wall, stop, seen), daemon=True).start()
 
     timer = QTimer()
     timer.setInterval(5)
@@ -104,6 +138,7 @@ def gap(package: Path) -> None:
         time.sleep(0.001)
     seconds = time.perf_counter() - start
     timer.stop()
+    stop.set()
     longest = max(gaps) if gaps else 0
     over = sum(1 for g in gaps if g > 200)
     size = package.stat().st_size / 2**20
@@ -116,6 +151,10 @@ def gap(package: Path) -> None:
         f"{statistics.quantiles(gaps, n=100)[-1]:.0f} ms"
     )
     print("  goal (no gap over 200 ms): " + ("met" if longest <= 200 else "NOT met"))
+    if os.name == "posix":
+        print("  load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    for stacks, count in seen.most_common(15):
+        print(f"  [{count * 20} ms sampled]\n    " + stacks.replace("\n", "\n    "))
     window.close()
 
 
@@ -156,6 +195,7 @@ def main() -> None:
     p = sub.add_parser("gap", help="the event loop's longest gap while importing a package")
     p.add_argument("--package", type=Path, help="a package (default: the large sample)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--why", action="store_true", help="sample the stacks during long gaps")
     p = sub.add_parser("start", help="start to the main window, beside a bare PySide6 window")
     p.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
@@ -168,7 +208,7 @@ def main() -> None:
         package = large_sample(args.seed)
     else:
         package = args.package
-    gap(package)
+    gap(package, args.why)
 
 
 if __name__ == "__main__":

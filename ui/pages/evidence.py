@@ -100,6 +100,11 @@ def _prepare(
 class EvidenceTreeModel(QStandardItemModel):
     """Groups (附件 N, then folders) → files; dragging a file gives its package path."""
 
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:  # a file's package path (set once, not twice)
+            return super().data(index, PATH_ROLE)
+        return super().data(index, role)
+
     def mimeTypes(self) -> list[str]:
         return [EVIDENCE_MIME, "text/plain"]
 
@@ -383,21 +388,28 @@ class EvidencePage(Page):
 
     def _fill_tree(self) -> None:
         self.tree_model.clear()
-        groups: dict[str, tuple[int, QStandardItem]] = {}
+        # runs in the UI thread (a case of thousands of photos): each group's label is made
+        # once, not once per file, and its rows are added in one call
+        groups: dict[str, tuple[int, QStandardItem, list[QStandardItem]]] = {}
+        labels: dict[tuple[int | None, str], tuple[int, str]] = {}
         for info in sorted(self.files.values(), key=lambda f: f.path):
-            order, label = group_of(info)
-            if label not in groups:
+            folder, _sep, name = info.path.rpartition("/")
+            key = (info.attachment, folder)
+            found = labels.get(key)
+            if found is None:
+                found = labels[key] = group_of(info)
+            order, label = found
+            group = groups.get(label)
+            if group is None:
                 item = QStandardItem(label)
                 item.setEditable(False)
                 item.setDragEnabled(False)
-                groups[label] = (order, item)
-            name = info.path.rsplit("/", 1)[-1]
+                group = groups[label] = (order, item, [])
             child = QStandardItem(name if not info.title else f"{name} — {info.title}")
-            child.setData(info.path, PATH_ROLE)
-            child.setToolTip(info.path)
-            child.setEditable(False)
-            groups[label][1].appendRow(child)
-        for _order, item in sorted(groups.values(), key=lambda g: (g[0], g[1].text())):
+            child.setData(info.path, PATH_ROLE)  # also its tooltip (EvidenceTreeModel.data)
+            group[2].append(child)  # not editable: the tree has no edit triggers
+        for _order, item, children in sorted(groups.values(), key=lambda g: (g[0], g[1].text())):
+            item.appendRows(children)
             self.tree_model.appendRow(item)
         self.tree.expandAll()
         if self.current:
