@@ -15,7 +15,9 @@ default template cleared, language zh-CN, the same running header and a PAGE fie
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -400,8 +402,7 @@ def _heading_style_ids() -> dict[int, str]:
 
     styles = Document(io.BytesIO(_docx_base())).styles
     return {
-        level: styles["Title" if level == 0 else f"Heading {level}"].style_id
-        for level in range(4)
+        level: styles["Title" if level == 0 else f"Heading {level}"].style_id for level in range(4)
     }
 
 
@@ -412,20 +413,45 @@ def _add_heading(document: Any, text: str, level: int) -> Any:
     return para
 
 
+_docx_local = threading.local()
+
+
+def _fresh_document() -> Any:
+    """This thread's document to fill, as ``Document(base)`` then a header paragraph and a
+    centred footer with the PAGE field would be: opened once per thread, and its body put back
+    to the base's before each report (parsing the template's parts took as long as writing a
+    report's body)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = getattr(_docx_local, "document", None)
+    if document is None:
+        document = Document(io.BytesIO(_docx_base()))
+        section = document.sections[0]
+        section.header.paragraphs[0]  # creates the header part, as a report did
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _page_field(footer)
+        document.core_properties.language = "zh-CN"  # (each report sets it too)
+        _docx_local.document = document
+        _docx_local.body = [deepcopy(child) for child in document.element.body]
+        return document
+    body = document.element.body
+    for child in list(body):
+        body.remove(child)
+    for child in _docx_local.body:
+        body.append(deepcopy(child))
+    return document
+
+
 def render_docx(doc: Doc) -> bytes:
     """The document as DOCX bytes."""
-    from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
-    document = Document(io.BytesIO(_docx_base()))
-    section = document.sections[0]
-    header = section.header.paragraphs[0]
-    header.text = f"{doc.enterprise} — {doc.title}"
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_field(footer)
+    document = _fresh_document()
+    document.sections[0].header.paragraphs[0].text = f"{doc.enterprise} — {doc.title}"
     props = document.core_properties
     props.title = f"{doc.enterprise} {doc.title}"
     props.author = doc.author
