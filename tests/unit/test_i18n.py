@@ -215,3 +215,19 @@ def test_language_resolution(tmp_path: Path) -> None:
     assert resolve_language(None, None, environ={"INSPECTOR_LANG": "fr"}) == "zh_CN"
     with pytest.raises(ValueError):
         resolve_language("fr")
+
+
+def test_a_lookup_finds_what_the_fallback_chain_would() -> None:
+    """Every area's messages are also merged into the first catalog (one dict lookup): the
+    first area (in file order) that has a message still wins, as it did through fallbacks."""
+    merged = i18n.translations("zh_CN")
+    expected: dict[str, str] = {}
+    for mo in sorted(i18n.catalog_folder("zh_CN").glob("*.mo")):
+        with mo.open("rb") as fh:
+            area = gettext.GNUTranslations(fh)
+        for key, value in area._catalog.items():  # type: ignore[attr-defined]
+            if isinstance(key, str) and key:
+                expected.setdefault(key, value)
+    assert len(expected) > 100
+    for key, value in expected.items():
+        assert merged.gettext(key) == value

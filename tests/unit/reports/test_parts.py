@@ -13,7 +13,7 @@ import pytest
 
 from inspector_app.casepkg import open_package
 from inspector_app.findings import open_store
-from inspector_app.i18n import language
+from inspector_app.i18n import get_language, language
 from inspector_app.pdfstyle import FontMissing, find_cjk_font, font_candidates
 from inspector_app.services.cases import CaseSession
 from reports import archive, content
@@ -144,3 +144,45 @@ def test_font_lookup_order_and_clear_error(tmp_path: Path, monkeypatch: pytest.M
 def test_archive_mapping_is_documented() -> None:
     doc = (ROOT / "docs" / "formats" / "archive.md").read_text(encoding="utf-8")
     assert archive.mapping_table() in doc
+
+
+def _docx_parts(data: bytes) -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_a_docx_does_not_carry_the_previous_one(world: World) -> None:
+    """Each thread reuses one base document (its body put back per report): a report's DOCX is
+    the same whatever was rendered before it, in this thread or another."""
+    import threading
+
+    from docx import Document
+
+    data = data_of(world, "pass")
+    first = content.acceptance(data)
+    other = content.financial(data_of(world, "disqualify"))
+    alone = _docx_parts(render_docx(first))
+    render_docx(other)
+    again = _docx_parts(render_docx(first))
+    assert again == alone
+    elsewhere: list[bytes] = []
+    lang = get_language()  # a thread starts in the default language (charts' table headers)
+
+    def render_elsewhere() -> None:
+        with language(lang):
+            elsewhere.append(render_docx(first))
+
+    worker = threading.Thread(target=render_elsewhere)
+    worker.start()
+    worker.join()
+    assert _docx_parts(elsewhere[0]) == alone
+    import io
+
+    opened = Document(io.BytesIO(render_docx(other)))
+    body = [p.text for p in opened.paragraphs]
+    assert other.title in body and first.title not in body
+    header = opened.sections[0].header.paragraphs[0].text
+    assert header == f"{other.enterprise} — {other.title}"
