@@ -67,7 +67,11 @@ class _Lanes:
         tree[node] = right
         while node > 1:
             node //= 2
-            tree[node] = min(tree[2 * node], tree[2 * node + 1])
+            a, b = tree[2 * node], tree[2 * node + 1]
+            low = a if a < b else b
+            if tree[node] == low:
+                break  # the lanes above see no change
+            tree[node] = low
         return lane
 
 
