@@ -157,7 +157,8 @@ class TimelineWidget(QWidget):
         return QSize(300, self.sizeHint().height())
 
     def resizeEvent(self, event: Any) -> None:
-        self._layout()
+        if event.oldSize().width() != event.size().width():  # the lanes depend on the width only
+            self._layout()
         super().resizeEvent(event)
 
     def _placed(self, item: _Item) -> QRectF:
