@@ -161,13 +161,13 @@ class TimelineWidget(QWidget):
             self._layout()
         super().resizeEvent(event)
 
-    def _placed(self, item: _Item) -> QRectF:
-        fm = QFontMetrics(self.font())
-        axis = self._axis_y()
+    def _placed(self, item: _Item, axis: float | None = None, height: int | None = None) -> QRectF:
+        if axis is None or height is None:  # (paintEvent passes them: thousands of items)
+            axis, height = self._axis_y(), QFontMetrics(self.font()).height()
         lane = item.rect.y()
-        step = fm.height() * LANE
-        y = axis - 10 - (lane + 1) * step if item.is_flag else axis + fm.height() + 14 + lane * step
-        return QRectF(item.rect.x(), y, item.rect.width(), fm.height())
+        step = height * LANE
+        y = axis - 10 - (lane + 1) * step if item.is_flag else axis + height + 14 + lane * step
+        return QRectF(item.rect.x(), y, item.rect.width(), height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -196,7 +196,19 @@ class TimelineWidget(QWidget):
                     )
                     last_right = x + fm.horizontalAdvance(text) / 2
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-        placed = [(item, self._placed(item)) for item in self._items]
+        # only what the exposed area shows (a large case's timeline is thousands of pixels tall
+        # in its scroll area: painting every label held the UI thread 0.3 s a paint)
+        exposed = QRectF(event.rect()).adjusted(-12, -12, 12, 12)
+        height = fm.height()
+        placed = []
+        for item in self._items:
+            rect = self._placed(item, axis, height)
+            reach = QRectF(
+                QPointF(min(item.x - 6, rect.left()), min(axis - 10, rect.top())),
+                QPointF(max(item.x + 6, rect.right()), max(axis + 4, rect.bottom())),
+            )  # the label, its connector and its mark on the axis
+            if reach.intersects(exposed):
+                placed.append((item, rect))
         for item, rect in placed:  # connectors first, so that labels cover them
             painter.setPen(QPen(item.color, 1))
             anchor_y = rect.bottom() if item.is_flag else rect.top()
