@@ -226,11 +226,15 @@ class TimelineWidget(QWidget):
                         ]
                     )
                 )
+                if not rect.intersects(exposed):
+                    continue  # its label is out of sight
                 painter.setBrush(item.color.lighter(185))
                 painter.drawRoundedRect(rect, 3, 3)
             else:
                 painter.setBrush(item.color)
                 painter.drawEllipse(QPointF(item.x, axis), 3.5, 3.5)
+                if not rect.intersects(exposed):
+                    continue  # its label is out of sight
                 painter.fillRect(rect, pal.window())
                 painter.fillRect(QRectF(rect.x(), rect.y(), 2, rect.height()), item.color)
             painter.setPen(text_color if not item.is_flag else item.color.darker(140))
