@@ -9,9 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Slot,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import N_, _
+from ui.models import Index, KeyedTableModel
 from ui.pages import Page, PageContext, register
 from ui.tasks import run_task
 
@@ -54,22 +53,14 @@ COLUMNS = (
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class CaseListModel(QAbstractTableModel):
+class CaseListModel(KeyedTableModel):
     """Rows are case ids; each row's :class:`CaseSummary` is cached until the next reload."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ids: list[str] = []
-        self._rows: dict[str, Any] = {}
+    header_ids = tuple(msgid for _key, msgid in COLUMNS)
 
     def set_cases(self, summaries: list[Any]) -> None:
-        self.beginResetModel()
-        self._ids = [s.case_id for s in summaries]
-        self._rows = {s.case_id: s for s in summaries}
-        self.endResetModel()
+        self.set_records(summaries, key=lambda s: s.case_id)
 
     def case_id(self, row: int) -> str:
         return self._ids[row]
@@ -77,27 +68,10 @@ class CaseListModel(QAbstractTableModel):
     def summary(self, case_id: str) -> Any:
         return self._rows.get(case_id)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return _(COLUMNS[section][1])
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        case_id = self.row_key(index)
+        if case_id is None:
             return None
-        case_id = self._ids[index.row()]
         s = self._rows[case_id]
         key = COLUMNS[index.column()][0]
         if role == CASE_ID_ROLE:
@@ -129,13 +103,6 @@ class CaseListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "open_flags":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._ids:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            )
 
 
 class CaseFilterModel(QSortFilterProxyModel):

@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Slot,
 )
@@ -33,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import N_, _
+from ui.models import Index, KeyedTableModel
 from ui.pages import Page, PageContext, register
 from ui.tasks import ProgressDialog, run_task
 from ui.text import shown
@@ -40,44 +38,20 @@ from ui.text import shown
 COLUMNS = (N_("Bundle"), N_("Findings"), N_("State"), N_("Agency's receipt"), N_("File"))
 STATE_LABELS = {"done": N_("written"), "writing": N_("interrupted")}
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ExportsModel(QAbstractTableModel):
+class ExportsModel(KeyedTableModel):
     """Rows are bundle numbers (this device's exports)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._numbers: list[int] = []
-        self._rows: dict[int, Any] = {}
+    header_ids = COLUMNS
 
     def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._numbers = [r.number for r in rows]
-        self._rows = {r.number: r for r in rows}
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._numbers)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return _(COLUMNS[section])
-        return None
+        self.set_records(rows, key=lambda r: r.number)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._numbers):
+        number = self.row_key(index)
+        if number is None:
             return None
-        r = self._rows[self._numbers[index.row()]]
+        r = self._rows[number]
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 f"#{r.number}",
@@ -89,13 +63,6 @@ class ExportsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return r.file
         return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._numbers:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._numbers) - 1, len(COLUMNS) - 1)
-            )
 
 
 @register

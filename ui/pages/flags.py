@@ -11,9 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Slot,
@@ -37,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import N_, _
+from ui.models import Index, KeyedTableModel
 from ui.pages import Page, PageContext, register
 from ui.tasks import run_task
 from ui.text import flag_title, shown
@@ -53,22 +51,19 @@ COLUMNS = (N_("Severity"), N_("Red flag"), N_("Decision"), N_("Id"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class FlagModel(QAbstractTableModel):
+class FlagModel(KeyedTableModel):
     """Rows are flag ids; the flags and this device's decisions are cached per load."""
+
+    header_ids = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ids: list[str] = []
-        self._flags: dict[str, Any] = {}
         self._decisions: dict[str, dict[str, Any]] = {}
 
     def set_flags(self, flags: list[Any], decisions: dict[str, dict[str, Any]]) -> None:
         self.beginResetModel()
-        self._ids = [f.id for f in flags]
-        self._flags = {f.id: f for f in flags}
+        self._load(flags, key=lambda f: f.id)
         self._decisions = dict(decisions)
         self.endResetModel()
 
@@ -79,7 +74,7 @@ class FlagModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def flag(self, flag_id: str) -> Any:
-        return self._flags.get(flag_id)
+        return self._rows.get(flag_id)
 
     def decision(self, flag_id: str) -> dict[str, Any] | None:
         return self._decisions.get(flag_id)
@@ -87,28 +82,11 @@ class FlagModel(QAbstractTableModel):
     def flag_ids(self) -> list[str]:
         return list(self._ids)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return _(COLUMNS[section])
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        flag_id = self.row_key(index)
+        if flag_id is None:
             return None
-        flag_id = self._ids[index.row()]
-        flag = self._flags[flag_id]
+        flag = self._rows[flag_id]
         decision = (self._decisions.get(flag_id) or {}).get("decision")
         col = index.column()
         if role == FLAG_ID_ROLE:
@@ -129,13 +107,6 @@ class FlagModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             return shown(flag.detail)
         return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._ids:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            )
 
 
 def load_flags(
