@@ -52,6 +52,7 @@ class ConclusionPage(Page):
         self._restoring = False
         self._dirty = False
         self._review_pending = False
+        self._review_generation = 0
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
         self.autosave.setInterval(AUTOSAVE_MS)
@@ -282,12 +283,21 @@ class ConclusionPage(Page):
             return
         from inspector_app.services.conclusion import review_conclusion
 
+        # reviews run on the pool and may finish out of order: only the latest request's
+        # result is shown (an older one would show refusals of a payload no longer typed)
+        self._review_generation += 1
+        generation = self._review_generation
+
+        def done(review: Any) -> None:
+            if generation == self._review_generation:
+                self._reviewed(review)
+
         run_task(
             review_conclusion,
             self.session,
             self.payload(),
             pass_progress=False,
-            on_done=self._reviewed,
+            on_done=done,
             on_error=self.context.show_error,
         )
 
