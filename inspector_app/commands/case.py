@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app import labels
 from inspector_app.commands.common import add_identity_option, age_identities
 from inspector_app.i18n import bi
 
@@ -71,6 +72,12 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     if args.json:
         ctx.print_json([c.row.to_json() for c in cases if c.row is not None])
     else:
-        for c in cases:
-            ctx.out(f"{c.case_id}  {c.status:11} {c.uscc or '-':18}  {c.enterprise or '-'}")
+        # the words of the app's case list (未开始 / 核查中 / 已结论 / 已导出 / 需复核)
+        shown = [str(labels.case_status(c.display_status)) for c in cases]
+        column = max((labels.width(s) for s in shown), default=0)
+        for c, status in zip(cases, shown, strict=True):
+            ctx.out(
+                f"{c.case_id}  {labels.ljust(status, column)}  {c.uscc or '-':18}  "
+                f"{c.enterprise or '-'}"
+            )
     return 0

@@ -28,18 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.i18n import N_, _
+from inspector_app.labels import CASE_STATUSES
 from ui.models import Index, KeyedTableModel
 from ui.pages import Page, PageContext, register
 from ui.tasks import run_task
 
-#: display_status → its label (未开始 / 核查中 / 已结论 / 已导出 / 需复核)
-STATUS_LABELS = {
-    "not_started": N_("Not started"),
-    "in_progress": N_("In progress"),
-    "concluded": N_("Concluded"),
-    "exported": N_("Exported"),
-    "stale": N_("Needs review"),
-}
+#: display_status → its label (未开始 / 核查中 / 已结论 / 已导出 / 需复核): the core's table,
+#: which ``case list`` prints too
+STATUS_LABELS = CASE_STATUSES
 STATUS_ORDER = {name: i for i, name in enumerate(STATUS_LABELS)}
 
 COLUMNS = (

@@ -22,7 +22,7 @@ from ui.text import flag_title, shown
 from ui.widgets.timeline import TimelineWidget
 
 ENTERPRISE_FIELDS = (
-    ("name", N_("Name")),
+    ("name", N_("Enterprise name")),
     ("uscc", N_("USCC")),
     ("district", N_("District")),
     ("industry", N_("Industry")),
@@ -30,7 +30,7 @@ ENTERPRISE_FIELDS = (
     ("employees", N_("Employees")),
 )
 PROJECT_FIELDS = (
-    ("title", N_("Project")),
+    ("title", N_("Project name")),
     ("project_id", N_("Project id")),
     ("batch", N_("Batch")),
     ("levels", N_("Level before → target")),
@@ -120,7 +120,7 @@ class OverviewPage(Page):
         return _("Overview")
 
     def retranslate(self) -> None:
-        self.boxes["enterprise"].setTitle(_("Enterprise"))
+        self.boxes["enterprise"].setTitle(_("Enterprise facts"))
         self.boxes["project"].setTitle(_("Project"))
         self.boxes["money"].setTitle(_("Money (yuan)"))
         self.providers_box.setTitle(_("Service providers"))
@@ -134,7 +134,7 @@ class OverviewPage(Page):
             ("money", MONEY_FIELDS),
         ):
             for field, label in fields:
-                self.captions[key][field].setText(_(label) + ":")
+                self.captions[key][field].setText(_("{label}:", label=_(label)))
         if self.overview is not None:
             self._show(self.overview)
 

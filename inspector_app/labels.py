@@ -1,0 +1,108 @@
+"""The words a person sees for the program's ids — one table each, used by every face.
+
+A case's status, a finding's kind, a flag's severity, a flag review's decision, a conclusion's
+recommendation, an identity's role and what an agency merge finds disputed are stored and
+printed in JSON as ids (``in_progress``, ``flag_review``, ``high`` …). Text output, the
+expert's app and the agency console show them through these tables, in the chosen language
+(``case list`` shows 未开始 / 核查中 / 已结论 / 已导出 / 需复核 as the case list page does).
+An id no table knows is shown as it is (never an empty cell).
+
+Each function returns a :class:`~inspector_app.i18n.Message` (``str()`` renders it in the
+current language); :func:`ljust` pads a text to a width in terminal columns (a Chinese
+character takes two).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+
+from inspector_app.i18n import N_, Message, bi, verbatim
+
+#: ``CaseSummary.display_status`` → its label (``inspector_app.services.cases``)
+CASE_STATUSES: Mapping[str, str] = {
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "concluded": N_("Concluded"),
+    "exported": N_("Exported"),
+    "stale": N_("Needs review"),
+}
+#: a finding's ``kind`` (``inspector_app.findings.records.KINDS``)
+FINDING_KINDS: Mapping[str, str] = {
+    "score": N_("Score"),
+    "flag_review": N_("Flag review"),
+    "observation": N_("Observation"),
+    "interview": N_("Interview"),
+    "conclusion": N_("Conclusion"),
+    "decision": N_("Agency decision"),
+}
+#: a red flag's severity
+SEVERITIES: Mapping[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+#: a flag review's (or an agency decision's) ``decision``
+DECISIONS: Mapping[str, str] = {"confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
+#: a conclusion's ``recommendation``
+RECOMMENDATIONS: Mapping[str, str] = {
+    "pass": N_("Pass"),
+    "improve": N_("Improve within a deadline"),
+    "disqualify": N_("Disqualify"),
+}
+#: an identity's role
+ROLES: Mapping[str, str] = {"expert": N_("expert"), "agency": N_("third-party agency")}
+#: what the agency's merge finds disputed between experts (``sync.status``: a disagreement's type)
+DISAGREEMENT_TYPES: Mapping[str, str] = {
+    "item": N_("question"),
+    "scene": N_("scene"),
+    "level": N_("level"),
+    "flag": N_("flag review"),
+    "conclusion": N_("conclusion"),
+}
+
+DASH = "—"
+
+
+def label(table: Mapping[str, str], value: object) -> Message:
+    """``value``'s label in ``table``; an unknown id as it is, nothing as a dash."""
+    if value is None or value == "":
+        return verbatim(DASH)
+    msgid = table.get(value) if isinstance(value, str) else None
+    return bi(msgid) if msgid else verbatim(str(value))
+
+
+def case_status(value: object) -> Message:
+    return label(CASE_STATUSES, value)
+
+
+def finding_kind(value: object) -> Message:
+    return label(FINDING_KINDS, value)
+
+
+def severity(value: object) -> Message:
+    return label(SEVERITIES, value)
+
+
+def decision(value: object) -> Message:
+    return label(DECISIONS, value)
+
+
+def recommendation(value: object) -> Message:
+    return label(RECOMMENDATIONS, value)
+
+
+def role(value: object) -> Message:
+    return label(ROLES, value)
+
+
+def disagreement_type(value: object) -> Message:
+    return label(DISAGREEMENT_TYPES, value)
+
+
+def width(text: str) -> int:
+    """``text``'s width in terminal columns (wide and full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def ljust(text: object, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (as ``str.ljust`` would
+    for ASCII)."""
+    shown = str(text)
+    return shown + " " * max(0, columns - width(shown))

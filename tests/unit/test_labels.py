@@ -1,0 +1,127 @@
+"""The words shown for the program's ids (inspector_app/labels.py): one table per kind of id,
+the same words in the CLI's text output and in the app; JSON keeps the ids."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from inspector_app import cli, labels
+from inspector_app.i18n import language
+
+EXPECTED_ZH = {
+    "CASE_STATUSES": {
+        "not_started": "未开始",
+        "in_progress": "核查中",
+        "concluded": "已结论",
+        "exported": "已导出",
+        "stale": "需复核",
+    },
+    "SEVERITIES": {"high": "高", "medium": "中", "low": "低"},
+    "DECISIONS": {"confirmed": "确认", "dismissed": "排除"},
+    "RECOMMENDATIONS": {"pass": "通过", "improve": "限期优化提升", "disqualify": "取消资格"},
+    "ROLES": {"expert": "专家", "agency": "第三方机构"},
+    "DISAGREEMENT_TYPES": {
+        "item": "题目",
+        "scene": "场景",
+        "level": "等级",
+        "flag": "疑点核查",
+        "conclusion": "结论",
+    },
+    "FINDING_KINDS": {
+        "score": "评分",
+        "flag_review": "风险提示核查",
+        "observation": "现场观察",
+        "interview": "访谈",
+        "conclusion": "结论",
+        "decision": "机构决定",
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_ZH))
+def test_every_id_has_its_words_in_both_languages(name: str) -> None:
+    """The exact Chinese (no other area's translation of a short English id wins in the
+    merged catalog), and the table's English."""
+    table = getattr(labels, name)
+    assert set(table) == set(EXPECTED_ZH[name])
+    for value, zh in EXPECTED_ZH[name].items():
+        msg = labels.label(table, value)
+        assert msg.render("zh_CN") == zh, value
+        english = msg.render("en")
+        assert english == table[value] and not any("\u4e00" <= c <= "\u9fff" for c in english)
+
+
+def test_an_unknown_id_is_shown_as_it_is_and_nothing_as_a_dash() -> None:
+    assert labels.severity("critical").render("zh_CN") == "critical"
+    assert labels.case_status(None).render("en") == "—"
+    assert labels.finding_kind("").render("zh_CN") == "—"
+
+
+def test_ljust_counts_wide_characters_as_two_columns() -> None:
+    assert labels.width("核查中") == 6 and labels.width("In progress") == 11
+    assert labels.ljust("已结论", 8) == "已结论  "
+    assert labels.ljust("Concluded", 4) == "Concluded"
+
+
+def test_the_app_case_list_uses_the_same_table() -> None:
+    """One mapping in the core for both faces: the UI's case list reads labels.CASE_STATUSES."""
+    pytest.importorskip("PySide6")
+    from ui.pages import cases
+
+    assert cases.STATUS_LABELS is labels.CASE_STATUSES
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_case_list_text_shows_the_app_words(
+    tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = str(tmp_path / "home")
+    code, out, err = _run(
+        "case", "import", str(examples / "clean.case.zip"), "--home", home, "--json"
+    )
+    assert code == 0, err
+    case_id = json.loads(out)["case_id"]
+
+    code, zh, _ = _run("--lang", "zh_CN", "case", "list", "--home", home)
+    assert code == 0 and case_id in zh and "未开始" in zh
+    assert "imported" not in zh and "not_started" not in zh
+    code, en, _ = _run("--lang", "en", "case", "list", "--home", home)
+    assert code == 0 and "Not started" in en and "imported" not in en
+    code, js, _ = _run("--lang", "zh_CN", "case", "list", "--home", home, "--json")
+    assert code == 0 and json.loads(js)[0]["status"] == "imported"
+
+    # every status the app's case list shows, aligned in one column whatever the language
+    from inspector_app import services
+
+    real = services.list_cases
+
+    def every_status(h: object) -> list[object]:
+        one = real(h)[0]  # type: ignore[arg-type]
+        return [
+            replace(one, case_id=f"{status:<36}"[:36], display_status=status)
+            for status in labels.CASE_STATUSES
+        ]
+
+    monkeypatch.setattr(services, "list_cases", every_status)
+    for lang, words in (
+        ("zh_CN", ["未开始", "核查中", "已结论", "已导出", "需复核"]),
+        ("en", ["Not started", "In progress", "Concluded", "Exported", "Needs review"]),
+    ):
+        with language(lang):
+            code, text, _ = _run("--lang", lang, "case", "list", "--home", home)
+        lines = text.splitlines()
+        assert code == 0 and len(lines) == 5
+        for line, word in zip(lines, words, strict=True):
+            assert line[38:].startswith(word), line
+        uscc_columns = {labels.width(line[: line.index("91530")]) for line in lines}
+        assert len(uscc_columns) == 1, lines
