@@ -15,31 +15,17 @@ default template cleared, language zh-CN, the same running header and a PAGE fie
 from __future__ import annotations
 
 import io
-import threading
+import re
+import struct
+import zipfile
+import zlib
 from collections.abc import Sequence
-from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors, textsplit
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
-
-from inspector_app.i18n import _
-from inspector_app.pdfstyle import FONT, register_cjk_font, styles
 from reports import charts
 
 
@@ -127,181 +113,12 @@ class Doc:
 
 # --------------------------------------------------------------------------- PDF
 
-TEXT_WIDTH = A4[0] - 40 * mm
-
-
-def _esc(text: str) -> str:
-    return escape(text).replace("\n", "<br/>")
-
-
-_char_widths: dict[tuple[str, float], dict[str, float]] = {}
-
-
-def _cached_char_widths(word: str, fontName: str, fontSize: float) -> list[float]:
-    """reportlab's ``textsplit.getCharWidths`` (CJK line breaking: one ``stringWidth`` call
-    per character of every wrapped paragraph, on every wrap), with each character's width
-    kept per font and size: the same widths, computed once."""
-    widths = _char_widths.setdefault((fontName, fontSize), {})
-    out = []
-    for ch in word:
-        w = widths.get(ch)
-        if w is None:
-            w = widths[ch] = stringWidth(ch, fontName, fontSize)
-        out.append(w)
-    return out
-
-
-textsplit.getCharWidths = _cached_char_widths
-
-
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
-    """Defers page output so that the footer can say "page x of y"."""
-
-    header_text = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._saved: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._saved.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._saved)
-        for state in self._saved:
-            self.__dict__.update(state)
-            self._decorate(total)
-            super().showPage()
-        super().save()
-
-    def _decorate(self, total: int) -> None:
-        self.saveState()
-        self.setFont(FONT, 8)
-        self.setFillColor(colors.HexColor("#555555"))
-        width, height = A4
-        self.drawString(20 * mm, height - 12 * mm, self.header_text[:80])
-        self.setStrokeColor(colors.HexColor("#999999"))
-        self.setLineWidth(0.4)
-        self.line(20 * mm, height - 13.5 * mm, width - 20 * mm, height - 13.5 * mm)
-        self.drawCentredString(
-            width / 2, 10 * mm, _("Page {page} of {total}", page=self._pageNumber, total=total)
-        )
-        self.restoreState()
-
-
-def _cell_styles(n_columns: int) -> tuple[Any, Any]:
-    """Head and text styles of a table's cells: 8 pt for wide tables, else 9 pt."""
-    st = styles()
-    size = 8.0 if n_columns >= 7 else 9.0
-    lead = size + 2.5
-    head = st["cellhead"].clone(f"h{size}", fontSize=size, leading=lead)
-    text = st["cell"].clone(f"c{size}", fontSize=size, leading=lead)
-    return head, text
-
-
-def _pdf_table(block: TableBlock) -> Table:
-    n = len(block.header)
-    head_style, text_style = _cell_styles(n)
-    size, lead = text_style.fontSize, text_style.leading
-    numeric = set(block.numeric)
-    cmds: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), lead),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    for col in sorted(numeric):
-        cmds.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
-    right = text_style.clone(text_style.name + "r", alignment=2)
-
-    rel = list(block.widths) if block.widths else [1.0] * n
-    total = sum(rel)
-    widths = [TEXT_WIDTH * w / total for w in rel]
-    room = [w - 8 for w in widths]  # minus the cell's left and right padding
-
-    def cell(text: str, col: int) -> Paragraph | str:
-        # a text that fits on one line (a date, an amount, a code, a short phrase) is a plain
-        # string cell, drawn as is: no line breaking to compute, a token never broken; a longer
-        # one wraps (CJK: at any character)
-        if "\n" not in text and stringWidth(text, FONT, size) <= room[col]:
-            return text
-        return Paragraph(_esc(text), right if col in numeric else text_style)
-
-    head = [Paragraph(_esc(h), head_style) for h in block.header]
-    body = [[cell(c, i) for i, c in enumerate(row)] for row in block.rows]
-    t = Table([head, *body], colWidths=widths, repeatRows=1, splitByRow=1)
-    t.setStyle(TableStyle(cmds))
-    return t
-
-
-def _pdf_note(text: str) -> Table:
-    st = styles()
-    t = Table([[Paragraph(_esc(text), st["cell"])]], colWidths=[TEXT_WIDTH])
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#B07A00")),
-                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FFF6DD")),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return t
-
 
 def render_pdf(doc: Doc) -> bytes:
-    """The document as PDF bytes."""
-    register_cjk_font()
-    st = styles()
-    story: list[Any] = [Paragraph(_esc(doc.title), st["title"])]
-    for line in doc.subtitle:
-        story.append(Paragraph(_esc(line), st["subtitle"]))
-    story.append(Spacer(1, 6))
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            story.append(Paragraph(_esc(block.text), st["h1" if block.level == 1 else "h2"]))
-        elif isinstance(block, Para):
-            story.append(Paragraph(_esc(block.text), st[block.style]))
-        elif isinstance(block, Note):
-            story += [Spacer(1, 2), _pdf_note(block.text), Spacer(1, 4)]
-        elif isinstance(block, TableBlock):
-            story += [_pdf_table(block), Spacer(1, 6)]
-        else:
-            drawing = charts.drawing(block.kind, block.data, TEXT_WIDTH)
-            parts: list[Any] = [drawing]
-            if block.caption:
-                parts.append(Paragraph(_esc(block.caption), st["small"]))
-            story += [KeepTogether(parts), Spacer(1, 6)]
-    buf = io.BytesIO()
-    template = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-        title=f"{doc.enterprise} {doc.title}",
-        author=doc.author,
-        creator="inspector-app",
-        subject=doc.title,
-        lang="zh-CN",
-        initialFontName=FONT,
-    )
-    header = f"{doc.enterprise} — {doc.title}"
+    """The document as PDF bytes (laid out and drawn by :mod:`reports.pdfdraw`)."""
+    from reports import pdfdraw
 
-    class Canvas_(_NumberedCanvas):
-        header_text = header
-
-    template.build(story, canvasmaker=Canvas_)
-    return buf.getvalue()
+    return pdfdraw.render(doc)
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -342,16 +159,6 @@ def _clear_theme_defaults(document: Any) -> None:
     for fonts in styles_el.iter(qn("w:rFonts")):
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(attr), None)
-
-
-def _repeat_header(row: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
 
 
 def _page_field(paragraph: Any) -> None:
@@ -406,133 +213,234 @@ def _heading_style_ids() -> dict[int, str]:
     }
 
 
-def _add_heading(document: Any, text: str, level: int) -> Any:
-    """``document.add_heading(text, level)``, with the style id looked up once."""
-    para = document.add_paragraph(text)
-    para._p.style = _heading_style_ids()[level]
-    return para
+@dataclass(frozen=True)
+class _Entry:
+    """One part of the DOCX package: its name, and the deflated bytes of a part that is the
+    same in every report (None: written per report)."""
+
+    name: str
+    deflated: bytes | None = None
+    crc: int = 0
+    size: int = 0
 
 
-_docx_local = threading.local()
+@dataclass(frozen=True)
+class _Package:
+    """The base document as a package whose body, running header and title are filled per
+    report: every other part (styles, theme, numbering, settings, footer…) is serialized and
+    deflated once per process."""
+
+    entries: tuple[_Entry, ...]
+    document: tuple[str, str]  # document.xml before and after the body's blocks
+    header_name: str
+    header: tuple[str, str]  # the header part before and after its text run
+    core: tuple[str, str, str]  # core.xml around the title and the author
 
 
-def _fresh_document() -> Any:
-    """This thread's document to fill, as ``Document(base)`` then a header paragraph and a
-    centred footer with the PAGE field would be: opened once per thread, and its body put back
-    to the base's before each report (parsing the template's parts took as long as writing a
-    report's body)."""
+_MARK_HEADER, _MARK_TITLE, _MARK_AUTHOR = "\ue000header", "\ue000title", "\ue000author"
+
+
+def _deflate(data: bytes) -> bytes:
+    z = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return z.compress(data) + z.flush()
+
+
+@cache
+def _docx_package() -> _Package:
+    """The base document (:func:`_docx_base`) with the header part, a centred footer with the
+    PAGE field and the language, saved once by python-docx and taken apart into its parts."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document = getattr(_docx_local, "document", None)
-    if document is None:
-        document = Document(io.BytesIO(_docx_base()))
-        section = document.sections[0]
-        section.header.paragraphs[0]  # creates the header part, as a report did
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _page_field(footer)
-        document.core_properties.language = "zh-CN"  # (each report sets it too)
-        _docx_local.document = document
-        _docx_local.body = [deepcopy(child) for child in document.element.body]
-        return document
+    document = Document(io.BytesIO(_docx_base()))
+    section = document.sections[0]
+    section.header.paragraphs[0].text = _MARK_HEADER
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(footer)
+    props = document.core_properties
+    props.title, props.author, props.language = _MARK_TITLE, _MARK_AUTHOR, "zh-CN"
     body = document.element.body
     for child in list(body):
-        body.remove(child)
-    for child in _docx_local.body:
-        body.append(deepcopy(child))
-    return document
+        if child is not body.sectPr:
+            body.remove(child)
+    buf = io.BytesIO()
+    document.save(buf)
+    entries: list[_Entry] = []
+    doc_parts = header_parts = core_parts = None
+    header_name = ""
+    with zipfile.ZipFile(buf) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            text = data.decode("utf-8") if info.filename.endswith(".xml") else ""
+            if info.filename == "word/document.xml":
+                cut = text.index("<w:sectPr")
+                doc_parts = (text[:cut], text[cut:])
+            elif _MARK_HEADER in text:
+                i = text.index(_MARK_HEADER)
+                start, end = text.rindex("<w:r>", 0, i), text.index("</w:r>", i) + len("</w:r>")
+                header_parts, header_name = (text[:start], text[end:]), info.filename
+            elif _MARK_TITLE in text:
+                before, rest = text.split(_MARK_TITLE)
+                middle, after = rest.split(_MARK_AUTHOR)
+                core_parts = (before, middle, after)
+            else:
+                entries.append(_Entry(info.filename, _deflate(data), zlib.crc32(data), len(data)))
+                continue
+            entries.append(_Entry(info.filename))
+    assert doc_parts and header_parts and core_parts
+    return _Package(tuple(entries), doc_parts, header_name, header_parts, core_parts)
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text_xml(text: str) -> str:
+    """Escaped element text."""
+    return escape(_XML_BAD.sub("", text))
+
+
+def _run(text: str, rpr: str = "") -> str:
+    """A run of ``text`` as python-docx writes it (``\n`` a line break, ``\t`` a tab)."""
+    out = ["<w:r>", rpr]
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append("<w:br/>")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                out.append("<w:tab/>")
+            if piece:
+                space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                out.append(f"<w:t{space}>{_text_xml(piece)}</w:t>")
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def _para(text: str, ppr: str = "", rpr: str = "") -> str:
+    inner = (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + (_run(text, rpr) if text else "")
+    return f"<w:p>{inner}</w:p>" if inner else "<w:p/>"
 
 
 def render_docx(doc: Doc) -> bytes:
-    """The document as DOCX bytes."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
-
-    document = _fresh_document()
-    document.sections[0].header.paragraphs[0].text = f"{doc.enterprise} — {doc.title}"
-    props = document.core_properties
-    props.title = f"{doc.enterprise} {doc.title}"
-    props.author = doc.author
-    props.language = "zh-CN"
-
-    title = _add_heading(document, doc.title, 0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in doc.subtitle:
-        para = document.add_paragraph(line)
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    """The document as DOCX bytes: the base document of python-docx's default template
+    (:func:`_docx_package`) with this report's blocks as its body — real headings (the
+    template's Title and Heading styles), paragraphs and Word tables, written as
+    WordprocessingML (python-docx's paragraph and cell API cost more than the whole PDF)."""
+    package = _docx_package()
+    ids = _heading_style_ids()
+    centre = '<w:jc w:val="center"/>'
+    parts = [_para(doc.title, f'<w:pStyle w:val="{ids[0]}"/>{centre}')]
+    parts += [_para(line, centre) for line in doc.subtitle]
     for block in doc.blocks:
         if isinstance(block, Heading):
-            _add_heading(document, block.text, block.level)
+            parts.append(_para(block.text, f'<w:pStyle w:val="{ids[block.level]}"/>'))
         elif isinstance(block, Para):
-            para = document.add_paragraph(block.text)
-            if block.style == "body":
-                para.paragraph_format.first_line_indent = Pt(21)
+            ppr = '<w:ind w:firstLine="420"/>' if block.style == "body" else ""
+            parts.append(_para(block.text, ppr))
         elif isinstance(block, Note):
-            para = document.add_paragraph()
-            run = para.add_run(block.text)
-            run.bold = True
-            run.font.color.rgb = RGBColor(0x8A, 0x5A, 0x00)
+            parts.append(_para(block.text, rpr='<w:rPr><w:b/><w:color w:val="8A5A00"/></w:rPr>'))
         elif isinstance(block, TableBlock):
-            _docx_table(document, block.header, block.rows, block.numeric, WD_TABLE_ALIGNMENT)
+            parts.append(_docx_table(block.header, block.rows, block.numeric))
         else:
             header_row, rows = charts.as_table(block.kind, block.data)
             if block.caption:
-                document.add_paragraph(block.caption)
-            _docx_table(document, header_row, rows, range(1, len(header_row)), WD_TABLE_ALIGNMENT)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
+                parts.append(_para(block.caption))
+            parts.append(_docx_table(header_row, rows, range(1, len(header_row))))
+    before, after = package.document
+    header_before, header_after = package.header
+    core_before, core_middle, core_after = package.core
+    dynamic = {
+        "word/document.xml": before + "".join(parts) + after,
+        package.header_name: header_before + _run(f"{doc.enterprise} — {doc.title}") + header_after,
+        "docProps/core.xml": core_before
+        + _text_xml(f"{doc.enterprise} {doc.title}")
+        + core_middle
+        + _text_xml(doc.author)
+        + core_after,
+    }
+    entries = []
+    for entry in package.entries:
+        if entry.deflated is None:
+            data = dynamic[entry.name].encode("utf-8")
+            entries.append(_Entry(entry.name, _deflate(data), zlib.crc32(data), len(data)))
+        else:
+            entries.append(entry)
+    return _zip(entries)
+
+
+# a fixed time for every part (1980-01-01 00:00, the earliest a ZIP can say): the same
+# report gives the same bytes
+_ZIP_TIME, _ZIP_DATE = 0, (0 << 9) | (1 << 5) | 1
+
+
+def _zip(entries: Sequence[_Entry]) -> bytes:
+    """A ZIP archive of deflated entries (the layout ``zipfile`` writes, without its
+    re-compressing the parts that never change)."""
+    out = bytearray()
+    central = bytearray()
+    for e in entries:
+        name = e.name.encode("utf-8")
+        offset = len(out)
+        out += struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50, 20, 0, 8, _ZIP_TIME, _ZIP_DATE,
+            e.crc, len(e.deflated or b""), e.size, len(name), 0,
+        )  # fmt: skip
+        out += name
+        out += e.deflated or b""
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50, 20, 20, 0, 8, _ZIP_TIME, _ZIP_DATE,
+            e.crc, len(e.deflated or b""), e.size, len(name), 0, 0, 0, 0, 0, offset,
+        )  # fmt: skip
+        central += name
+    start = len(out)
+    out += central
+    out += struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), start, 0
+    )
+    return bytes(out)
 
 
 def _docx_table(
-    document: Any,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     numeric: Sequence[int],
-    alignment: Any,
-) -> None:
-    """A Word table (style "Table Grid", 9 pt, header row repeated on each page), written as
-    WordprocessingML directly: python-docx's cell API is quadratic in the rows."""
-    from docx.oxml import parse_xml
-
-    del alignment
-    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+) -> str:
+    """A Word table (style "Table Grid", 9 pt, header row repeated on each page) and the empty
+    paragraph after it, as WordprocessingML."""
     style_id = "TableGrid"  # the default template's "Table Grid"
     numeric_set = set(numeric)
     width = 9638 // max(1, len(header))  # twips of the 170 mm text width, evenly
+    tcpr = f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+    plain = '<w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
+    right = '<w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="right"/></w:pPr>'
+    bold_rpr = '<w:rPr><w:b/><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
+    rpr = '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
 
-    def tc(text: str, *, bold: bool = False, right: bool = False) -> str:
-        ppr = '<w:pPr><w:spacing w:before="0" w:after="0"/>'
-        ppr += '<w:jc w:val="right"/></w:pPr>' if right else "</w:pPr>"
-        rpr = (
-            "<w:rPr>"
-            + ("<w:b/>" if bold else "")
-            + '<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
-        )
+    def tc(text: str, ppr: str, r: str) -> str:
         runs = "".join(
-            (f"<w:r>{rpr}<w:br/></w:r>" if i else "")
-            + f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
+            (f"<w:r>{r}<w:br/></w:r>" if i else "")
+            + f'<w:r>{r}<w:t xml:space="preserve">{_text_xml(line)}</w:t></w:r>'
             for i, line in enumerate(text.split("\n"))
         )
-        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{ppr}{runs}</w:p></w:tc>'
+        return f"<w:tc>{tcpr}<w:p>{ppr}{runs}</w:p></w:tc>"
 
     parts = [
-        f'<w:tbl {ns}><w:tblPr><w:tblStyle w:val="{style_id}"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/>'
         '<w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
         'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
         "".join(f'<w:gridCol w:w="{width}"/>' for _h in header),
         '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
-        "".join(tc(h, bold=True) for h in header),
+        "".join(tc(h, plain, bold_rpr) for h in header),
         "</w:tr>",
     ]
     for row in rows:
         parts.append("<w:tr>")
-        parts.extend(tc(text, right=i in numeric_set) for i, text in enumerate(row))
+        parts.extend(
+            tc(text, right if i in numeric_set else plain, rpr) for i, text in enumerate(row)
+        )
         parts.append("</w:tr>")
-    parts.append("</w:tbl>")
-    body = document.element.body
-    body.sectPr.addprevious(parse_xml("".join(parts)))
-    document.add_paragraph()
+    parts.append("</w:tbl><w:p/>")
+    return "".join(parts)
