@@ -5,8 +5,11 @@
 # its .po. The .mo files are build output (gitignored); a build compiles them before packaging.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# its lines in the language of the run (INSPECTOR_LANG=en: English, else Chinese)
+say() { if [ "${INSPECTOR_LANG:-}" = en ]; then echo "$2" >&2; else echo "$1" >&2; fi; }
 if ! command -v msgfmt >/dev/null 2>&1; then
-  echo "[catalogs] msgfmt not found: install GNU gettext (tools/setup.sh does)" >&2
+  say "[翻译目录] 找不到 msgfmt：请安装 GNU gettext（tools/setup.sh 会安装）" \
+    "[catalogs] msgfmt not found: install GNU gettext (tools/setup.sh does)"
   exit 1
 fi
 shopt -s nullglob
@@ -16,6 +19,6 @@ for po in resources/locale/*/LC_MESSAGES/*.po; do
     # --check: header, format strings and Plural-Forms are verified; a broken catalog fails
     msgfmt --check --output-file="$mo.tmp" "$po"
     mv -f "$mo.tmp" "$mo"
-    echo "[catalogs] compiled $mo" >&2
+    say "[翻译目录] 已编译 $mo" "[catalogs] compiled $mo"
   fi
 done

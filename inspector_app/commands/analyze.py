@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from inspector_app import labels
 from inspector_app.commands.common import (
     add_identity_option,
     age_identities,
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if not result.flags:
         ctx.out(bi("No red flag."))
     for flag in result.flags:
-        ctx.out(f"[{flag.severity}] {flag.id}")
+        ctx.out(f"[{labels.severity(flag.severity)}] {flag.id}")
         ctx.out(f"  {flag.title}")
         ctx.out(f"  {flag.detail}")
         ctx.out(labelled(bi("On site"), flag.hint).indented(2))

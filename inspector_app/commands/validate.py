@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if not result.valid:
         ctx.out(bi("The package is not valid: {path}", path=str(path)))
         if result.package_id:
-            ctx.out(f"  package_id: {result.package_id}")
+            ctx.out("  " + str(bi("Package id: {id}", id=result.package_id)))
         ctx.out(bi("Errors ({count}):", count=len(result.errors)))
         for issue in result.errors:
             ctx.out(_issue_line(issue))
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
 def _summary(ctx: Any, result: Any, path: str) -> None:
     pkg = result.package
     ctx.out(bi("The package is valid: {path}", path=path))
-    ctx.out(f"  package_id: {result.package_id}")
+    ctx.out("  " + str(bi("Package id: {id}", id=result.package_id)))
     if pkg is None:
         return
     e, p = pkg.enterprise, pkg.project
