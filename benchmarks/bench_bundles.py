@@ -54,7 +54,6 @@ from inspector_app.findings.records import (  # noqa: E402
 from inspector_app.home import Home  # noqa: E402
 from sync.agency import AgencyStore  # noqa: E402
 from sync.bundle import BundleContent, open_bundle, prepare_bundle  # noqa: E402
-from sync.identities import local_from_unlocked, peer_from_card, trusted_lookup  # noqa: E402
 from sync.records import verify_content  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
@@ -105,7 +104,7 @@ def make_bundles(args: argparse.Namespace, work: Path) -> tuple[Home, list[Path]
     identity.init_identity(
         agency_home, name="机构", role="agency", passphrase=PASSPHRASE, _kdf=identity.TEST_KDF
     )
-    agency_peer = peer_from_card(identity.own_card(agency_home))
+    agency_card = identity.own_card(agency_home)
     bases = base_photos(args.base_photos, args.photo_size, 7)
     out = work / "bundles"
     out.mkdir()
@@ -120,8 +119,8 @@ def make_bundles(args: argparse.Namespace, work: Path) -> tuple[Home, list[Path]
             home, name=f"专家{e}", role="expert", passphrase=PASSPHRASE, _kdf=identity.TEST_KDF
         )
         identity.trust_card(agency_home, home.identity_dir / "card.json")
-        me = local_from_unlocked(identity.unlock(home, PASSPHRASE))
-        key = me.signing_key.public_key().public_bytes_raw()
+        me = identity.unlock(home, PASSPHRASE)
+        key = me.public_key
         seq, prev, prev_bundle = 0, None, None
         for number in range(1, per_expert + 1):
             if made >= args.count:
@@ -193,11 +192,12 @@ def make_bundles(args: argparse.Namespace, work: Path) -> tuple[Home, list[Path]
                 ],
                 findings=[canonjson.dumpb(r.to_wire()) for r in records],
                 attachments=attachments,
-                agency=agency_peer,
+                agency=agency_card,
+                expert_card=me.card().to_json(),
                 created_at="2026-11-28T09:00:00+08:00",
             )
             prepared = prepare_bundle(content, me)
-            written = prepared.write(out, [agency_peer.recipient, me.recipient])
+            written = prepared.write(out, [agency_card.recipient, me.recipient])
             prev_bundle = written.bundle_hash
             paths.append(written.path)
             made += 1
@@ -208,8 +208,8 @@ def make_bundles(args: argparse.Namespace, work: Path) -> tuple[Home, list[Path]
 
 def baseline(paths: list[Path], agency_home: Home) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of decrypting and verifying every bundle."""
-    me = local_from_unlocked(identity.unlock(agency_home, PASSPHRASE))
-    lookup = trusted_lookup(agency_home)
+    me = identity.unlock(agency_home, PASSPHRASE)
+    lookup = identity.trusted_lookup(agency_home)
     cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     for path in paths:
@@ -248,8 +248,8 @@ def main() -> int:
         base1, base1_cpu = baseline(paths, agency_home)
         target = Home(work / "agency")
         shutil.copytree(agency_home.root, target.root)
-        me = local_from_unlocked(identity.unlock(target, PASSPHRASE))
-        store = AgencyStore(target, me, trusted_lookup(target))
+        me = identity.unlock(target, PASSPHRASE)
+        store = AgencyStore(target, me, identity.trusted_lookup(target))
         cpu0 = _cpu_seconds()
         t0 = time.perf_counter()
         outcomes = store.import_files(paths)

@@ -91,7 +91,6 @@ def build_store(cache: Path, count: int, workers: int) -> Home:
     from inspector_app.services.cases import CaseSession
     from sync.agency import AgencyStore
     from sync.expert import export_bundle
-    from sync.identities import local_from_unlocked, peer_from_card, trusted_lookup
 
     agency = Home(cache / "agency")
     if (cache / "ready").is_file():
@@ -143,8 +142,8 @@ def build_store(cache: Path, count: int, workers: int) -> Home:
     with open_store(agency) as store:
         rows = {r.case_id: r for r in store.cases()}
     unlocked_agency = identity.unlock(agency, PASSPHRASE)
-    agency_peer = peer_from_card(identity.own_card(agency))
-    merger = AgencyStore(agency, local_from_unlocked(unlocked_agency), trusted_lookup(agency))
+    agency_card = identity.own_card(agency)
+    merger = AgencyStore(agency, unlocked_agency, identity.trusted_lookup(agency))
     for e, person in (("e1", "王丽"), ("e2", "赵强")):
         for k in range(DEVICES):
             home = Home(cache / f"{e}-{k}")
@@ -176,14 +175,12 @@ def build_store(cache: Path, count: int, workers: int) -> Home:
                     )
                 for path in mine:
                     _sign_case(store, me, CaseSession(agency, rows[case_of[path]]), path)
-            merger = AgencyStore(
-                agency, local_from_unlocked(unlocked_agency), trusted_lookup(agency)
-            )
+            merger = AgencyStore(agency, unlocked_agency, identity.trusted_lookup(agency))
             out_dir = cache / f"{e}-{k}-out"
             if out_dir.exists():
                 shutil.rmtree(out_dir)
             out_dir.mkdir()
-            result = export_bundle(home, local_from_unlocked(me), agency_peer, out_dir)
+            result = export_bundle(home, me, agency_card, out_dir)
             assert result.written is not None
             assert merger.import_file(result.written.path).status == "merged"
         print(

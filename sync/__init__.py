@@ -1,12 +1,14 @@
 """Sync: the expert's encrypted, signed bundles and the agency's merge (``docs/sync.md``).
 
 Builds on the Qt-free core (:mod:`inspector_app`); never imports Qt, ``ui`` or ``reports``.
+Identities are the core's (:mod:`inspector_app.identity`): this device's
+:class:`~inspector_app.identity.UnlockedIdentity` signs and decrypts, a trusted
+:class:`~inspector_app.identity.Card` verifies and is encrypted to.
 
 * :mod:`sync.tarstream` — the strict ustar container inside a bundle;
 * :mod:`sync.bundle` — the bundle format: manifest, Ed25519 signature, age v1 encryption;
 * :mod:`sync.records` — checks of the records, chain and checkpoint a bundle carries;
 * :mod:`sync.receipt` — the agency's signed receipts;
-* :mod:`sync.keys`, :mod:`sync.identities` — keys, and adapters from the core's identities;
 * :mod:`sync.schema` — sync's tables in the workspace database (migration namespace ``sync``);
 * :mod:`sync.expert` — the expert's side: ``bundle export``, ``bundle ack``, ``bundle recover``;
 * :mod:`sync.agency`, :mod:`sync.placement`, :mod:`sync.attachments` — ``bundle import``:

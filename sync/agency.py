@@ -40,6 +40,7 @@ from inspector_app.findings.core import insert_records, put_checkpoint
 from inspector_app.findings.db import environment_errors, transaction
 from inspector_app.home import Home
 from inspector_app.i18n import Message, bi, bilingual
+from inspector_app.identity import Card, UnlockedIdentity
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
@@ -50,7 +51,6 @@ from sync.bundle import (
     atomic_write_stream,
     open_bundle_file,
 )
-from sync.keys import LocalIdentity, Peer
 from sync.placement import Decision, check_chain, check_identity, head_of
 from sync.receipt import make_receipt, receipt_file_name
 from sync.records import VerifiedContent, verify_content
@@ -128,8 +128,8 @@ class AgencyStore:
     def __init__(
         self,
         home: Home,
-        identity: LocalIdentity,
-        trusted: Callable[[str], Peer | None],
+        identity: UnlockedIdentity,
+        trusted: Callable[[str], Card | None],
         db: sqlite_utils.Database | None = None,
     ) -> None:
         self.home = home
@@ -403,7 +403,7 @@ class AgencyStore:
         conn.execute(
             "INSERT INTO sync_devices (fingerprint, expert, device, card) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (fingerprint) DO NOTHING",
-            (device, signer.name, signer.device, canonjson.dumps(dict(signer.card))),
+            (device, signer.name, signer.device, canonjson.dumps(signer.to_json())),
         )
         attachment_store.put_many(self.home, opened.attachments)
         for digest, view in opened.attachments.items():

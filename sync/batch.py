@@ -53,6 +53,7 @@ from inspector_app.findings.db import (
 from inspector_app.findings.migrations import CORE
 from inspector_app.home import Home
 from inspector_app.i18n import Message, bi, join, verbatim
+from inspector_app.identity import UnlockedIdentity
 from inspector_app.values import TZ, isoformat, now
 from sync.schema import SYNC
 
@@ -528,14 +529,14 @@ class CrossReview:
 
 
 def review_cross_flag(
-    home: Home, signer: Any, flag_id: str, decision: str, reason: str
+    home: Home, signer: UnlockedIdentity, flag_id: str, decision: str, reason: str
 ) -> CrossReview:
     """Record the agency's signed confirmation or dismissal of a cross-enterprise flag.
 
     Raises:
         InputRefused: not an agency identity, an unknown decision, or no reason.
     """
-    if getattr(signer.info, "role", None) != "agency":
+    if signer.role != "agency":
         raise InputRefused(bi("Only the agency reviews cross-enterprise flags."))
     if decision not in ("confirmed", "dismissed"):
         raise InputRefused(bi("A review is confirmed or dismissed, not {value}.", value=decision))
@@ -1018,7 +1019,9 @@ class DecisionResult:
     refusals: tuple[Any, ...] = ()
 
 
-def sign_decision(home: Home, case_id: str, payload: dict[str, Any], signer: Any) -> DecisionResult:
+def sign_decision(
+    home: Home, case_id: str, payload: dict[str, Any], signer: UnlockedIdentity
+) -> DecisionResult:
     """Sign the agency's ``decision`` on ``case_id``; a decision on the conclusion is checked
     against the outcome rules first, and its refusals come back instead of a signature.
 

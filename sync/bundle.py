@@ -34,8 +34,8 @@ from inspector_app.casepkg.crypto import header_problem
 from inspector_app.errors import InputRefused
 from inspector_app.findings.records import sha256_hex
 from inspector_app.i18n import Message, bi, labelled
+from inspector_app.identity import Card, UnlockedIdentity, b64, unb64
 from inspector_app.identity.files import fsync_dir
-from sync.keys import LocalIdentity, Peer, b64, unb64
 from sync.tarstream import Source, TarFormatError, iter_archive, read_archive
 
 FORMAT = "inspector-bundle"
@@ -78,7 +78,10 @@ class BundleContent:
     findings: Sequence[bytes]
     #: sha256 -> (size, path on disk)
     attachments: Mapping[str, tuple[int, str]]
-    agency: Peer
+    agency: Card
+    #: the signing device's card as ``card.json`` carries it (its ``to_json()``; ``{}`` in
+    #: the kept test vector ``vector-1``)
+    expert_card: Mapping[str, Any]
     created_at: str
     app_version: str = ""
     bundle_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -92,10 +95,10 @@ class WrittenBundle:
     manifest: Mapping[str, Any]
 
 
-def build_manifest(content: BundleContent, expert: LocalIdentity) -> tuple[bytes, list[Source]]:
+def build_manifest(content: BundleContent, expert: UnlockedIdentity) -> tuple[bytes, list[Source]]:
     """The canonical manifest bytes and the archive entries that follow the signature."""
     findings_blob = b"".join(line.rstrip(b"\n") + b"\n" for line in content.findings)
-    card_blob = canonjson.dumpb(dict(expert.card)) if expert.card else b"{}"
+    card_blob = canonjson.dumpb(dict(content.expert_card))
     tail: list[Source] = [
         Source(CARD, len(card_blob), data=card_blob),
         Source(FINDINGS, len(findings_blob), data=findings_blob),
@@ -204,7 +207,7 @@ class PreparedBundle:
         return WrittenBundle(target, self.bundle_id, self.bundle_hash, self.manifest)
 
 
-def sign_manifest(manifest_bytes: bytes, expert: LocalIdentity) -> bytes:
+def sign_manifest(manifest_bytes: bytes, expert: UnlockedIdentity) -> bytes:
     signature = {
         "algorithm": "ed25519",
         "key": expert.fingerprint,
@@ -213,7 +216,7 @@ def sign_manifest(manifest_bytes: bytes, expert: LocalIdentity) -> bytes:
     return canonjson.dumpb(signature)
 
 
-def prepare_bundle(content: BundleContent, expert: LocalIdentity) -> PreparedBundle:
+def prepare_bundle(content: BundleContent, expert: UnlockedIdentity) -> PreparedBundle:
     """Build and sign the manifest of ``content``."""
     manifest_bytes, tail = build_manifest(content, expert)
     return PreparedBundle(manifest_bytes, sign_manifest(manifest_bytes, expert), tuple(tail))
@@ -221,7 +224,7 @@ def prepare_bundle(content: BundleContent, expert: LocalIdentity) -> PreparedBun
 
 def write_bundle(
     content: BundleContent,
-    expert: LocalIdentity,
+    expert: UnlockedIdentity,
     out_dir: Path,
     *,
     extra_recipients: Sequence[x25519.Recipient] = (),
@@ -240,7 +243,7 @@ class OpenedBundle:
     manifest: dict[str, Any]
     manifest_bytes: bytes
     bundle_hash: str
-    signer: Peer
+    signer: Card
     findings: list[bytes]
     attachments: dict[str, memoryview]
     card: dict[str, Any]
@@ -344,7 +347,7 @@ def check_manifest_shape(m: Any) -> None:
 
 def parse_bundle(
     plaintext: bytes | memoryview,
-    trusted: Callable[[str], Peer | None],
+    trusted: Callable[[str], Card | None],
     *,
     expected_agency: str | None,
 ) -> OpenedBundle:
@@ -507,8 +510,8 @@ def decrypt_file(
 
 def open_bundle_file(
     path: Path,
-    identity: LocalIdentity,
-    trusted: Callable[[str], Peer | None],
+    identity: UnlockedIdentity,
+    trusted: Callable[[str], Card | None],
     *,
     expected_agency: str | None,
     tmp_dir: Path | None = None,
@@ -522,7 +525,7 @@ def open_bundle_file(
     are released.
     """
     who = "agency" if expected_agency is not None else "expert"
-    plain = decrypt_file(path, [identity.age_identity], who=who, tmp_dir=tmp_dir)
+    plain = decrypt_file(path, [identity.age_identity()], who=who, tmp_dir=tmp_dir)
     try:
         size = os.fstat(plain.fileno()).st_size
         if size == 0:
@@ -537,12 +540,12 @@ def open_bundle_file(
 
 def open_bundle(
     data: bytes,
-    identity: LocalIdentity,
-    trusted: Callable[[str], Peer | None],
+    identity: UnlockedIdentity,
+    trusted: Callable[[str], Card | None],
     *,
     expected_agency: str | None,
 ) -> OpenedBundle:
     """Decrypt and parse a bundle's bytes (see :func:`parse_bundle`)."""
     who = "agency" if expected_agency is not None else "expert"
-    plaintext = decrypt(data, [identity.age_identity], who=who)
+    plaintext = decrypt(data, [identity.age_identity()], who=who)
     return parse_bundle(plaintext, trusted, expected_agency=expected_agency)

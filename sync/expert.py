@@ -36,6 +36,7 @@ from inspector_app.findings.records import (
 from inspector_app.findings.store import FindingsStore, open_store
 from inspector_app.home import Home
 from inspector_app.i18n import Message, bi, bilingual
+from inspector_app.identity import Card, UnlockedIdentity
 from inspector_app.progress import CancelToken, ProgressFn, check, report
 from inspector_app.values import isoformat, now
 from sync import attachments as attachment_store
@@ -48,7 +49,6 @@ from sync.bundle import (
     open_bundle_file,
     prepare_bundle,
 )
-from sync.keys import LocalIdentity, Peer
 from sync.receipt import Receipt, read_receipt
 from sync.records import attachment_refs, verify_content
 from sync.schema import SYNC
@@ -98,8 +98,8 @@ def package_sha256(folder: str | None) -> str | None:
 
 def _content(
     store: FindingsStore,
-    identity: LocalIdentity,
-    agency: Peer,
+    identity: UnlockedIdentity,
+    agency: Card,
     records: Sequence[SignedRecord],
     checkpoint: SignedCheckpoint | None,
     *,
@@ -150,6 +150,7 @@ def _content(
         findings=[canonjson.dumpb(r.to_wire()) for r in records],
         attachments=attachments,
         agency=agency,
+        expert_card=identity.card().to_json(),
         created_at=created_at,
         app_version=__version__,
     )
@@ -159,7 +160,7 @@ def _content(
 
 
 def _finish_interrupted(
-    store: FindingsStore, identity: LocalIdentity, agency: Peer, out_dir: Path
+    store: FindingsStore, identity: UnlockedIdentity, agency: Card, out_dir: Path
 ) -> list[WrittenBundle]:
     """Complete exports left in state ``writing`` (same bytes as first signed)."""
     done: list[WrittenBundle] = []
@@ -208,7 +209,7 @@ def _finish_interrupted(
     return done
 
 
-def _check_newer_bundles(out_dir: Path, identity: LocalIdentity, known: int) -> None:
+def _check_newer_bundles(out_dir: Path, identity: UnlockedIdentity, known: int) -> None:
     """Refuse when ``out_dir`` holds a later bundle of this device than the store knows.
 
     That is the sign of a store restored from an older copy: exporting now would re-use
@@ -288,8 +289,8 @@ class ExportResult:
 
 def export_bundle(
     home: Home,
-    identity: LocalIdentity,
-    agency: Peer,
+    identity: UnlockedIdentity,
+    agency: Card,
     out_dir: Path,
     *,
     progress: ProgressFn | None = None,
@@ -448,16 +449,16 @@ class RecoverResult:
     last_number: int
 
 
-def recover(home: Home, identity: LocalIdentity, paths: Sequence[Path]) -> RecoverResult:
+def recover(home: Home, identity: UnlockedIdentity, paths: Sequence[Path]) -> RecoverResult:
     """Bring a store restored from an older copy back to the chain head of its own bundles.
 
     Raises:
         InputRefused: a bundle is not this device's, or the store diverged from it (records
             signed after the restore differ from those the bundles carry), or a gap.
     """
-    me = identity.as_peer()
+    me = identity.card()
 
-    def self_only(fp: str) -> Peer | None:
+    def self_only(fp: str) -> Card | None:
         return me if fp == identity.fingerprint else None
 
     opened: list[tuple[Path, OpenedBundle, Any]] = []

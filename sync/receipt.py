@@ -16,7 +16,7 @@ from typing import Any
 from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
-from sync.keys import LocalIdentity, Peer, b64, unb64
+from inspector_app.identity import Card, UnlockedIdentity, b64, unb64
 
 FORMAT = "inspector-receipt"
 FORMAT_VERSION = "1.0"
@@ -42,7 +42,7 @@ class Receipt:
 
 
 def make_receipt(
-    agency: LocalIdentity, manifest: Mapping[str, Any], bundle_hash: str, merged_at: str
+    agency: UnlockedIdentity, manifest: Mapping[str, Any], bundle_hash: str, merged_at: str
 ) -> Receipt:
     body = {
         "format": FORMAT,
@@ -64,7 +64,7 @@ def receipt_file_name(bundle_id: str) -> str:
     return f"{bundle_id}{SUFFIX}"
 
 
-def read_receipt(path: Path, agency_lookup: Callable[[str], Peer | None]) -> Receipt:
+def read_receipt(path: Path, agency_lookup: Callable[[str], Card | None]) -> Receipt:
     """Read and verify a receipt against the trusted agency card it names.
 
     Raises:

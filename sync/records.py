@@ -83,7 +83,7 @@ def verify_content(
     """Check the records and the checkpoint of ``bundle`` (see the module docstring)."""
     m = bundle.manifest
     device = bundle.device
-    key = bundle.signer.verify_key.public_bytes_raw()
+    key = bundle.signer.ed25519_public
     prev = m["chain"]["previous_head"]
     records: list[SignedRecord] = []
     for i, line in enumerate(bundle.findings, start=1):

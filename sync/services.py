@@ -18,11 +18,11 @@ from inspector_app import identity
 from inspector_app.errors import InputRefused
 from inspector_app.home import Home
 from inspector_app.i18n import bi
+from inspector_app.identity import require_role, trusted_agency, trusted_lookup
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.files import cannot_write
 from inspector_app.services.identities import Signer
 from inspector_app.services.writer import FINDINGS, StoreChange, store_writer
-from sync.identities import local_from_unlocked, require_role, trusted_agency
 
 if TYPE_CHECKING:
     from sync.agency import ImportOutcome
@@ -30,17 +30,6 @@ if TYPE_CHECKING:
     from sync.cross.runner import CrossResult
     from sync.expert import AckResult, ExportResult, ExportRow, RecoverResult
     from sync.status import MergeStatus
-
-
-def _role(signer: Signer, role: str) -> None:
-    if signer.info.role != role:
-        raise InputRefused(
-            bi(
-                "This command needs an identity of role {role}; this device's identity is {got}.",
-                role=role,
-                got=signer.info.role,
-            )
-        )
 
 
 def export_preflight(home: Home) -> None:
@@ -67,7 +56,7 @@ def export_bundle(
     """
     from sync.expert import export_bundle as _export
 
-    _role(signer, "expert")
+    identity.check_role(signer, "expert")
     agency = trusted_agency(home)
     out = Path(out_dir)
     # an out_dir that cannot take the bundle is refused before the export is recorded
@@ -77,9 +66,8 @@ def export_bundle(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise cannot_write(exc, out) from exc
-    me = local_from_unlocked(signer)
     return store_writer(home).call(
-        lambda: _export(home, me, agency, out, progress=progress, cancel=cancel)
+        lambda: _export(home, signer, agency, out, progress=progress, cancel=cancel)
     )
 
 
@@ -120,14 +108,12 @@ def import_bundles(
     """Verify, decrypt and merge expert bundles into the agency's store (``signer`` is the
     agency); each merged bundle gets a signed receipt."""
     from sync.agency import AgencyStore
-    from sync.identities import trusted_lookup
 
-    _role(signer, "agency")
-    me = local_from_unlocked(signer)
+    identity.check_role(signer, "agency")
     files = [Path(p) for p in paths]
 
     def job() -> BundleImport:
-        store = AgencyStore(home, me, trusted_lookup(home))
+        store = AgencyStore(home, signer, trusted_lookup(home))
         return BundleImport(tuple(store.import_files(files, progress=progress, cancel=cancel)))
 
     def announce(done: BundleImport) -> list[StoreChange]:
@@ -164,7 +150,6 @@ def ack_receipts(home: Home, paths: Sequence[str | Path]) -> AckReport:
     """Record the agency's signed receipts for this device's bundles (no passphrase)."""
     from sync.expert import ack_receipts as _ack
     from sync.expert import acknowledged_through, exports
-    from sync.identities import trusted_lookup
 
     info = identity.load(home)
     files = [Path(p) for p in paths]
@@ -181,10 +166,9 @@ def recover_chain(home: Home, paths: Sequence[str | Path], *, signer: Signer) ->
     head from its own bundles."""
     from sync.expert import recover
 
-    me = local_from_unlocked(signer)
     files = [Path(p) for p in paths]
     return store_writer(home).call(
-        lambda: recover(home, me, files), lambda _result: [StoreChange(FINDINGS)]
+        lambda: recover(home, signer, files), lambda _result: [StoreChange(FINDINGS)]
     )
 
 
@@ -252,7 +236,7 @@ def review_cross_flag(
     """Confirm or dismiss a cross-enterprise flag (signed by the agency, with a reason)."""
     from sync.batch import review_cross_flag as _review
 
-    _role(signer, "agency")
+    identity.check_role(signer, "agency")
     return store_writer(home).call(lambda: _review(home, signer, flag_id, decision, reason))
 
 

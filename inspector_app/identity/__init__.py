@@ -1,15 +1,28 @@
 """Device identities: an Ed25519 signing key and an age X25519 key per device.
 
+The one identity model of every layer (sync, reports, the UI and the CLI use these types):
+
+* :class:`UnlockedIdentity` — this device after the passphrase (:func:`unlock`): ``sign()``,
+  ``age_identity()`` (to decrypt), ``recipient`` (to encrypt to itself), ``card()``,
+  ``fingerprint``, ``name``, ``role``, ``device``;
+* :class:`Card` — a device as a card: a trusted peer (:func:`trusted_cards`,
+  :func:`trusted_lookup`, :func:`trusted_agency`) or this device's own (:func:`own_card`):
+  ``verify()``, ``recipient`` (to encrypt to it), ``to_json()``;
+* :class:`IdentityInfo` — this device's public information, without the passphrase
+  (:func:`load`).
+
 Public API (stable; other areas call only these):
 
 * :func:`init_identity` (``home, name=, role=, passphrase=, device=``) → :class:`IdentityInfo`
-* :func:`load` (``home``) → :class:`IdentityInfo` — public information, no passphrase
-* :func:`unlock` (``home, passphrase``) → :class:`UnlockedIdentity` — ``sign(bytes)``,
-  ``age_identity()`` (a ``pyrage.x25519.Identity``), ``age_recipient()``, ``card()``
+* :func:`load`, :func:`exists`, :func:`require_role`, :func:`check_role`, :func:`unlock`
 * :func:`change_passphrase`, :func:`own_card`, :func:`trust_card`, :func:`trusted_cards`,
-  :func:`trusted_card`
-* :class:`Card`, :func:`parse_card`, :func:`read_card`, :func:`fingerprint`,
-  :func:`verify_signature`
+  :func:`trusted_card`, :func:`trusted_lookup`, :func:`trusted_agency`
+* :func:`parse_card`, :func:`read_card`, :func:`fingerprint`, :func:`verify_signature`,
+  :func:`b64`, :func:`unb64`
+
+Importing this package and reading public metadata (:func:`exists`, :func:`load`) import
+neither ``cryptography`` nor ``pyrage``: they are imported inside the functions that sign,
+verify, encrypt, decrypt or unlock (``tests/unit/identity/test_lazy_imports.py``).
 
 Formats: ``docs/formats/identity-file.md`` and ``docs/formats/card.md``.
 """
@@ -33,13 +46,17 @@ from inspector_app.identity.device import (
     UnlockedIdentity,
     card_json_text,
     change_passphrase,
+    check_role,
     exists,
     init_identity,
     load,
     own_card,
+    require_role,
     trust_card,
+    trusted_agency,
     trusted_card,
     trusted_cards,
+    trusted_lookup,
     unlock,
 )
 from inspector_app.identity.keyfile import DEFAULT_KDF, TEST_KDF, ScryptParams
@@ -56,6 +73,7 @@ __all__ = [
     "b64",
     "card_json_text",
     "change_passphrase",
+    "check_role",
     "exists",
     "fingerprint",
     "format_fingerprint",
@@ -64,9 +82,12 @@ __all__ = [
     "own_card",
     "parse_card",
     "read_card",
+    "require_role",
     "trust_card",
+    "trusted_agency",
     "trusted_card",
     "trusted_cards",
+    "trusted_lookup",
     "unb64",
     "unlock",
     "verify_signature",

@@ -10,6 +10,11 @@ A card (``docs/formats/card.md``) is a JSON object::
 The signature is Ed25519 over the RFC 8785 canonical JSON of every other member. The
 fingerprint is the first 20 bytes (40 lower-case hex digits) of SHA-256 of the raw Ed25519
 public key; it names a device identity everywhere (findings, flags, bundles).
+
+A :class:`Card` is also how every layer holds *another* device (a trusted peer): it verifies
+that device's signatures (:meth:`Card.verify`) and is what a bundle is encrypted to
+(:attr:`Card.recipient`). ``cryptography`` and ``pyrage`` are imported only inside the
+functions that verify or build a recipient, so reading public metadata stays light.
 """
 
 from __future__ import annotations
@@ -20,14 +25,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
+
+if TYPE_CHECKING:
+    from pyrage import x25519
 
 CARD_FORMAT = "inspector-card/1"
 ROLES = ("expert", "agency")
@@ -40,12 +45,14 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def unb64(text: str, length: int | None = None) -> bytes:
+def unb64(text: object, length: int | None = None) -> bytes:
     """Decode strict standard base64; ``length`` checks the decoded size.
 
     Raises:
-        ValueError: not canonical base64, or the wrong length.
+        ValueError: not text, not canonical base64, or the wrong length.
     """
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
     try:
         data = base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError) as exc:
@@ -69,6 +76,9 @@ def format_fingerprint(fp: str) -> str:
 
 def verify_signature(public: bytes, signature: bytes, message: bytes) -> bool:
     """True when ``signature`` is a valid Ed25519 signature of ``message`` by ``public``."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
     except (InvalidSignature, ValueError):
@@ -78,7 +88,11 @@ def verify_signature(public: bytes, signature: bytes, message: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Card:
-    """A verified identity card."""
+    """A verified identity card: another device as this one trusts it (a *peer*), or this
+    device's own public card (:meth:`UnlockedIdentity.card`).
+
+    It verifies the device's signatures and is what data for the device is encrypted to.
+    """
 
     name: str
     role: str
@@ -107,6 +121,17 @@ class Card:
     def to_bytes(self) -> bytes:
         """The card file's bytes: canonical JSON and a newline."""
         return canonjson.dumpb(self.to_json()) + b"\n"
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        """True when ``signature`` is this device's Ed25519 signature of ``message``."""
+        return verify_signature(self.ed25519_public, signature, message)
+
+    @property
+    def recipient(self) -> x25519.Recipient:
+        """The device's age X25519 recipient, to encrypt to (``age_recipient`` as text)."""
+        from pyrage import x25519
+
+        return x25519.Recipient.from_str(self.age_recipient)
 
 
 def signing_input(unsigned: dict[str, Any]) -> bytes:

@@ -6,16 +6,20 @@ Layout under the home folder (``Home.identity_dir``, mode 0700)::
     identity/card.json             this device's public, self-signed card (card.py)
     identity/trusted/<fp>.json     cards this device trusts (an expert: the agency's;
                                    the agency: each expert device's)
+
+The two types every layer uses: :class:`UnlockedIdentity` (this device after the passphrase:
+it signs and decrypts) and :class:`~inspector_app.identity.card.Card` (a trusted device: it
+verifies and is encrypted to). :class:`IdentityInfo` is this device's public information,
+read without the passphrase. ``cryptography`` and ``pyrage`` are imported only inside the
+functions that create, unlock, sign or decrypt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pyrage
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, Any
 
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.home import Home
@@ -33,6 +37,10 @@ from inspector_app.identity.card import (
 )
 from inspector_app.identity.files import atomic_write
 from inspector_app.values import isoformat, now
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from pyrage import x25519
 
 IDENTITY_FILE = "identity.json"
 CARD_FILE = "card.json"
@@ -75,7 +83,8 @@ class IdentityInfo:
 class UnlockedIdentity:
     """This device's identity after the passphrase: it can sign and decrypt.
 
-    Keep it in memory only as long as needed; it is never written anywhere.
+    Keep it in memory only as long as needed; it is never written anywhere. Its public side
+    is :meth:`card` (what another device trusts and verifies with).
     """
 
     info: IdentityInfo
@@ -87,6 +96,18 @@ class UnlockedIdentity:
         return self.info.fingerprint
 
     @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def role(self) -> str:
+        return self.info.role
+
+    @property
+    def device(self) -> str:
+        return self.info.device
+
+    @property
     def public_key(self) -> bytes:
         """The raw 32-byte Ed25519 public key."""
         return self.info.ed25519_public
@@ -95,24 +116,26 @@ class UnlockedIdentity:
         """Ed25519 signature (64 bytes) of ``message``."""
         return self._signing_key.sign(message)
 
-    def signing_key(self) -> Ed25519PrivateKey:
-        """The Ed25519 private key object, for layers that sign their own formats (bundle
-        manifests, receipts). In memory only: never serialise it."""
-        return self._signing_key
+    def age_identity(self) -> x25519.Identity:
+        """The age X25519 identity, to decrypt: ``pyrage.decrypt(data, [identity])``."""
+        from pyrage import x25519
 
-    def age_identity(self) -> pyrage.x25519.Identity:
-        """The age X25519 identity, for ``pyrage.decrypt(data, [identity])``."""
-        return pyrage.x25519.Identity.from_str(self._age_secret)
+        return x25519.Identity.from_str(self._age_secret)
 
-    def age_recipient(self) -> pyrage.x25519.Recipient:
-        return pyrage.x25519.Recipient.from_str(self.info.age_recipient)
+    @property
+    def recipient(self) -> x25519.Recipient:
+        """This device's age recipient, to encrypt to itself (``info.age_recipient`` as text)."""
+        from pyrage import x25519
+
+        return x25519.Recipient.from_str(self.info.age_recipient)
 
     def age_secret_text(self) -> str:
         """``AGE-SECRET-KEY-1…``: only for ``identity export-age-identity``."""
         return self._age_secret
 
     def card(self) -> Card:
-        """A freshly self-signed card of this identity."""
+        """This device's card, self-signed now (Ed25519 is deterministic: the same bytes as
+        ``card.json``); what another device trusts, and how this device verifies itself."""
         return make_card(self)
 
 
@@ -181,9 +204,12 @@ def init_identity(
 
     device = (device or platform.node() or "device").strip()
     keyfile.check_new_passphrase(passphrase)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from pyrage import x25519
+
     signing = Ed25519PrivateKey.generate()
     public = signing.public_key().public_bytes_raw()
-    age_identity = pyrage.x25519.Identity.generate()
+    age_identity = x25519.Identity.generate()
     age_secret = str(age_identity)
     age_public = str(age_identity.to_public())
     created_at = isoformat(now())
@@ -254,6 +280,9 @@ def unlock(home: Home | Path, passphrase: str) -> UnlockedIdentity:
     Raises:
         InputRefused: no identity, wrong passphrase (after the full KDF cost), or damage.
     """
+    import pyrage
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     info = load(home)
     _header, secrets_obj = keyfile.open_sealed(info.path, passphrase)
     try:
@@ -347,6 +376,63 @@ def trusted_card(home: Home | Path, fp: str) -> Card | None:
     """The trusted card with fingerprint ``fp``, or None."""
     path = _identity_dir(home) / TRUSTED_DIR / f"{fp}.json"
     return read_card(path) if path.is_file() else None
+
+
+def trusted_lookup(home: Home | Path, *, role: str = "expert") -> Callable[[str], Card | None]:
+    """A lookup of the trusted cards of ``role`` by fingerprint (the cards are read once):
+    how the agency finds the expert who signed a bundle, and an expert the agency that
+    signed a receipt."""
+    cards = {c.fingerprint: c for c in trusted_cards(home) if c.role == role}
+    return cards.get
+
+
+def trusted_agency(home: Home | Path) -> Card:
+    """The one trusted agency card of an expert device (what its bundles are encrypted to).
+
+    Raises:
+        InputRefused: no agency card is trusted, or several are.
+    """
+    cards = [c for c in trusted_cards(home) if c.role == "agency"]
+    if not cards:
+        raise InputRefused(
+            bi("No trusted agency card: run `inspector-app identity trust AGENCY_CARD` first.")
+        )
+    if len(cards) > 1:
+        raise InputRefused(
+            bi(
+                "Several agency cards are trusted ({count}); keep only the agency this batch belongs to.",
+                count=len(cards),
+            )
+        )
+    return cards[0]
+
+
+def check_role(who: IdentityInfo | UnlockedIdentity, role: str) -> None:
+    """Refuse when this device's identity ``who`` is not of ``role``.
+
+    Raises:
+        InputRefused: the identity is of another role.
+    """
+    if who.role != role:
+        raise InputRefused(
+            bi(
+                "This command needs an identity of role {role}; this device's identity is {got}.",
+                role=role,
+                got=who.role,
+            )
+        )
+
+
+def require_role(home: Home | Path, role: str) -> IdentityInfo:
+    """This device's public identity, refused (before any passphrase is asked) when it is
+    not of ``role``.
+
+    Raises:
+        InputRefused: no identity, or one of another role.
+    """
+    info = load(home)
+    check_role(info, role)
+    return info
 
 
 def card_json_text(card: Card) -> str:

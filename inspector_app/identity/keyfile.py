@@ -4,6 +4,9 @@ The secret keys never touch the disk in the clear. They are serialised as canoni
 encrypted with ChaCha20-Poly1305 under a 256-bit key derived from the passphrase by scrypt, and
 the public header (name, role, device, public keys, KDF parameters, nonce) is the AEAD's
 associated data, so that it cannot be altered without the passphrase noticing.
+
+``cryptography`` is imported only where a key is derived or the secret is sealed or opened:
+reading the public header (:func:`read_header`, :func:`kdf_params`) needs none of it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from inspector_app import canonjson, safejson
 from inspector_app.errors import InputRefused
@@ -68,6 +67,8 @@ def check_new_passphrase(passphrase: str) -> None:
 
 
 def derive_key(passphrase: str, salt: bytes, params: ScryptParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, n=2**params.log_n, r=params.r, p=params.p).derive(
         normalise_passphrase(passphrase)
     )
@@ -90,6 +91,8 @@ def seal(
 
     ``_salt`` and ``_nonce`` fix the random values for the documented test vector only.
     """
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     salt = os.urandom(16) if _salt is None else _salt
     nonce = os.urandom(12) if _nonce is None else _nonce
     header = {
@@ -156,6 +159,9 @@ def open_sealed(path: Path, passphrase: str) -> tuple[dict[str, Any], dict[str, 
     Raises:
         InputRefused: wrong passphrase, or the file was altered or damaged.
     """
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     obj = read_header(path)
     params, salt = kdf_params(obj, path)
     aead = obj.get("aead")

@@ -30,7 +30,6 @@ from inspector_app.samples import generate
 from inspector_app.services.cases import CaseSession
 from inspector_app.uscc import complete
 from sync.expert import export_bundle
-from sync.identities import local_from_unlocked, peer_from_card
 from tests.unit.reports.world import _answer
 from tests.unit.sync.test_cross_runner import CLEAN, _derive, build_c
 
@@ -144,14 +143,14 @@ def build_console_world(root: Path) -> ConsoleWorld:
             "requirements": ["仓储管理系统全面上线", "连续三个月的出入库扫码记录"],
         },
     )
-    agency_peer = peer_from_card(identity.own_card(homes["agency"]))
+    agency_card = identity.own_card(homes["agency"])
     inbox = root / "incoming"
     inbox.mkdir()
 
     def export(e: str, label: str) -> None:
         out = root / f"{label}-out"
         out.mkdir(exist_ok=True)
-        result = export_bundle(homes[e], local_from_unlocked(unlocked[e]), agency_peer, out)
+        result = export_bundle(homes[e], unlocked[e], agency_card, out)
         assert result.written is not None
         target = inbox / f"{label}-{result.written.path.name}"
         shutil.copyfile(result.written.path, target)

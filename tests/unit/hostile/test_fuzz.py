@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inspector_app.identity import trusted_lookup
 from sync.bundle import BundleRefused, decrypt, parse_bundle
-from sync.identities import trusted_lookup
 from tests.e2e.clihelp import make_identity, run_cli
 from tests.unit.casepkg.builders import base_files, build_package
 from tests.unit.sync.conftest import PASSPHRASE, World, make_home
@@ -214,7 +214,7 @@ def bundle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Wor
     ex.add({"kind": "observation", "text": "现场"})
     ex.scores(3)
     bundle = ex.export()
-    plaintext = decrypt(bundle.read_bytes(), [world.agency_me.age_identity])
+    plaintext = decrypt(bundle.read_bytes(), [world.agency_me.age_identity()])
     yield world, bundle, plaintext
 
 

@@ -36,7 +36,7 @@ def test_init_load_unlock_roundtrip(tmp_path: Path) -> None:
     assert identity.verify_signature(info.ed25519_public, signature, b"message")
     assert not identity.verify_signature(info.ed25519_public, signature, b"messagE")
     # the age identity decrypts what is encrypted to the recipient
-    data = pyrage.encrypt(b"secret package", [unlocked.age_recipient()])
+    data = pyrage.encrypt(b"secret package", [unlocked.recipient])
     assert pyrage.decrypt(data, [unlocked.age_identity()]) == b"secret package"
     assert str(unlocked.age_identity().to_public()) == info.age_recipient
     assert "AGE-SECRET" not in repr(unlocked)
@@ -185,3 +185,56 @@ def test_trust_roles(tmp_path: Path) -> None:
     (cards / "bad.json").write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputRefused, match="self-signature"):
         identity.trust_card(agency_home, cards / "bad.json")
+
+
+def test_one_model_an_unlocked_identity_signs_what_its_card_verifies(tmp_path: Path) -> None:
+    """The unlocked identity and the card are the only two shapes: the card another device
+    trusts verifies this device's signatures and is what it encrypts to."""
+    make(tmp_path, device="lap-9")
+    me = identity.unlock(tmp_path, PASS)
+    card = me.card()
+    assert card == identity.own_card(tmp_path)  # deterministic: the same as card.json
+    assert (me.name, me.role, me.device) == ("张三", "expert", "lap-9")
+    assert (card.fingerprint, card.name, card.role, card.device) == (
+        me.fingerprint,
+        me.name,
+        me.role,
+        me.device,
+    )
+    signature = me.sign(b"manifest")
+    assert card.verify(signature, b"manifest")
+    assert not card.verify(signature, b"manifesT")
+    assert not card.verify(b"", b"manifest")
+    assert str(card.recipient) == card.age_recipient == str(me.recipient)
+    data = pyrage.encrypt(b"bundle", [card.recipient])
+    assert pyrage.decrypt(data, [me.age_identity()]) == b"bundle"
+
+
+def test_trusted_lookup_agency_and_roles(tmp_path: Path) -> None:
+    expert_home, agency_home, second = tmp_path / "e", tmp_path / "a", tmp_path / "a2"
+    make(expert_home)
+    make(agency_home, role="agency", name="验收机构")
+    make(second, role="agency", name="另一机构")
+    with pytest.raises(InputRefused, match="No trusted agency card"):
+        identity.trusted_agency(expert_home)
+    agency = identity.trust_card(expert_home, agency_home / "identity" / "card.json")
+    assert identity.trusted_agency(expert_home) == agency
+    lookup = identity.trusted_lookup(expert_home, role="agency")
+    assert lookup(agency.fingerprint) == agency
+    assert lookup("0" * 40) is None
+    assert identity.trusted_lookup(expert_home)(agency.fingerprint) is None  # not an expert
+    identity.trust_card(expert_home, second / "identity" / "card.json")
+    with pytest.raises(InputRefused, match="Several agency cards"):
+        identity.trusted_agency(expert_home)
+    assert identity.require_role(expert_home, "expert") == identity.load(expert_home)
+    with pytest.raises(InputRefused, match="needs an identity of role agency"):
+        identity.require_role(expert_home, "agency")
+    with pytest.raises(InputRefused, match="needs an identity of role expert"):
+        identity.check_role(identity.unlock(agency_home, PASS), "expert")
+
+
+def test_unb64_refuses_what_is_not_text() -> None:
+    assert identity.unb64("AAE=") == b"\x00\x01"
+    for bad in (None, 3, b"AAE=", "AAE", "AAF="):
+        with pytest.raises(ValueError):
+            identity.unb64(bad)

@@ -29,7 +29,6 @@ from inspector_app.samples import generate
 from inspector_app.services.cases import CaseSession
 from sync.agency import AgencyStore
 from sync.expert import export_bundle
-from sync.identities import local_from_unlocked, peer_from_card, trusted_lookup
 
 PASSPHRASE = "correct horse battery staple"
 SCENARIOS = {
@@ -214,13 +213,14 @@ def build_world(root: Path) -> World:
         )
 
     # bundles to the agency
-    agency_peer = peer_from_card(identity.own_card(homes["agency"]))
-    me = local_from_unlocked(unlocked["agency"])
-    store = AgencyStore(homes["agency"], me, trusted_lookup(homes["agency"]))
+    agency_card = identity.own_card(homes["agency"])
+    store = AgencyStore(
+        homes["agency"], unlocked["agency"], identity.trusted_lookup(homes["agency"])
+    )
     for e in ("e1", "e2"):
         out = root / f"{e}-out"
         out.mkdir(exist_ok=True)
-        result = export_bundle(homes[e], local_from_unlocked(unlocked[e]), agency_peer, out)
+        result = export_bundle(homes[e], unlocked[e], agency_card, out)
         assert result.written is not None
         assert store.import_file(result.written.path).status == "merged"
 

@@ -18,10 +18,9 @@ import pytest
 from inspector_app import identity
 from inspector_app.findings.store import open_store
 from inspector_app.home import Home
+from inspector_app.identity import Card, UnlockedIdentity, trusted_lookup
 from sync.agency import AgencyStore
 from sync.expert import export_bundle
-from sync.identities import local_from_unlocked, peer_from_card, trusted_lookup
-from sync.keys import LocalIdentity, Peer
 
 PASSPHRASE = "correct horse battery staple"
 CASE_A = "5f1c2a9e-0d1e-4c55-9a7b-2f1e7f0c9b11"
@@ -43,15 +42,15 @@ def make_home(root: Path, name: str, role: str, *, person: str | None = None) ->
     return home
 
 
-def local(home: Home) -> LocalIdentity:
-    return local_from_unlocked(identity.unlock(home, PASSPHRASE))
+def local(home: Home) -> UnlockedIdentity:
+    return identity.unlock(home, PASSPHRASE)
 
 
 @dataclass
 class Expert:
     home: Home
-    me: LocalIdentity
-    agency: Peer
+    me: UnlockedIdentity
+    agency: Card
     out: Path
     counter: int = 0
 
@@ -80,7 +79,7 @@ class Expert:
                 case,
             )
 
-    def export(self, agency: Peer | None = None) -> Path:
+    def export(self, agency: Card | None = None) -> Path:
         result = export_bundle(self.home, self.me, agency or self.agency, self.out)
         assert result.written is not None
         return result.written.path
@@ -99,7 +98,7 @@ class Expert:
 class World:
     root: Path
     agency_template: Home
-    agency_me: LocalIdentity
+    agency_me: UnlockedIdentity
     experts: dict[str, Expert] = field(default_factory=dict)
 
     def new_agency(self, tmp: Path) -> tuple[Home, AgencyStore]:
@@ -123,8 +122,7 @@ class World:
             identity.trust_card(self.agency_template, home.identity_dir / "card.json")
         out = self.root / f"{name}-out"
         out.mkdir()
-        agency_peer = peer_from_card(identity.own_card(agency_home))
-        ex = Expert(home, local(home), agency_peer, out)
+        ex = Expert(home, local(home), identity.own_card(agency_home), out)
         ex.register()
         self.experts[name] = ex
         return ex

@@ -57,7 +57,7 @@ def test_big_bundle_is_refused_with_bounded_memory(
     world = make_world()
     home, _store = world.new_agency(tmp_path)
     bundle = tmp_path / "big.bundle.age"
-    _big_age_file(bundle, world.agency_me.age_identity.to_public(), SIZE_MB)
+    _big_age_file(bundle, world.agency_me.recipient, SIZE_MB)
     script = _PEAK_MIB + textwrap.dedent(
         f"""
         import json, sys
@@ -65,9 +65,9 @@ def test_big_bundle_is_refused_with_bounded_memory(
         from inspector_app import identity
         from inspector_app.home import Home
         from sync.agency import AgencyStore
-        from sync.identities import local_from_unlocked, trusted_lookup
+        from inspector_app.identity import trusted_lookup
         home = Home(Path(sys.argv[1]))
-        me = local_from_unlocked(identity.unlock(home, {PASSPHRASE!r}))
+        me = identity.unlock(home, {PASSPHRASE!r})
         outcome = AgencyStore(home, me, trusted_lookup(home)).import_file(Path(sys.argv[2]))
         print(json.dumps([outcome.status, outcome.code, peak_mib()]))
         """
@@ -89,7 +89,7 @@ def test_big_bundle_is_refused_with_bounded_memory(
 def test_decrypt_file_refusals(make_world: Callable[[], World], tmp_path: Path) -> None:
     world = make_world()
     other = pyrage.x25519.Identity.generate()
-    mine = world.agency_me.age_identity.to_public()
+    mine = world.agency_me.recipient
     path = tmp_path / "x.bundle.age"
     for data, code in (
         (pyrage.encrypt(b"x" * 1000, [other.to_public()]), "NOT_FOR_THIS_AGENCY"),
@@ -98,7 +98,7 @@ def test_decrypt_file_refusals(make_world: Callable[[], World], tmp_path: Path) 
     ):
         path.write_bytes(data)
         try:
-            decrypt_file(path, [world.agency_me.age_identity], tmp_dir=tmp_path / "tmp")
+            decrypt_file(path, [world.agency_me.age_identity()], tmp_dir=tmp_path / "tmp")
         except BundleRefused as exc:
             assert exc.code == code
         else:

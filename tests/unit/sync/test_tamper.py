@@ -15,9 +15,9 @@ import pytest
 
 from inspector_app import canonjson
 from inspector_app.i18n import Message
+from inspector_app.identity import UnlockedIdentity, b64
 from sync.agency import AgencyStore, snapshot
 from sync.bundle import SIGNATURE_DOMAIN, decrypt, sign_manifest
-from sync.keys import LocalIdentity, b64
 from sync.tarstream import ChunkReader, Source, iter_archive, read_archive
 
 from .conftest import Expert, World, copy_in, local, make_home
@@ -33,12 +33,12 @@ def _bilingual(message: Message) -> bool:
 
 def repack(
     path: Path,
-    opener: LocalIdentity,
+    opener: UnlockedIdentity,
     recipient: pyrage.x25519.Recipient,
     modify: Callable[[dict[str, bytes]], dict[str, bytes]],
 ) -> bytes:
     """Decrypt a bundle, let ``modify`` change its entries (ordered dict), re-encrypt."""
-    plain = decrypt(path.read_bytes(), [opener.age_identity], who="expert")
+    plain = decrypt(path.read_bytes(), [opener.age_identity()], who="expert")
     entries = {e.name: bytes(e.data) for e in read_archive(plain)}
     entries = modify(entries)
     sources = [Source(name, len(data), data=data) for name, data in entries.items()]
@@ -53,7 +53,7 @@ def repack(
     return bytes(out)
 
 
-def resign(entries: dict[str, bytes], signer: LocalIdentity, **changes: Any) -> dict[str, bytes]:
+def resign(entries: dict[str, bytes], signer: UnlockedIdentity, **changes: Any) -> dict[str, bytes]:
     """Apply ``changes`` to the manifest, fix the entry hashes, sign again with ``signer``."""
     import hashlib
 
@@ -355,8 +355,8 @@ def test_out_of_order_waits_then_merges_in_order(
 
 def test_ack_and_recover(bundles: Bundles, agency: Any, tmp_path: Path) -> None:
     from inspector_app.errors import InputRefused
+    from inspector_app.identity import trusted_lookup
     from sync.expert import ack_receipts, acknowledged_through, exports
-    from sync.identities import trusted_lookup
 
     _home, store = agency
     outs = _import(store, tmp_path, bundles.a1, bundles.a2)

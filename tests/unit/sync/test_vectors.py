@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from inspector_app.identity import unb64
 from sync.bundle import SIGNATURE_DOMAIN, parse_bundle, prepare_bundle
-from sync.keys import unb64
 
 from .vectors.make_vectors import content, keys
 
@@ -63,7 +63,7 @@ def test_age_cli_decrypts_the_vector_and_tar_reads_the_manifest() -> None:
     expert, _agency, _ = keys()
     opened = parse_bundle(
         plain,
-        lambda fp: expert.as_peer() if fp == expert.fingerprint else None,
+        lambda fp: expert.card() if fp == expert.fingerprint else None,
         expected_agency=facts["agency_fingerprint"],
     )
     assert opened.bundle_hash == facts["bundle_hash"] and len(opened.findings) == 3

@@ -23,9 +23,9 @@ from inspector_app.findings.records import (
     parse_record,
     record_body,
 )
+from inspector_app.identity import DEFAULT_KDF, Card, IdentityInfo, UnlockedIdentity
 from inspector_app.identity.card import b64, fingerprint
 from sync.bundle import BundleContent, prepare_bundle
-from sync.keys import LocalIdentity, Peer
 
 HERE = Path(__file__).resolve().parent
 EXPERT_SEED = bytes(range(32))
@@ -34,26 +34,34 @@ CREATED = "2026-11-28T09:00:00+08:00"
 CASE = "5f1c2a9e-0d1e-4c55-9a7b-2f1e7f0c9b11"
 
 
-def keys() -> tuple[LocalIdentity, Peer, x25519.Identity]:
-    expert_sign = Ed25519PrivateKey.from_private_bytes(EXPERT_SEED)
-    agency_sign = Ed25519PrivateKey.from_private_bytes(AGENCY_SEED)
-    expert_age = x25519.Identity.from_str((HERE / "expert.agekey").read_text().strip())
-    agency_age = x25519.Identity.from_str((HERE / "agency.agekey").read_text().strip())
-    epub = expert_sign.public_key().public_bytes_raw()
-    apub = agency_sign.public_key().public_bytes_raw()
-    expert = LocalIdentity(fingerprint(epub), "张三", "expert", expert_sign, expert_age, "laptop-1")
-    agency = Peer(
-        fingerprint(apub),
-        "某第三方机构",
-        "agency",
-        agency_sign.public_key(),
-        agency_age.to_public(),
+def unlocked(seed: bytes, age_file: str, name: str, role: str, device: str) -> UnlockedIdentity:
+    """An identity held in memory only (never written: no identity file, no passphrase)."""
+    signing = Ed25519PrivateKey.from_private_bytes(seed)
+    public = signing.public_key().public_bytes_raw()
+    age_secret = (HERE / age_file).read_text().strip()
+    info = IdentityInfo(
+        name=name,
+        role=role,
+        device=device,
+        created_at=CREATED,
+        ed25519_public=public,
+        age_recipient=str(x25519.Identity.from_str(age_secret).to_public()),
+        fingerprint=fingerprint(public),
+        path=HERE / "not-written.json",
+        kdf=DEFAULT_KDF,
     )
-    return expert, agency, agency_age
+    return UnlockedIdentity(info, signing, age_secret)
 
 
-def content(expert: LocalIdentity, agency: Peer) -> BundleContent:
-    key = expert.signing_key.public_key().public_bytes_raw()
+def keys() -> tuple[UnlockedIdentity, Card, x25519.Identity]:
+    """The expert who signs the vector, the agency's card, the agency's age key."""
+    expert = unlocked(EXPERT_SEED, "expert.agekey", "张三", "expert", "laptop-1")
+    agency = unlocked(AGENCY_SEED, "agency.agekey", "某第三方机构", "agency", "agency-1")
+    return expert, agency.card(), agency.age_identity()
+
+
+def content(expert: UnlockedIdentity, agency: Card) -> BundleContent:
+    key = expert.public_key
     payloads = [
         (
             "0b8c2f0e-6a43-4b0f-9d55-7c1e2a3b4c01",
@@ -123,6 +131,7 @@ def content(expert: LocalIdentity, agency: Peer) -> BundleContent:
         findings=[canonjson.dumpb(r.to_wire()) for r in records],
         attachments={},
         agency=agency,
+        expert_card={},  # vector-1 was made with an empty card.json; kept as it was
         created_at=CREATED,
         app_version="vectors",
         bundle_id="6d1f7c0a-3b2e-4f9a-8c7d-1e2f3a4b5c6d",
@@ -140,9 +149,9 @@ def main() -> None:
     written.path.replace(HERE / "vector-1.bundle.age")
     facts = {
         "expert_fingerprint": expert.fingerprint,
-        "expert_ed25519_public": b64(expert.signing_key.public_key().public_bytes_raw()),
+        "expert_ed25519_public": b64(expert.public_key),
         "agency_fingerprint": agency.fingerprint,
-        "agency_age_recipient": str(agency.recipient),
+        "agency_age_recipient": agency.age_recipient,
         "bundle_hash": prepared.bundle_hash,
         "signature": json.loads(prepared.signature_bytes)["signature"],
     }
