@@ -8,12 +8,20 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from inspector_app.casepkg.model import ATTACHMENT_NAMES
 from inspector_app.evidence.records import RecordIndexes, build_record_index
 from tests.gui.uibhelp import make_world, settle, wait_for
-from ui.pages.evidence import PATH_ROLE, EvidencePage
+from ui.pages.evidence import (
+    EVIDENCE_MIME,
+    EXPAND_GROUP,
+    PATH_ROLE,
+    EvidencePage,
+    FileInfo,
+    group_files,
+)
 from ui.viewers.image import ImageViewer
 from ui.viewers.table import BLOCK, CACHE_BLOCKS, RecordTableModel
 
@@ -24,6 +32,7 @@ def page(qtbot: QtBot, tmp_path: Path, examples: Path) -> EvidencePage:
     page = EvidencePage(world.context)
     qtbot.addWidget(page)
     page.resize(1200, 800)
+    page.show()  # the tree is filled when the page is shown
 
     page.set_session(world.session)
     wait_for(page.ready)
@@ -36,15 +45,23 @@ def test_files_are_grouped_by_attachment_and_models_are_sound(
     page: EvidencePage, qtmodeltester
 ) -> None:
     model = page.tree_model
-    groups = [model.item(r).text() for r in range(model.rowCount())]
+    groups = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert ATTACHMENT_NAMES[1] in groups[0]  # 附件1 验收档案 comes first
-    assert any(g == "logs/mes/" for g in groups)
-    paths = {
-        model.item(r).child(c).data(PATH_ROLE)
+    assert any(g.startswith("logs/mes/ (") for g in groups)  # with its number of files
+    paths = [
+        model.index(c, 0, model.index(r, 0)).data(PATH_ROLE)
         for r in range(model.rowCount())
-        for c in range(model.item(r).rowCount())
-    }
+        for c in range(model.rowCount(model.index(r, 0)))
+    ]
     assert "logs/mes/usage.csv" in paths and "photos/车间看板.jpg" in paths
+    assert sorted(paths) == sorted(page.files) == sorted(model.paths())
+    assert all(page.tree.isExpanded(model.index(r, 0)) for r in range(model.rowCount()))
+    index = model.index_of("logs/mes/usage.csv")
+    assert index.data() == "usage.csv" and index.data(PATH_ROLE) == "logs/mes/usage.csv"
+    assert index.parent().data().startswith("logs/mes/ (")
+    mime = model.mimeData([index, model.index_of("finance/contracts.csv")])
+    assert bytes(mime.data(EVIDENCE_MIME)).decode() == "logs/mes/usage.csv\nfinance/contracts.csv"
+    assert not model.flags(index.parent()) & Qt.ItemFlag.ItemIsDragEnabled
     qtmodeltester.check(model)
     page.search.setText("HT-2024")
     hits = page.run_search()
@@ -164,3 +181,50 @@ def test_a_damaged_record_index_is_said_and_rebuilt(page: EvidencePage) -> None:
     wait_for(page.ready)
     assert page.open_file("logs/mes/usage.csv") == "csv"
     assert page.csv.model.rowCount() == 17054
+
+
+def test_the_tree_is_filled_when_the_page_is_shown(
+    qtbot: QtBot, tmp_path: Path, examples: Path
+) -> None:
+    world = make_world(tmp_path / "home", examples)
+    page = EvidencePage(world.context)
+    qtbot.addWidget(page)
+    page.set_session(world.session)
+    wait_for(page.ready)
+    settle()
+    # hidden (another page is current): the files are known, the tree not laid out yet
+    assert page.files and not page.tree_filled()
+    assert page.tree_model.rowCount() == 0
+    assert page.show_evidence("logs/mes/usage.csv", rows=[3])
+    page.show()
+    assert page.tree_filled()
+    assert sorted(page.tree_model.paths()) == sorted(page.files)
+    assert page.tree.currentIndex().data(PATH_ROLE) == "logs/mes/usage.csv"
+
+
+def test_large_groups_are_shown_closed(qtbot: QtBot, tmp_path: Path, examples: Path) -> None:
+    world = make_world(tmp_path / "home", examples)
+    page = EvidencePage(world.context)
+    qtbot.addWidget(page)
+    page.show()
+    page.set_session(world.session)
+    wait_for(page.ready)
+    many = [
+        FileInfo(f"photos/IMG_{n:05d}.jpg", "0" * 64, 10, None, None)
+        for n in range(EXPAND_GROUP + 1)
+    ]
+    few = [FileInfo(f"logs/a/{n}.csv", "0" * 64, 10, None, None) for n in range(3)]
+    page.files = {f.path: f for f in many + few}
+    page.groups = group_files(many + few)
+    page._fill_tree()
+    model = page.tree_model
+    labels = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert labels == ["logs/a/ (3)", f"photos/ ({EXPAND_GROUP + 1:,})"]
+    assert page.tree.isExpanded(model.index(0, 0))
+    assert not page.tree.isExpanded(model.index(1, 0))
+    assert model.rowCount(model.index(1, 0)) == EXPAND_GROUP + 1
+    # showing a file of a closed group opens it
+    page.current = "photos/IMG_00500.jpg"
+    page._select_in_tree(page.current)
+    assert page.tree.isExpanded(model.index(1, 0))
+    assert page.tree.currentIndex().data(PATH_ROLE) == "photos/IMG_00500.jpg"

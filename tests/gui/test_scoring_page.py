@@ -130,18 +130,15 @@ def test_evidence_dragged_from_the_evidence_page_is_linked(
     world = make_world(tmp_path / "home", examples)
     evidence = EvidencePage(world.context)
     qtbot.addWidget(evidence)
+    evidence.show()  # its tree is filled when shown
     evidence.set_session(world.session)
     wait_for(evidence.ready)
     page = _page(qtbot, world)
     page.select_item("Q5")
     model = evidence.tree_model
-    item = next(
-        model.item(r).child(c)
-        for r in range(model.rowCount())
-        for c in range(model.item(r).rowCount())
-        if model.item(r).child(c).data(PATH_ROLE) == "finance/contracts.csv"
-    )
-    mime = model.mimeData([item.index()])
+    index = model.index_of("finance/contracts.csv")
+    assert index.data(PATH_ROLE) == "finance/contracts.csv"
+    mime = model.mimeData([index])
     drop = QDropEvent(
         QPointF(5, 5),
         Qt.DropAction.CopyAction,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QMimeData,
     QModelIndex,
@@ -26,8 +27,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QKeySequence,
     QShortcut,
-    QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,19 +90,167 @@ def file_infos(session: Any) -> list[FileInfo]:
 
 def _prepare(
     session: Any, progress: Any = None, cancel: Any = None
-) -> tuple[list[FileInfo], CaseIndex]:
+) -> tuple[dict[str, FileInfo], list[FileGroup], CaseIndex]:
     infos = file_infos(session)
+    groups = group_files(infos)
     index = ensure_case_index(session.folder, progress=progress, cancel=cancel)
-    return infos, index
+    return {f.path: f for f in infos}, groups, index
 
 
-class EvidenceTreeModel(QStandardItemModel):
-    """Groups (附件 N, then folders) → files; dragging a file gives its package path."""
+@dataclass(frozen=True)
+class FileGroup:
+    """The files listed under one group of the tree: an attachment (``attachment``), a folder
+    (``folder``, e.g. ``logs/mes``) or the package's top-level data files (neither)."""
 
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole:  # a file's package path (set once, not twice)
-            return super().data(index, PATH_ROLE)
-        return super().data(index, role)
+    attachment: int | None
+    folder: str
+    files: tuple[FileInfo, ...]  # by path
+
+    def label(self) -> str:
+        """The group's label in the current language, with its number of files."""
+        if self.attachment is not None:
+            name = _(
+                "Attachment {number} {name}",
+                number=self.attachment,
+                name=ATTACHMENT_NAMES[self.attachment],
+            )
+        elif not self.folder:
+            name = _("Package data (JSON)")
+        else:
+            name = self.folder + "/"
+        return f"{name} ({len(self.files):,})"
+
+
+def group_files(infos: list[FileInfo]) -> list[FileGroup]:
+    """The tree's groups: 附件 1–8 first, then folders, then the package data (work function:
+    thousands of files are sorted off the UI thread)."""
+    groups: dict[tuple[int, int | None, str], list[FileInfo]] = {}
+    for info in sorted(infos, key=lambda f: f.path):
+        number = info.attachment
+        if number is not None and number in ATTACHMENT_NAMES:
+            key: tuple[int, int | None, str] = (int(number), int(number), "")
+        else:
+            folder = info.path.rpartition("/")[0]
+            key = (50, None, folder) if folder else (100, None, "")
+        groups.setdefault(key, []).append(info)
+    return [
+        FileGroup(attachment, folder, tuple(files))
+        for (_order, attachment, folder), files in sorted(groups.items())
+    ]
+
+
+#: a group of more files than this is shown closed (opening it lays out its rows), and so are
+#: the groups after the first ones holding EXPAND_TOTAL files
+EXPAND_GROUP = 1000
+EXPAND_TOTAL = 3000
+#: internal id of a group's index (a file's index carries its group's row + 1)
+_GROUP = 0
+# the view asks for flags per row as it lays the tree out: made once (enum arithmetic is slow)
+_GROUP_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_FILE_FLAGS = _GROUP_FLAGS | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class EvidenceTreeModel(QAbstractItemModel):
+    """Groups (附件 N, then folders) → files; dragging a file gives its package path.
+
+    A two-level model over :class:`FileGroup` lists (no item object per file: a case of
+    thousands of photos is listed without building thousands of items in the UI thread)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.groups: list[FileGroup] = []
+        self._where: dict[str, tuple[int, int]] = {}
+
+    def set_groups(self, groups: list[FileGroup]) -> None:
+        self.beginResetModel()
+        self.groups = list(groups)
+        self._where = {}  # made on the first index_of
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        if self.groups:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.groups) - 1, 0))
+
+    def paths(self) -> list[str]:
+        """Every file's path, in the tree's order."""
+        return [info.path for group in self.groups for info in group.files]
+
+    def index_of(self, path: str) -> QModelIndex:
+        """The index of the file ``path`` (invalid if the tree does not list it)."""
+        if not self._where and self.groups:
+            self._where = {
+                info.path: (g, r)
+                for g, group in enumerate(self.groups)
+                for r, info in enumerate(group.files)
+            }
+        found = self._where.get(path)
+        if found is None:
+            return QModelIndex()
+        return self.createIndex(found[1], 0, found[0] + 1)
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            if row >= len(self.groups):
+                return QModelIndex()
+            return self.createIndex(row, 0, _GROUP)
+        group = parent.row()
+        if (
+            parent.internalId() != _GROUP
+            or parent.column() != 0
+            or row >= len(self.groups[group].files)
+        ):
+            return QModelIndex()
+        return self.createIndex(row, 0, group + 1)
+
+    def parent(self, index: _Index | None = None) -> Any:
+        if index is None:
+            return super().parent()  # QObject.parent()
+        if not index.isValid() or index.internalId() == _GROUP:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, _GROUP)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self.groups)
+        if parent.internalId() == _GROUP and parent.column() == 0:
+            return len(self.groups[parent.row()].files)
+        return 0
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        if not parent.isValid():
+            return bool(self.groups)
+        return parent.internalId() == _GROUP and parent.column() == 0
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def _info(self, index: _Index) -> FileInfo | None:
+        group = index.internalId()
+        if group == _GROUP:
+            return None
+        return self.groups[group - 1].files[index.row()]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        info = self._info(index)
+        if info is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.groups[index.row()].label()
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = info.path.rpartition("/")[2]
+            return name if not info.title else f"{name} — {info.title}"
+        if role in (Qt.ItemDataRole.ToolTipRole, PATH_ROLE):
+            return info.path
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _GROUP_FLAGS if index.internalId() == _GROUP else _FILE_FLAGS
 
     def mimeTypes(self) -> list[str]:
         return [EVIDENCE_MIME, "text/plain"]
@@ -119,17 +266,6 @@ class EvidenceTreeModel(QStandardItemModel):
         mime.setData(EVIDENCE_MIME, text.encode("utf-8"))
         mime.setText(text)
         return mime
-
-
-def group_of(info: FileInfo) -> tuple[int, str]:
-    """Sort key and label of the group a file is listed under."""
-    if info.attachment in ATTACHMENT_NAMES:
-        number = int(info.attachment)
-        return number, _("Attachment {number} {name}", number=number, name=ATTACHMENT_NAMES[number])
-    folder = info.path.rsplit("/", 1)[0] if "/" in info.path else ""
-    if not folder:
-        return 100, _("Package data (JSON)")
-    return 50, folder + "/"
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -192,6 +328,8 @@ class EvidencePage(Page):
         super().__init__(context, parent)
         self.index: CaseIndex | None = None
         self.files: dict[str, FileInfo] = {}
+        self.groups: list[FileGroup] = []
+        self._tree_pending = False
         self.verified: dict[str, bool] = {}
         self._verifying: set[str] = set()
         self.current: str | None = None
@@ -203,6 +341,7 @@ class EvidencePage(Page):
         self.tree.setObjectName("evidence-tree")
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -299,7 +438,7 @@ class EvidencePage(Page):
             )
         else:
             self._show_meta(self.current)
-        self._fill_tree()
+        self.tree_model.retranslate()
 
     def set_session(self, session: Any) -> None:
         super().set_session(session)
@@ -309,6 +448,7 @@ class EvidencePage(Page):
             self.index.close()
         self.index = None
         self.files = {}
+        self.groups = []
         self.verified = {}
         self._verifying = set()
         self.current = None
@@ -363,19 +503,22 @@ class EvidencePage(Page):
         self.status.setText(_("The evidence index could not be opened."))
         self.context.show_error(exc, self)
 
-    def _prepared(self, result: tuple[list[FileInfo], CaseIndex], session: Any = None) -> None:
-        infos, index = result
+    def _prepared(
+        self, result: tuple[dict[str, FileInfo], list[FileGroup], CaseIndex], session: Any = None
+    ) -> None:
+        files, groups, index = result
         if self.session is None or (session is not None and session is not self.session):
             index.close()  # the case changed while its index was being opened
             return
         self.index = index
-        self.files = {f.path: f for f in infos}
+        self.files = files
+        self.groups = groups
         self._fill_tree()
         seconds = index.meta.get("seconds")
         self.status.setText(
             _(
                 "{files} files; {rows} CSV records indexed; {passages} searchable passages.",
-                files=len(infos),
+                files=len(files),
                 rows=f"{int(index.meta.get('rows', 0)):,}",
                 passages=int(index.meta.get("passages", 0)),
             )
@@ -386,47 +529,44 @@ class EvidencePage(Page):
             self._pending = None
             self.show_evidence(path, rows, pointer)
 
+    def showEvent(self, event: Any) -> None:
+        if self._tree_pending:
+            self._fill_tree()
+        super().showEvent(event)
+
     def _fill_tree(self) -> None:
-        self.tree_model.clear()
-        # runs in the UI thread (a case of thousands of photos): each group's label is made
-        # once, not once per file, and its rows are added in one call
-        groups: dict[str, tuple[int, QStandardItem, list[QStandardItem]]] = {}
-        labels: dict[tuple[int | None, str], tuple[int, str]] = {}
-        for info in sorted(self.files.values(), key=lambda f: f.path):
-            folder, _sep, name = info.path.rpartition("/")
-            key = (info.attachment, folder)
-            found = labels.get(key)
-            if found is None:
-                found = labels[key] = group_of(info)
-            order, label = found
-            group = groups.get(label)
-            if group is None:
-                item = QStandardItem(label)
-                item.setEditable(False)
-                item.setDragEnabled(False)
-                group = groups[label] = (order, item, [])
-            child = QStandardItem(name if not info.title else f"{name} — {info.title}")
-            child.setData(info.path, PATH_ROLE)  # also its tooltip (EvidenceTreeModel.data)
-            group[2].append(child)  # not editable: the tree has no edit triggers
-        for _order, item, children in sorted(groups.values(), key=lambda g: (g[0], g[1].text())):
-            item.appendRows(children)
-            self.tree_model.appendRow(item)
-        self.tree.expandAll()
+        """Put the case's files in the tree — when the page is shown (a case of thousands of
+        files opens without laying its tree out in the UI thread until it is looked at)."""
+        if not self.isVisible() and self.groups:
+            self._tree_pending = True
+            self.tree_model.set_groups([])
+            return
+        self._tree_pending = False
+        # the groups were made off the UI thread; the model holds no item per file; groups are
+        # shown open unless large (the view lays out every row of an open group)
+        self.tree_model.set_groups(self.groups)
+        shown = 0
+        for row, group in enumerate(self.groups):
+            size = len(group.files)
+            if size <= EXPAND_GROUP and shown + size <= EXPAND_TOTAL:
+                self.tree.setExpanded(self.tree_model.index(row, 0), True)
+                shown += size
         if self.current:
             self._select_in_tree(self.current)
 
+    def tree_filled(self) -> bool:
+        """Whether the tree lists the case's files (it is filled when the page is shown)."""
+        return not self._tree_pending and self.tree_model.groups == self.groups
+
     def _select_in_tree(self, path: str) -> None:
-        for r in range(self.tree_model.rowCount()):
-            group = self.tree_model.item(r)
-            for c in range(group.rowCount()):
-                child = group.child(c)
-                if child.data(PATH_ROLE) == path:
-                    index = child.index()
-                    self.tree.selectionModel().blockSignals(True)
-                    self.tree.setCurrentIndex(index)
-                    self.tree.selectionModel().blockSignals(False)
-                    self.tree.scrollTo(index)
-                    return
+        if self._tree_pending:
+            return  # selected when the tree is filled
+        index = self.tree_model.index_of(path)
+        if index.isValid():
+            self.tree.selectionModel().blockSignals(True)
+            self.tree.setCurrentIndex(index)
+            self.tree.selectionModel().blockSignals(False)
+            self.tree.scrollTo(index)
 
     # ---------------------------------------------------------------- showing a file
     def _tree_current(self, index: QModelIndex, _previous: QModelIndex) -> None:

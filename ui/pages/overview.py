@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.i18n import N_, _
+from inspector_app.i18n import N_, _, nbi
 from ui.pages import Page, PageContext, register
 from ui.tasks import run_task
 from ui.text import flag_title, shown
@@ -62,6 +62,13 @@ def _form(
         values[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(captions[key], values[key])
     return form, captions, values
+
+
+def _count_text(kind: str, n: int) -> str:
+    """The label of one day's ``n`` photos on the timeline (the only grouped kind)."""
+    if kind == "photo":
+        return str(nbi("{n} photo", "{n} photos", n))
+    return f"{kind} ×{n}"
 
 
 @register
@@ -188,6 +195,7 @@ class OverviewPage(Page):
             list(overview.marks),
             flag_text=lambda mark: flag_title(mark.flag),
             event_text=lambda ev: shown(ev.label),
+            count_text=_count_text,
         )
 
     @Slot(str)

@@ -2,16 +2,24 @@
 
 Events sit below the axis, flags above it; labels are stacked in lanes so that none overlaps
 another. Clicking a flag or an event emits ``flag_clicked(flag_id)`` / ``event_clicked(path)``.
+
+Marks are grouped per day (:func:`group_marks`): a large case has thousands of photos but a few
+hundred photo days, so each day's photos are one mark labelled with their count ("19 photos"),
+and each day's flags of one rule one mark ("PHOTO_EXIF ×3"); the tooltip lists what a mark
+stands for. Key dates (registration, contracts, invoices, …) keep a mark each, in the lanes
+next to the axis; the photo days' lanes come below them. The layout runs once per width and
+gives every mark its final rectangle; a paint draws only the marks that reach the exposed area.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -28,20 +36,74 @@ KIND_COLORS = {
     "applied": QColor("#283593"),
     "planned_visit": QColor("#283593"),
 }
+#: event kinds shown as one mark per day with a count (the others keep a mark each)
+GROUPED_KINDS = frozenset({"photo"})
+#: lines of a grouped mark's tooltip before "… and N more"
+TIP_LINES = 15
 MARGIN = 24
 LANE = 1.35  # lane height in line heights
 
 
 @dataclass
-class _Item:
+class Group:
+    """One mark of the timeline: the events (or flag marks) of one day it stands for."""
+
     day: date
+    is_flag: bool
+    kind: str  # the events' kind, or the flags' rule
+    members: list[Any]  # TimelineEvent or FlagMark, in the order given
+
+
+def _rule(mark: Any) -> str:
+    return str(mark.flag.id).split(":")[0]
+
+
+def group_marks(events: Sequence[Any], marks: Sequence[Any]) -> list[Group]:
+    """Events of a :data:`GROUPED_KINDS` kind grouped per day, flags per day and rule; every
+    other event a group of its own. Groups keep the order of their first member."""
+    groups: list[Group] = []
+    by_key: dict[tuple[Any, ...], Group] = {}
+    for ev in events:
+        if ev.kind not in GROUPED_KINDS:
+            groups.append(Group(ev.day, False, ev.kind, [ev]))
+            continue
+        key = (False, ev.day, ev.kind)
+        found = by_key.get(key)
+        if found is None:
+            found = by_key[key] = Group(ev.day, False, ev.kind, [])
+            groups.append(found)
+        found.members.append(ev)
+    for mark in marks:
+        key = (True, mark.day, _rule(mark))
+        found = by_key.get(key)
+        if found is None:
+            found = by_key[key] = Group(mark.day, True, _rule(mark), [])
+            groups.append(found)
+        found.members.append(mark)
+    return groups
+
+
+@dataclass
+class _Item:
+    group: Group
     text: str
     color: QColor
-    key: str  # flag id or evidence path
-    is_flag: bool
-    tip: str
-    rect: QRectF = field(default_factory=QRectF)  # replaced per layout
-    x: float = 0.0
+    key: str  # the first member's flag id or evidence path
+    rect: QRectF = field(default_factory=QRectF)  # its label, placed by the layout
+    x: float = 0.0  # its mark on the axis
+    lane: int = 0
+
+    @property
+    def day(self) -> date:
+        return self.group.day
+
+    @property
+    def is_flag(self) -> bool:
+        return self.group.is_flag
+
+    @property
+    def grouped(self) -> bool:
+        return self.group.is_flag or self.group.kind in GROUPED_KINDS
 
 
 class _Lanes:
@@ -89,34 +151,39 @@ class TimelineWidget(QWidget):
         self._last: date | None = None
         self._lanes_above = 1
         self._lanes_below = 1
+        self._laid_out_width = -1
+        self._flag_text: Callable[[Any], str] = str
+        self._event_text: Callable[[Any], str] = str
 
     def set_data(
-        self, events: list[Any], marks: list[Any], flag_text: Any, event_text: Any
+        self,
+        events: Sequence[Any],
+        marks: Sequence[Any],
+        flag_text: Callable[[Any], str],
+        event_text: Callable[[Any], str],
+        count_text: Callable[[str, int], str] | None = None,
     ) -> None:
-        """``events``: TimelineEvent; ``marks``: FlagMark; the two callables give each's label."""
-        items = [
-            _Item(
-                e.day,
-                text,
-                KIND_COLORS.get(e.kind, QColor("#455a64")),
-                e.path or "",
-                False,
-                f"{e.day.isoformat()}  {text}",
-            )
-            for e in events
-            for text in (event_text(e),)  # rendered once (thousands of photo dates)
-        ]
-        items += [
-            _Item(
-                m.day,
-                m.flag.id.split(":")[0],
-                SEVERITY_COLORS.get(m.flag.severity, QColor("gray")),
-                m.flag.id,
-                True,
-                f"{m.day.isoformat()}  {flag_text(m)}",
-            )
-            for m in marks
-        ]
+        """``events``: TimelineEvent; ``marks``: FlagMark; ``flag_text``/``event_text`` give
+        one's text (for a label or a tooltip line), ``count_text(kind, n)`` the label of a day's
+        ``n`` grouped events of ``kind`` (default: ``"n kind"``). Texts of grouped members are
+        rendered only for a tooltip."""
+        self._flag_text, self._event_text = flag_text, event_text
+        counted = count_text or (lambda kind, n: f"{n} {kind}")
+        items = []
+        for group in group_marks(events, marks):
+            first, n = group.members[0], len(group.members)
+            if group.is_flag:
+                text = group.kind if n == 1 else f"{group.kind} ×{n}"
+                color = SEVERITY_COLORS.get(
+                    max((m.flag.severity for m in group.members), key=_severity_rank),
+                    QColor("gray"),
+                )
+                key = first.flag.id
+            else:
+                text = counted(group.kind, n) if group.kind in GROUPED_KINDS else event_text(first)
+                color = KIND_COLORS.get(group.kind, QColor("#455a64"))
+                key = first.path or ""
+            items.append(_Item(group, text, color, key))
         self._items = items
         days = [i.day for i in items]
         self._first = min(days) if days else None
@@ -132,17 +199,35 @@ class TimelineWidget(QWidget):
         return MARGIN + width * (day - self._first).days / span
 
     def _layout(self) -> None:
+        """Every item's mark (``x``), lane and label rectangle for the current width."""
+        self._laid_out_width = self.width()
         fm = QFontMetrics(self.font())
         height = fm.height()
-        lanes = {True: _Lanes(len(self._items)), False: _Lanes(len(self._items))}
-        for item in sorted(self._items, key=lambda i: (i.day, i.text)):
+        widths: dict[str, int] = {}
+        # flags above; below, the key dates in the lanes next to the axis, the photo days after
+        n = len(self._items)
+        above, keys, grouped = _Lanes(n), _Lanes(n), _Lanes(n)
+        order = sorted(self._items, key=lambda i: (i.day, i.text))
+        for item in order:
             item.x = self._x(item.day) if self._first is not None else 0.0
-            w = fm.horizontalAdvance(item.text) + 8
+            w = widths.get(item.text)
+            if w is None:
+                w = widths[item.text] = fm.horizontalAdvance(item.text) + 8
             left = min(max(item.x - 3, 2.0), max(self.width() - w - 2, 2.0))
-            lane = lanes[item.is_flag].place(left, left + w)
-            item.rect = QRectF(left, float(lane), w, height)  # y is the lane until painting
-        self._lanes_above = max(lanes[True].used, 1)
-        self._lanes_below = max(lanes[False].used, 1)
+            lanes = above if item.is_flag else grouped if item.grouped else keys
+            item.lane = lanes.place(left, left + w)
+            item.rect = QRectF(left, 0.0, w, height)
+        self._lanes_above = max(above.used, 1)
+        self._lanes_below = max(keys.used + grouped.used, 1)
+        axis = self._axis_y()
+        step = height * LANE
+        for item in self._items:
+            if item.is_flag:
+                y = axis - 10 - (item.lane + 1) * step
+            else:
+                lane = item.lane + (keys.used if item.grouped else 0)
+                y = axis + height + 14 + lane * step
+            item.rect.moveTop(y)
 
     def _axis_y(self) -> float:
         fm = QFontMetrics(self.font())
@@ -157,17 +242,15 @@ class TimelineWidget(QWidget):
         return QSize(300, self.sizeHint().height())
 
     def resizeEvent(self, event: Any) -> None:
-        if event.oldSize().width() != event.size().width():  # the lanes depend on the width only
+        if event.size().width() != self._laid_out_width:  # the lanes depend on the width only
             self._layout()
         super().resizeEvent(event)
 
-    def _placed(self, item: _Item, axis: float | None = None, height: int | None = None) -> QRectF:
-        if axis is None or height is None:  # (paintEvent passes them: thousands of items)
-            axis, height = self._axis_y(), QFontMetrics(self.font()).height()
-        lane = item.rect.y()
-        step = height * LANE
-        y = axis - 10 - (lane + 1) * step if item.is_flag else axis + height + 14 + lane * step
-        return QRectF(item.rect.x(), y, item.rect.width(), height)
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._layout()
+            self.updateGeometry()
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -196,24 +279,26 @@ class TimelineWidget(QWidget):
                     )
                     last_right = x + fm.horizontalAdvance(text) / 2
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-        # only what the exposed area shows (a large case's timeline is thousands of pixels tall
-        # in its scroll area: painting every label held the UI thread 0.3 s a paint)
+        # only what reaches the exposed area (the timeline can be taller than its scroll area)
         exposed = QRectF(event.rect()).adjusted(-12, -12, 12, 12)
-        height = fm.height()
         placed = []
         for item in self._items:
-            rect = self._placed(item, axis, height)
-            reach = QRectF(
-                QPointF(min(item.x - 6, rect.left()), min(axis - 10, rect.top())),
-                QPointF(max(item.x + 6, rect.right()), max(axis + 4, rect.bottom())),
-            )  # the label, its connector and its mark on the axis
-            if reach.intersects(exposed):
-                placed.append((item, rect))
-        for item, rect in placed:  # connectors first, so that labels cover them
+            rect = item.rect
+            top = min(axis - 10, rect.top())
+            bottom = max(axis + 4, rect.bottom())
+            if (
+                top <= exposed.bottom()
+                and bottom >= exposed.top()
+                and min(item.x - 6, rect.left()) <= exposed.right()
+                and max(item.x + 6, rect.right()) >= exposed.left()
+            ):  # the label, its connector or its mark on the axis
+                placed.append(item)
+        for item in placed:  # connectors first, so that labels cover them
             painter.setPen(QPen(item.color, 1))
-            anchor_y = rect.bottom() if item.is_flag else rect.top()
+            anchor_y = item.rect.bottom() if item.is_flag else item.rect.top()
             painter.drawLine(QPointF(item.x, axis), QPointF(item.x, anchor_y))
-        for item, rect in placed:
+        for item in placed:
+            rect = item.rect
             painter.setPen(QPen(item.color, 1))
             if item.is_flag:
                 painter.setBrush(item.color)
@@ -243,14 +328,27 @@ class TimelineWidget(QWidget):
 
     def item_at(self, pos: QPointF) -> _Item | None:
         for item in self._items:
-            if self._placed(item).contains(pos):
+            if item.rect.contains(pos):
                 return item
         return None
+
+    def tooltip(self, item: _Item) -> str:
+        """The day and what the mark stands for, one line each (at most :data:`TIP_LINES`)."""
+        group = item.group
+        text = self._flag_text if group.is_flag else self._event_text
+        day = group.day.isoformat()
+        if not item.grouped:
+            return f"{day}  {text(group.members[0])}"
+        lines = [f"{day}  {item.text}"]
+        lines += [f"  {text(m)}" for m in group.members[:TIP_LINES]]
+        if len(group.members) > TIP_LINES:
+            lines.append(f"  … +{len(group.members) - TIP_LINES}")
+        return "\n".join(lines)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         item = self.item_at(event.position())
         if item is not None:
-            QToolTip.showText(event.globalPosition().toPoint(), item.tip, self)
+            QToolTip.showText(event.globalPosition().toPoint(), self.tooltip(item), self)
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         else:
             QToolTip.hideText()
@@ -266,11 +364,18 @@ class TimelineWidget(QWidget):
             self.event_clicked.emit(item.key)
 
     def items(self) -> list[tuple[date, str, bool]]:
-        """What is drawn: (day, text, is_flag) per item (tests)."""
+        """What is drawn: (day, text, is_flag) per mark (tests)."""
         return [(i.day, i.text, i.is_flag) for i in self._items]
 
     def item_center(self, key: str) -> QPointF | None:
+        """The centre of the label of the mark that stands for ``key`` (a flag id or a path)."""
         for item in self._items:
-            if item.key == key:
-                return self._placed(item).center()
+            members = item.group.members
+            keys = (m.flag.id for m in members) if item.is_flag else (m.path for m in members)
+            if key in keys:
+                return item.rect.center()
         return None
+
+
+def _severity_rank(severity: str) -> int:
+    return {"high": 3, "medium": 2, "low": 1}.get(severity, 0)
