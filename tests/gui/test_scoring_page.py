@@ -151,3 +151,31 @@ def test_evidence_dragged_from_the_evidence_page_is_linked(
     assert page.answers.get("Q5").evidence == ["finance/contracts.csv"]
     assert page.evidence_list.count() == 1
     settle()
+
+
+def test_the_tree_opens_when_the_page_is_shown_and_fits_its_columns(
+    qtbot: QtBot, tmp_path: Path, examples: Path
+) -> None:
+    world = make_world(tmp_path / "home", examples)
+    page = _page(qtbot, world)  # loaded while hidden (the case opens on the overview)
+    model = page.model
+    first = model.index(0, 0)
+    assert model.rowCount(first) > 0
+    assert not page.tree_expanded() and not page.tree.isExpanded(first)
+    page.show()
+    assert page.tree_expanded() and page.tree.isExpanded(first)
+    assert page.tree.isExpanded(model.index(0, 0, first))  # every level
+    # the answer, self-assessment and points columns fit their texts
+    for col in (1, 2, 3):
+        assert page.tree.columnWidth(col) >= page.tree.sizeHintForColumn(col) > 0
+    # an answer that widens a column widens it
+    qid = next(iter(page.checklist.questions))  # type: ignore[union-attr]
+    page.select_item(qid)
+    question = page.checklist.questions[qid]  # type: ignore[union-attr]
+    for option in question.options if question.is_multi else question.options[-1:]:
+        page.toggle_option(qid, option.letter)
+    assert page.tree.columnWidth(1) >= page.tree.sizeHintForColumn(1)
+    # a case opened while the page is shown is opened at once
+    page.set_session(world.session)
+    wait_for(page.ready)
+    assert page.tree_expanded() and page.tree.isExpanded(model.index(0, 0))

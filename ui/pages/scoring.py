@@ -131,6 +131,7 @@ class ScoringPage(Page):
         self._dirty: set[str] = set()
         self._updating = False
         self._loaded = False
+        self._expand_pending = False
 
         self.model = ChecklistTreeModel(self)
         self.tree = QTreeView(self)
@@ -141,7 +142,9 @@ class ScoringPage(Page):
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
-            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            # sized to their contents by _fit_columns, once per change (ResizeToContents measured
+            # every row again at each dataChanged: a rescore emits one per branch, ~0.3 s)
+            self.tree.header().setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.installEventFilter(self)
 
@@ -321,6 +324,28 @@ class ScoringPage(Page):
         self.save_drafts()
         wait_all(10_000)
 
+    def showEvent(self, event: Any) -> None:
+        if self._expand_pending:
+            self._expand()
+        super().showEvent(event)
+
+    def _expand(self) -> None:
+        self._expand_pending = False
+        self.tree.expandAll()
+        self._fit_columns()
+        if self.tree.currentIndex().isValid():
+            self.tree.scrollTo(self.tree.currentIndex())
+
+    def _fit_columns(self) -> None:
+        if self._expand_pending or not self.isVisible():
+            return  # fitted when shown
+        for col in (1, 2, 3):
+            self.tree.resizeColumnToContents(col)
+
+    def tree_expanded(self) -> bool:
+        """Whether the checklist tree is shown open (it is opened when the page is shown)."""
+        return not self._expand_pending
+
     def _show_loaded(self, loaded: bool) -> None:
         self.split.setVisible(loaded)
         self.placeholder.setVisible(not loaded)
@@ -332,7 +357,11 @@ class ScoringPage(Page):
             return  # the case changed while its answers were being read
         self.checklist, self.self_result, self.answers, self.paths = result
         self.model.set_checklist(self.checklist, self.answers, self.self_result)
-        self.tree.expandAll()
+        # opened when the page is shown: expandAll lays the tree out and sizes its columns
+        # there and then (the case opens on the overview)
+        self._expand_pending = True
+        if self.isVisible():
+            self._expand()
         self._loaded = True
         self._show_loaded(True)
         self.rescore()
@@ -345,6 +374,7 @@ class ScoringPage(Page):
             return
         self.result = services.score_answers(self.checklist, self.answers.core_answers())
         self.model.set_result(self.result)
+        self._fit_columns()
         self._update_panel()
 
     def _update_panel(self) -> None:
