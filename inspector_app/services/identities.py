@@ -18,8 +18,9 @@ from inspector_app.home import Home
 from inspector_app.i18n import bi
 from inspector_app.services.files import write_new_file
 
-#: an unlocked identity held by a face for a session: ``sign()``, ``age_identity()``,
-#: ``info``, ``fingerprint``
+#: an unlocked identity held by a face for a session — the core's one model of this device
+#: (``sign()``, ``age_identity()``, ``recipient``, ``card()``, ``info``, ``fingerprint``,
+#: ``role``), passed as it is to the findings and bundle services
 Signer = identity.UnlockedIdentity
 
 
