@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import mmap
 import os
 import re
@@ -37,6 +38,8 @@ from inspector_app.i18n import Message, bi, labelled
 from inspector_app.identity import Card, UnlockedIdentity, b64, unb64
 from inspector_app.identity.files import fsync_dir
 from sync.tarstream import Source, TarFormatError, iter_archive, read_archive
+
+log = logging.getLogger("inspector.sync")
 
 FORMAT = "inspector-bundle"
 FORMAT_VERSION = "1.0"
@@ -292,9 +295,10 @@ def _decrypt_refusal(exc: Exception, who: str) -> BundleRefused:
         else:
             msg = bi("This bundle is not encrypted for this identity (or its header is damaged).")
         return BundleRefused("NOT_FOR_THIS_AGENCY", msg)
+    # the library's own words (English) go to the log, not into the message a person reads
+    log.info("bundle decryption failed: %s", exc)
     return BundleRefused(
-        "DECRYPT_FAILED",
-        bi("The bundle cannot be decrypted: it is damaged or truncated ({error}).", error=exc),
+        "DECRYPT_FAILED", bi("The bundle cannot be decrypted: it is damaged or truncated.")
     )
 
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QLabel, QWidget
 
+from inspector_app import labels
 from inspector_app.home import Home
 from inspector_app.i18n import _
 from ui.errors import describe
@@ -225,13 +226,18 @@ def yes_no(value: bool) -> str:
 
 
 def recommendation_label(value: str | None) -> str:
-    if not value:
-        return "—"
-    return {
-        "pass": _("pass"),
-        "improve": _("improve (限期优化提升)"),
-        "disqualify": _("disqualify"),
-    }.get(value, value)
+    """通过 / 限期优化提升 / 取消资格 (Pass / Improve within a deadline / Disqualify), else a dash."""
+    return str(labels.recommendation(value))
+
+
+def decision_label(value: str | None) -> str:
+    """确认 / 排除 (confirmed / dismissed), else a dash."""
+    return str(labels.decision(value))
+
+
+def severity_label(value: str | None) -> str:
+    """高 / 中 / 低 (high / medium / low), else a dash."""
+    return str(labels.severity(value))
 
 
 def level_label(level: int | None) -> str:

@@ -34,14 +34,15 @@ from PySide6.QtWidgets import (
 
 from inspector_app.home import Home
 from inspector_app.i18n import _, get_language
-from reports.text import severity_name
 from ui.agency.common import (
     AgencyContext,
     AgencyPage,
     Column,
     ProblemPanel,
     RecordModel,
+    decision_label,
     live,
+    severity_label,
     sort_proxy,
 )
 from ui.tasks import TaskHandle, run_task
@@ -152,16 +153,27 @@ def flag_title(flag: dict[str, Any]) -> str:
 def review_text(review: Any) -> str:
     if review is None:
         return _("not reviewed")
-    return _("confirmed") if review.decision == "confirmed" else _("dismissed")
+    return decision_label(review.decision)
+
+
+def enterprise_names(page: CrossFlagsPage, flag: dict[str, Any]) -> str:
+    """The enterprises' names as the roster gives them (else their USCC)."""
+    status = page.context.status
+    names = {r.roster.uscc: r.roster.enterprise for r in (status.rows if status else ())}
+    return " / ".join(names.get(u) or u for u in flag.get("usccs") or ())
 
 
 def cross_columns(page: CrossFlagsPage) -> list[Column]:
     return [
         Column(lambda: _("Rule"), lambda f: str(f["rule"])),
-        Column(lambda: _("Severity"), lambda f: severity_name(f.get("severity"))),
+        Column(lambda: _("Severity"), lambda f: severity_label(f.get("severity"))),
         Column(lambda: _("Title"), flag_title),
         Column(lambda: _("Review"), lambda f: review_text(page.reviews.get(f["id"]))),
-        Column(lambda: _("Enterprises"), lambda f: " / ".join(f.get("usccs") or ())),
+        Column(
+            lambda: _("Enterprises"),
+            lambda f: enterprise_names(page, f),
+            tooltip=lambda f: " / ".join(f.get("usccs") or ()),
+        ),
     ]
 
 
@@ -247,18 +259,20 @@ class CrossFlagsPage(AgencyPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        # the enterprises' names come from the batch status
+        context.status_loaded.connect(lambda _status: self.model.retranslate())
         self.retranslate()
 
     def title(self) -> str:
         return _("Cross-enterprise flags")
 
     def retranslate(self) -> None:
-        self.run_button.setText(_("Run the cross-enterprise rules"))
+        self.run_button.setText(_("Run the cross-&enterprise rules"))
         self.decision_combo.clear()
         self.decision_combo.addItem(_("confirm"), "confirmed")
         self.decision_combo.addItem(_("dismiss"), "dismissed")
         self.reason_edit.setPlaceholderText(_("Reason of the review (required)"))
-        self.review_button.setText(_("Sign review"))
+        self.review_button.setText(_("&Sign review"))
         if not self.model.ids:
             live(self.summary, lambda: _("Run the rules to see the flags across the batch."))
         self.model.retranslate()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app import labels
 from inspector_app.i18n import _
 from ui.agency.common import (
     AgencyContext,
@@ -34,6 +35,7 @@ from ui.agency.common import (
     IdRole,
     ProblemPanel,
     RecordModel,
+    decision_label,
     level_label,
     live,
     recommendation_label,
@@ -44,29 +46,24 @@ from ui.tasks import run_task
 
 
 def type_label(kind: str) -> str:
-    return {
-        "item": _("question"),
-        "scene": _("scene"),
-        "level": _("level"),
-        "flag": _("flag review"),
-        "conclusion": _("conclusion"),
-    }.get(kind, kind)
+    """题目 / 场景 / 等级 / 疑点核查 / 结论 (the core's words for what experts dispute)."""
+    return str(labels.disagreement_type(kind))
 
 
 def value_text(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(str(v) for v in value) or "—"
-    if value in ("pass", "improve", "disqualify"):
+    if value in labels.RECOMMENDATIONS:
         return recommendation_label(value)
-    if value == "confirmed":
-        return _("confirmed")
-    if value == "dismissed":
-        return _("dismissed")
+    if value in labels.DECISIONS:
+        return decision_label(value)
     return "—" if value is None else str(value)
 
 
 def values_text(d: Any) -> str:
-    return "  |  ".join(f"{e}: {value_text(v)}" for e, v in d.values.items())
+    return "  |  ".join(
+        _("{name}: {value}", name=e, value=value_text(v)) for e, v in d.values.items()
+    )
 
 
 def enterprise_columns() -> list[Column]:
@@ -186,7 +183,7 @@ class DisagreementsPage(AgencyPage):
         labels = (_("Final answer"), _("Summary"), _("Requirements (one a line)"), _("Reason"))
         set_form_labels(self.form, labels)
         self.reason_edit.setPlaceholderText(_("Why the agency decides so (required)"))
-        self.sign_button.setText(_("Sign decision"))
+        self.sign_button.setText(_("&Sign decision"))
         self.ent_model.retranslate()
         self.model.retranslate()
         self.view.resizeColumnsToContents()

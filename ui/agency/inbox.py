@@ -186,13 +186,13 @@ class InboxPage(AgencyPage):
                 "Drop the experts' bundles (*.bundle.age) here, add them, or watch a folder (a USB drive)."
             )
         )
-        self.add_button.setText(_("Add bundles…"))
+        self.add_button.setText(_("&Add bundles…"))
         self.watch_edit.setPlaceholderText(_("Folder to watch for new bundles"))
         self.watch_button.setText(
-            _("Stop watching") if self.watch_button.isChecked() else _("Watch folder")
+            _("Stop &watching") if self.watch_button.isChecked() else _("&Watch folder")
         )
-        self.cancel_button.setText(_("Cancel"))
-        self.receipts_button.setText(_("Open receipts folder"))
+        self.cancel_button.setText(_("&Cancel"))
+        self.receipts_button.setText(_("&Open receipts folder"))
         self.model.retranslate()
         self._fit_columns()
         self._update_summary()
@@ -220,7 +220,7 @@ class InboxPage(AgencyPage):
             self.problems.clear_problem()
             self.watcher.addPath(folder)
             self._folder_changed(folder)
-        self.watch_button.setText(_("Stop watching") if on else _("Watch folder"))
+        self.watch_button.setText(_("Stop &watching") if on else _("&Watch folder"))
 
     @Slot(str)
     def _folder_changed(self, folder: str) -> None:
@@ -298,7 +298,7 @@ class InboxPage(AgencyPage):
             lambda: "\n".join(
                 x
                 for x in (
-                    f"{Path(o.source).name}: {result_label(o.status)}",
+                    _("{name}: {value}", name=Path(o.source).name, value=result_label(o.status)),
                     str(o.message),
                     _("Quarantined as {path}", path=o.quarantined) if o.quarantined else "",
                     _("Receipt written: {path}", path=o.receipt) if o.receipt else "",
@@ -345,7 +345,10 @@ class InboxPage(AgencyPage):
             counts[o.status] = counts.get(o.status, 0) + 1
         live(
             self.summary,
-            lambda: "  ".join(f"{result_label(k)}: {v}" for k, v in sorted(counts.items())),
+            lambda: "  ".join(
+                _("{name}: {value}", name=result_label(k), value=v)
+                for k, v in sorted(counts.items())
+            ),
         )
 
     def receipts_folder(self) -> Path:

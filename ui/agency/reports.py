@@ -153,10 +153,10 @@ class ReportsPage(AgencyPage):
     def retranslate(self) -> None:
         labels = (_("Enterprises"), _("Formats"), _("Folder"))
         set_form_labels(self.form, labels)
-        self.browse_button.setText(_("Choose…"))
-        self.generate_button.setText(_("Generate drafts"))
-        self.cancel_button.setText(_("Cancel"))
-        self.open_button.setText(_("Open folder"))
+        self.browse_button.setText(_("&Choose…"))
+        self.generate_button.setText(_("Generate &drafts"))
+        self.cancel_button.setText(_("Cance&l"))
+        self.open_button.setText(_("&Open folder"))
         if getattr(self.status_label, "_live_text", None) is None:
             live(
                 self.status_label,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.i18n import _
+from inspector_app.i18n import _, nbi
 from ui.agency.common import (
     AgencyContext,
     AgencyPage,
@@ -52,12 +52,19 @@ def _status_text(row: Any) -> str:
     return str(status_label(row.status))
 
 
-def _experts_text(row: Any) -> str:
-    return "；".join(
-        f"{e.name} {level_label(e.level if e.complete else None)} "
-        f"{recommendation_label(e.recommendation)}"
-        for e in row.experts
+def _expert_state(e: Any) -> str:
+    """``2级，限期优化提升`` / ``评分未完成，尚无结论``: an expert's level and recommendation."""
+    return _(
+        "{level}, {recommendation}",
+        level=level_label(e.level) if e.complete else _("scoring incomplete"),
+        recommendation=recommendation_label(e.recommendation)
+        if e.recommendation
+        else _("no conclusion yet"),
     )
+
+
+def _experts_text(row: Any) -> str:
+    return "；".join(_("{name}: {value}", name=e.name, value=_expert_state(e)) for e in row.experts)
 
 
 def roster_columns() -> list[Column]:
@@ -170,11 +177,11 @@ class RosterPage(AgencyPage):
         return _("Batch roster")
 
     def retranslate(self) -> None:
-        self.browse_button.setText(_("Choose…"))
+        self.browse_button.setText(_("&Choose…"))
         self.file_edit.setPlaceholderText(_("Roster file (CSV or XLSX, 附件9 / 附件10)"))
         self.batch_edit.setPlaceholderText(_("Batch name, e.g. 2025-2"))
         self.deadline_check.setText(_("Application deadline"))
-        self.import_button.setText(_("Import roster"))
+        self.import_button.setText(_("&Import roster"))
         self.filter_edit.setPlaceholderText(_("Filter: enterprise, USCC, district, provider…"))
         labels = (_("Roster file"), _("Batch"), _("Deadline"))
         set_form_labels(self.form, labels)
@@ -228,11 +235,14 @@ class RosterPage(AgencyPage):
     def _imported(self, result: Any) -> None:
         live(
             self.message,
-            lambda: _(
-                "Imported {rows} enterprises of batch {batch} ({reinspections} re-inspections).",
-                rows=len(result.rows),
-                batch=result.batch,
-                reinspections=sum(r.reinspection for r in result.rows),
+            lambda: str(
+                nbi(
+                    "Imported {rows} enterprises of batch {batch} ({n} re-inspection).",
+                    "Imported {rows} enterprises of batch {batch} ({n} re-inspections).",
+                    sum(r.reinspection for r in result.rows),
+                    rows=len(result.rows),
+                    batch=result.batch,
+                )
             ),
         )
         self.context.changed.emit()
@@ -357,8 +367,7 @@ def detail_html(row: Any) -> str:
                 + escape(_("New findings"))
                 + "</b><ul>"
                 + "".join(
-                    f"<li>{escape(e.name)}: {escape(level_label(e.level if e.complete else None))}, "
-                    f"{escape(recommendation_label(e.recommendation))}</li>"
+                    f"<li>{escape(_('{name}: {value}', name=e.name, value=_expert_state(e)))}</li>"
                     for e in row.experts
                 )
                 + (f"<li>{escape(_('none yet'))}</li>" if not row.experts else "")

@@ -7,21 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from inspector_app import __version__
 from inspector_app.home import Home
-from inspector_app.i18n import _
+from inspector_app.i18n import _, get_language
 from ui import errors
 from ui.agency import AGENCY_PAGES
 from ui.agency.common import AgencyContext, AgencyPage, refresh_live
@@ -91,20 +95,188 @@ class AgencyWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
         self.setCentralWidget(central)
+        self._build_menus()
         self.retranslate()
         self.nav.setCurrentRow(0)
         self.resize(QSize(1280, 800))
         self.context.reload()
 
+    # ------------------------------------------------------------------ menus and actions
+
+    def _action(
+        self, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+    ) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        """文件 / 批次 / 报告 / 转到 / 帮助: every action of the console, each with a shortcut or
+        a mnemonic (the menus' titles and the actions' texts carry one)."""
+        self.act_import_roster = self._action(self.import_roster, "Ctrl+I")
+        self.act_add_bundles = self._action(self.add_bundles, QKeySequence.StandardKey.Open)
+        self.act_watch = self._action(self.watch_folder, "Ctrl+Shift+W")
+        self.act_receipts = self._action(self.open_receipts, "Ctrl+Shift+R")
+        self.act_settings = self._action(self.open_settings, "Ctrl+,")
+        self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.act_refresh = self._action(self.context.reload, QKeySequence.StandardKey.Refresh)
+        self.act_disagreements = self._action(
+            lambda: self.show_page("disagreements"), "Ctrl+Shift+D"
+        )
+        self.act_cross = self._action(self.run_cross_rules, "Ctrl+R")
+        self.act_generate = self._action(self.generate_reports, "Ctrl+G")
+        self.act_drafts_folder = self._action(self.open_drafts_folder, "Ctrl+Shift+O")
+        self.act_about = self._action(self.about, "F1")
+        self.act_pages: dict[str, QAction] = {}
+        for index, name in enumerate(self.pages):
+            self.act_pages[name] = self._action(
+                lambda _checked=False, n=name: self.show_page(n), f"Ctrl+{index + 1}"
+            )
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        for action in (self.act_import_roster, self.act_add_bundles, self.act_watch):
+            self.menu_file.addAction(action)
+        self.menu_file.addAction(self.act_receipts)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_settings)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_batch = bar.addMenu("")
+        for action in (self.act_refresh, self.act_disagreements, self.act_cross):
+            self.menu_batch.addAction(action)
+        self.menu_reports = bar.addMenu("")
+        self.menu_reports.addAction(self.act_generate)
+        self.menu_reports.addAction(self.act_drafts_folder)
+        self.menu_go = bar.addMenu("")
+        for action in self.act_pages.values():
+            self.menu_go.addAction(action)
+        self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_about)
+
+    def _retranslate_menus(self) -> None:
+        self.menu_file.setTitle(_("&File"))
+        self.menu_batch.setTitle(_("&Batch"))
+        self.menu_reports.setTitle(_("&Reports"))
+        self.menu_go.setTitle(_("&Go"))
+        self.menu_help.setTitle(_("&Help"))
+        self.act_import_roster.setText(_("&Import roster…"))
+        self.act_add_bundles.setText(_("&Add bundles…"))
+        self.act_watch.setText(_("&Watch a folder…"))
+        self.act_receipts.setText(_("Open &receipts folder"))
+        self.act_settings.setText(_("&Settings…"))
+        self.act_quit.setText(_("&Quit"))
+        self.act_refresh.setText(_("Re&load the batch status"))
+        self.act_disagreements.setText(_("&Disagreements to decide"))
+        self.act_cross.setText(_("Run the &cross-enterprise rules"))
+        self.act_generate.setText(_("&Generate report drafts"))
+        self.act_drafts_folder.setText(_("&Open the drafts folder"))
+        self.act_about.setText(_("&About Inspector"))
+        for row, (name, action) in enumerate(self.act_pages.items()):
+            action.setText(f"&{row + 1} {self.pages[name].title()}")
+
     def retranslate(self) -> None:
         self.setWindowTitle(_("Inspector — agency console"))
         self.mode_label.setText(_("Agency console"))
+        self._retranslate_menus()
         for row in range(self.nav.count()):
             item = self.nav.item(row)
-            page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
+            name = item.data(Qt.ItemDataRole.UserRole)
+            page = self.pages[name]
             item.setText(page.title())
+            keys = self.act_pages[name].shortcut()
+            item.setToolTip(
+                _("Shortcut: {keys}", keys=keys.toString(QKeySequence.SequenceFormat.NativeText))
+            )
             page.retranslate()
             refresh_live(page)
+
+    def _page(self, name: str) -> Any:
+        """Show the page ``name`` and return it (the menus' actions act on it)."""
+        self.show_page(name)
+        return self.pages[name]
+
+    @Slot()
+    def import_roster(self) -> None:
+        """Choose the roster file on the roster page; import it at once when the batch is named."""
+        page = self._page("roster")
+        page.browse()
+        if not page.file_edit.text().strip():
+            return
+        if page.batch_edit.text().strip():
+            page.import_roster()
+        else:
+            page.batch_edit.setFocus()
+
+    @Slot()
+    def add_bundles(self) -> None:
+        self._page("inbox").choose_files()
+
+    @Slot()
+    def watch_folder(self) -> None:
+        page = self._page("inbox")
+        if page.watch_button.isChecked():
+            page.watch_button.setChecked(False)
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose the folder to watch for new bundles"), page.watch_edit.text()
+        )
+        if folder:
+            page.watch_edit.setText(folder)
+            page.watch_button.setChecked(True)
+
+    @Slot()
+    def open_receipts(self) -> None:
+        self._page("inbox").open_receipts()
+
+    @Slot()
+    def run_cross_rules(self) -> None:
+        page = self._page("cross")
+        if page.run_button.isEnabled():
+            page.run_rules()
+
+    @Slot()
+    def generate_reports(self) -> None:
+        page = self._page("reports")
+        if page.generate_button.isEnabled():
+            page.generate()
+
+    @Slot()
+    def open_drafts_folder(self) -> None:
+        self._page("reports").open_folder()
+
+    @Slot()
+    def open_settings(self) -> None:
+        from ui.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.home, self)
+        if dialog.exec() and dialog.language_changed:
+            self.retranslate()
+
+    @Slot()
+    def about(self) -> None:
+        self.about_box().exec()
+
+    def about_box(self) -> QMessageBox:
+        """Version, the data folder, the log file (internal errors go there), the language."""
+        from ui.settings import LANGUAGE_NAMES
+
+        box = QMessageBox(self)
+        box.setObjectName("about-dialog")
+        box.setWindowTitle(_("About Inspector"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(_("Inspector {version} — agency console", version=__version__))
+        box.setInformativeText(
+            _(
+                "Data folder: {home}\nLog file: {log}\nLanguage: {lang}",
+                home=self.home.root,
+                log=self.home.log_file,
+                lang=LANGUAGE_NAMES.get(get_language(), get_language()),
+            )
+        )
+        return box
 
     @Slot(int)
     def _nav_changed(self, row: int) -> None:

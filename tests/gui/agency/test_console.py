@@ -6,6 +6,7 @@ and the files are checked after each step. Every model passes ``qtmodeltester``.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,100 @@ def test_cross_flag_confirmed(window: Any, qtbot: Any, qtmodeltester: Any) -> No
     assert reviews[flag_id].decision == "confirmed"
     assert reviews[flag_id].reason == "两家企业的照片为同一张"
     assert "confirmed" in page.message.text() or "确认" in page.message.text()
+
+
+#: ids of the store and the merge that must never reach a person (kinds, statuses, severities)
+RAW_IDS = {
+    "item",
+    "scene",
+    "level",
+    "flag",
+    "flag_review",
+    "conclusion",
+    "decision",
+    "pass",
+    "improve",
+    "disqualify",
+    "confirmed",
+    "dismissed",
+    "high",
+    "medium",
+    "low",
+    "open",
+    "merged",
+    "refused",
+    "pending",
+    "duplicate",
+    "expert",
+    "agency",
+}
+
+
+def cells(model: Any, column: int | None = None) -> list[str]:
+    columns = range(model.columnCount()) if column is None else [column]
+    return [str(model.index(r, c).data() or "") for r in range(model.rowCount()) for c in columns]
+
+
+def test_no_raw_ids_on_the_console_in_chinese_or_english(window: Any, qtbot: Any) -> None:
+    """The disagreements table (类型 / 对象 / 决定), the roster's experts, the inbox's results and
+    the cross flags' severity and review: words of the catalog, never the store's ids."""
+    from inspector_app.i18n import get_language
+    from ui.app import apply_language
+
+    world = window.world
+    before = get_language()
+    apply_language("zh_CN")
+    window.retranslate()
+    try:
+        import_roster(window, qtbot, world.roster)
+        import_bundles(window, qtbot)
+        disputes = window.pages["disagreements"]
+        window.show_page("disagreements")
+        disputes.select_enterprise(world.usccs["clean"])
+        settle(window, qtbot)
+        cross = window.pages["cross"]
+        window.show_page("cross")
+        qtbot.mouseClick(cross.run_button, Qt.MouseButton.LeftButton)
+        settle(window, qtbot)
+        models = {
+            "roster": window.pages["roster"].model,
+            "enterprises": disputes.ent_model,
+            "disagreements": disputes.model,
+            "inbox": window.pages["inbox"].model,
+            "cross": cross.model,
+        }
+        for name, model in models.items():
+            assert model.rowCount(), name
+            for text in cells(model):
+                shown = re.sub(r"/\S+", "", text)  # not the words of a path
+                assert not set(re.findall(r"[A-Za-z_]+", shown)) & RAW_IDS, (name, text)
+                assert name != "inbox" or "error" not in shown, text  # a library's English
+        assert set(cells(disputes.model, 0)) == {"题目", "结论"}
+        assert "结论" in cells(disputes.model, 1) and "未决" in cells(disputes.model, 3)
+        values = " ".join(cells(disputes.model, 2))
+        assert "王丽：限期优化提升" in values and "赵强：通过" in values
+        assert set(cells(cross.model, 1)) <= {"高", "中", "低"}
+        assert set(cells(cross.model, 3)) == {"未核查"}
+        assert all("公司" in t for t in cells(cross.model, 4))  # names, not USCCs
+        experts = " ".join(cells(models["roster"], 5))
+        assert "王丽：2级，限期优化提升" in experts and "评分未完成" in experts
+        window.show_page("disagreements")
+        for r in range(disputes.proxy.rowCount()):
+            if disputes.proxy.index(r, 0).data() == "结论":
+                disputes.view.selectRow(r)
+        side = disputes.side_by_side.toPlainText()
+        assert "限期优化提升" in side and "improve" not in side
+
+        apply_language("en")
+        window.retranslate()
+        values = " ".join(cells(disputes.model, 2))
+        assert "王丽: Improve within a deadline" in values and "赵强: Pass" in values
+        assert "限期优化提升" not in values
+        assert set(cells(cross.model, 1)) <= {"high", "medium", "low"}
+        assert set(cells(cross.model, 3)) == {"not reviewed"}
+    finally:
+        apply_language(before)
+        window.retranslate()
 
 
 def test_reports_for_one_enterprise_and_the_batch(window: Any, qtbot: Any, tmp_path: Path) -> None:
