@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -396,7 +396,10 @@ class AckResult:
 
 
 def ack_receipts(
-    home: Home, fingerprint: str, agency_lookup: Any, paths: Sequence[Path]
+    home: Home,
+    fingerprint: str,
+    agency_lookup: Callable[[str], Card | None],
+    paths: Sequence[Path],
 ) -> list[AckResult]:
     """Verify receipts against the trusted agency card and record them (all or nothing)."""
     receipts = [read_receipt(p, agency_lookup) for p in paths]
