@@ -280,10 +280,10 @@ def unlock(home: Home | Path, passphrase: str) -> UnlockedIdentity:
     Raises:
         InputRefused: no identity, wrong passphrase (after the full KDF cost), or damage.
     """
+    info = load(home)  # no identity: refused before anything is decrypted
     import pyrage
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    info = load(home)
     _header, secrets_obj = keyfile.open_sealed(info.path, passphrase)
     try:
         seed = unb64(secrets_obj["ed25519_seed"], 32)
