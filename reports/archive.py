@@ -9,7 +9,6 @@ A value the package or the findings do not hold is ``null`` / empty — never gu
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -275,54 +274,35 @@ def archive_json(d: EnterpriseData) -> bytes:
 
 
 def archive_xlsx(d: EnterpriseData) -> bytes:
-    """The record as a workbook: one sheet per part (label, key, value); list fields as tables."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    """The record as a workbook: one sheet per part (label, key, value); list fields as tables
+    (a bold shaded header row, money as ``#,##0.00`` numbers, every cell wrapped and aligned
+    to the top, the header row frozen). Written by :mod:`reports.xlsxwrite`."""
+    from reports.xlsxwrite import BOLD, HEAD, MONEY, WRAP, Sheet, workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    head_font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E3E8EF")
+    def value(v: Any) -> tuple[Any, int]:
+        return _cell(v), MONEY if isinstance(v, Decimal) else WRAP
+
+    sheets = []
     for part, title in PARTS:
-        ws = wb.create_sheet(title)
-        ws.append(["字段", "键", "值"])
-        for cell in ws[1]:
-            cell.font, cell.fill = head_font, fill
-        ws.freeze_panes = "A2"
+        ws = Sheet(title, {"A": 34, "B": 26, "C": 40, **dict.fromkeys("DEFG", 18)})
+        ws.append([(h, HEAD) for h in ("字段", "键", "值")])
         tables: list[tuple[Field, list[dict[str, Any]]]] = []
         for f in (f for f in FIELDS if f.part == part):
-            value = f.get(d)
-            if isinstance(value, list):
-                tables.append((f, value))
-                ws.append([f.label, f.key, f"→ {len(value)}"])
+            v = f.get(d)
+            if isinstance(v, list):
+                tables.append((f, v))
+                ws.append([(f.label, WRAP), (f.key, WRAP), (f"→ {len(v)}", WRAP)])
                 continue
-            ws.append([f.label, f.key, _cell(value)])
-            if isinstance(value, Decimal):
-                ws.cell(ws.max_row, 3).number_format = "#,##0.00"
+            ws.append([(f.label, WRAP), (f.key, WRAP), value(v)])
         for f, rows in tables:
             ws.append([])
-            ws.append([f.label])
-            ws.cell(ws.max_row, 1).font = head_font
+            ws.append([(f.label, BOLD)])
             keys = list(rows[0]) if rows else []
-            ws.append(keys)
-            for cell in ws[ws.max_row]:
-                cell.font, cell.fill = head_font, fill
+            ws.append([(k, HEAD) for k in keys])
             for row in rows:
-                ws.append([_cell(row[k]) for k in keys])
-                for i, k in enumerate(keys, 1):
-                    if isinstance(row[k], Decimal):
-                        ws.cell(ws.max_row, i).number_format = "#,##0.00"
-        ws.column_dimensions["A"].width = 34
-        ws.column_dimensions["B"].width = 26
-        ws.column_dimensions["C"].width = 40
-        for col in "DEFG":
-            ws.column_dimensions[col].width = 18
-        for row in ws.iter_rows():
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+                ws.append([value(row[k]) for k in keys])
+        sheets.append(ws)
+    return workbook(sheets)
 
 
 def _cell(value: Any) -> Any:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reports import charts
+from reports.zippkg import Entry, deflate, write_zip
 
 
 @dataclass
@@ -214,23 +214,12 @@ def _heading_style_ids() -> dict[int, str]:
 
 
 @dataclass(frozen=True)
-class _Entry:
-    """One part of the DOCX package: its name, and the deflated bytes of a part that is the
-    same in every report (None: written per report)."""
-
-    name: str
-    deflated: bytes | None = None
-    crc: int = 0
-    size: int = 0
-
-
-@dataclass(frozen=True)
 class _Package:
     """The base document as a package whose body, running header and title are filled per
     report: every other part (styles, theme, numbering, settings, footer…) is serialized and
     deflated once per process."""
 
-    entries: tuple[_Entry, ...]
+    entries: tuple[Entry, ...]
     document: tuple[str, str]  # document.xml before and after the body's blocks
     header_name: str
     header: tuple[str, str]  # the header part before and after its text run
@@ -238,11 +227,6 @@ class _Package:
 
 
 _MARK_HEADER, _MARK_TITLE, _MARK_AUTHOR = "\ue000header", "\ue000title", "\ue000author"
-
-
-def _deflate(data: bytes) -> bytes:
-    z = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return z.compress(data) + z.flush()
 
 
 @cache
@@ -266,7 +250,7 @@ def _docx_package() -> _Package:
             body.remove(child)
     buf = io.BytesIO()
     document.save(buf)
-    entries: list[_Entry] = []
+    entries: list[Entry] = []
     doc_parts = header_parts = core_parts = None
     header_name = ""
     with zipfile.ZipFile(buf) as zf:
@@ -285,9 +269,9 @@ def _docx_package() -> _Package:
                 middle, after = rest.split(_MARK_AUTHOR)
                 core_parts = (before, middle, after)
             else:
-                entries.append(_Entry(info.filename, _deflate(data), zlib.crc32(data), len(data)))
+                entries.append(Entry(info.filename, deflate(data), zlib.crc32(data), len(data)))
                 continue
-            entries.append(_Entry(info.filename))
+            entries.append(Entry(info.filename))
     assert doc_parts and header_parts and core_parts
     return _Package(tuple(entries), doc_parts, header_name, header_parts, core_parts)
 
@@ -362,44 +346,10 @@ def render_docx(doc: Doc) -> bytes:
     for entry in package.entries:
         if entry.deflated is None:
             data = dynamic[entry.name].encode("utf-8")
-            entries.append(_Entry(entry.name, _deflate(data), zlib.crc32(data), len(data)))
+            entries.append(Entry(entry.name, deflate(data), zlib.crc32(data), len(data)))
         else:
             entries.append(entry)
-    return _zip(entries)
-
-
-# a fixed time for every part (1980-01-01 00:00, the earliest a ZIP can say): the same
-# report gives the same bytes
-_ZIP_TIME, _ZIP_DATE = 0, (0 << 9) | (1 << 5) | 1
-
-
-def _zip(entries: Sequence[_Entry]) -> bytes:
-    """A ZIP archive of deflated entries (the layout ``zipfile`` writes, without its
-    re-compressing the parts that never change)."""
-    out = bytearray()
-    central = bytearray()
-    for e in entries:
-        name = e.name.encode("utf-8")
-        offset = len(out)
-        out += struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50, 20, 0, 8, _ZIP_TIME, _ZIP_DATE,
-            e.crc, len(e.deflated or b""), e.size, len(name), 0,
-        )  # fmt: skip
-        out += name
-        out += e.deflated or b""
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50, 20, 20, 0, 8, _ZIP_TIME, _ZIP_DATE,
-            e.crc, len(e.deflated or b""), e.size, len(name), 0, 0, 0, 0, 0, offset,
-        )  # fmt: skip
-        central += name
-    start = len(out)
-    out += central
-    out += struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), start, 0
-    )
-    return bytes(out)
+    return write_zip(entries)
 
 
 def _docx_table(

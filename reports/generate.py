@@ -28,6 +28,7 @@ from inspector_app.progress import CancelToken, ProgressFn, check, report
 from reports import archive, content
 from reports.data import EnterpriseData, Signer, gather, home_signers
 from reports.doc import render_docx, render_pdf
+from reports.summary import SummaryEntry, summary_entry, summary_xlsx
 
 FORMATS = ("pdf", "docx", "xlsx", "json")
 
@@ -97,14 +98,26 @@ class Outcome:
     summary: Path | None
 
 
+@dataclass(frozen=True)
+class Drafted:
+    """What comes back from drafting one enterprise (from a worker process): its cases and
+    name, and its rows of the batch summary (None when no summary is made) — a few rows
+    instead of all its data."""
+
+    cases: list[CaseRow]
+    enterprise: str | None
+    summary: SummaryEntry | None
+
+
 def _work(
-    args: tuple[Path, list[CaseRow], list[str], Path, datetime, str, dict[str, Signer]],
-) -> tuple[list[Path], EnterpriseData]:
-    root, cases, formats, out, now, lang, signers = args
+    args: tuple[Path, list[CaseRow], list[str], Path, datetime, str, dict[str, Signer], bool],
+) -> tuple[list[Path], Drafted]:
+    root, cases, formats, out, now, lang, signers, summary = args
     with language(lang):  # the caller's language, in this thread (or worker process)
         home = Home(root)
         d = gather(home, cases, now=now, signers=signers)
-        return enterprise_files(d, formats, out), d
+        written = enterprise_files(d, formats, out)
+        return written, Drafted(d.cases, d.enterprise, summary_entry(d) if summary else None)
 
 
 def generate(
@@ -118,21 +131,24 @@ def generate(
     workers: int = 1,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
-    on_enterprise: Callable[[EnterpriseData, list[Path]], None] | None = None,
+    on_enterprise: Callable[[Drafted, list[Path]], None] | None = None,
 ) -> Outcome:
     """Draft every project's files (and the batch summary when ``summary``)."""
     signers = home_signers(home)  # the trusted cards, read once for the batch
+    summarize = summary and "xlsx" in formats
     jobs = [
-        (home.root, cases, list(formats), out, now, get_language(), signers) for cases in projects
+        (home.root, cases, list(formats), out, now, get_language(), signers, summarize)
+        for cases in projects
     ]
     files: list[Path] = []
-    gathered: list[EnterpriseData] = []
+    entries: list[SummaryEntry] = []
     total = len(jobs)
 
-    def done(i: int, result: tuple[list[Path], EnterpriseData]) -> None:
+    def done(i: int, result: tuple[list[Path], Drafted]) -> None:
         written, d = result
         files.extend(written)
-        gathered.append(d)
+        if d.summary is not None:
+            entries.append(d.summary)
         if on_enterprise is not None:
             on_enterprise(d, written)
         report(progress, i, total, d.enterprise or d.cases[0].case_id)
@@ -147,11 +163,9 @@ def generate(
             check(cancel)
             done(i, _work(job))
     summary_path = None
-    if summary and "xlsx" in formats:
-        from reports.summary import summary_xlsx
-
+    if summarize:
         summary_path = out / f"{file_stem('summary')}.xlsx"
-        write_atomic(summary_path, summary_xlsx(gathered))
+        write_atomic(summary_path, summary_xlsx(entries))
         files.append(summary_path)
     report(progress, total, total, "")
     return Outcome(files, total, summary_path)

@@ -25,11 +25,13 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
@@ -86,13 +88,25 @@ STYLES: dict[str, Style] = {
 
 # ------------------------------------------------------------------ measuring and line breaking
 
+
+@cache
+def _font() -> Any:
+    """The registered CJK font. Its file's tables are kept once read: reportlab copies whole
+    tables out of the font file for every subset it embeds (the glyph table of a CJK font is
+    megabytes, the PostScript names half a megabyte), and the tables never change."""
+    register_cjk_font()
+    font = getFont(FONT)
+    font.face.get_table = cache(font.face.get_table)
+    return font
+
+
 _widths: dict[str, float] = {}  # character -> width at 1 pt
 
 
 def _char_width(ch: str) -> float:
     w = _widths.get(ch)
     if w is None:
-        w = _widths[ch] = getFont(FONT).stringWidth(ch, 1.0)
+        w = _widths[ch] = _font().stringWidth(ch, 1.0)
     return w
 
 
@@ -193,6 +207,7 @@ class _Layout:
         self.page = self._new()
         self.y = CONTENT_TOP
         self.fresh = True  # nothing placed on this page yet
+        self._prepared: dict[int, Any] = {}  # id(block) -> its table layout or drawing
 
     def _new(self) -> _Page:
         page = _Page()
@@ -255,11 +270,24 @@ class _Layout:
         if isinstance(block, Note):
             return 2 + _note_height(block.text)
         if isinstance(block, TableBlock):
-            t = _TableLayout(block)
+            t = self.table_layout(block)
             return t.heights[0] + (t.heights[1] if len(t.heights) > 1 else 0.0)
         if isinstance(block, Chart):
-            return _chart_height(block)
+            return float(self.chart_drawing(block).height)
         return 0.0
+
+    def table_layout(self, block: TableBlock) -> _TableLayout:
+        """The block's table laid out (once: a heading before it asks for its first rows)."""
+        t = self._prepared.get(id(block))
+        if t is None:
+            t = self._prepared[id(block)] = _TableLayout(block)
+        return t  # type: ignore[no-any-return]
+
+    def chart_drawing(self, block: Any) -> Any:
+        d = self._prepared.get(id(block))
+        if d is None:
+            d = self._prepared[id(block)] = charts.drawing(block.kind, block.data, TEXT_WIDTH)
+        return d
 
     # -- notes
 
@@ -284,11 +312,10 @@ class _Layout:
     # -- tables
 
     def table(self, block: TableBlock) -> None:
-        t = _TableLayout(block)
+        t = self.table_layout(block)
         head_h = t.heights[0]
         i = 1
         n = len(t.rows)
-        first = True
         while True:
             # the header row with at least one body row, else the next page
             need = head_h + (t.heights[1] if n > 1 else 0.0)
@@ -304,17 +331,15 @@ class _Layout:
             t.draw(self.page, top, rows)
             self.y = y
             self.fresh = False
-            first = False
             if i >= n:
                 break
             self.break_page()
-        del first
         self.y -= 6
 
     # -- charts
 
     def chart(self, block: Any) -> None:
-        drawing = charts.drawing(block.kind, block.data, TEXT_WIDTH)
+        drawing = self.chart_drawing(block)
         st = STYLES["small"]
         caption = wrap(block.caption, TEXT_WIDTH - 2 * PAD, st.size) if block.caption else []
         height = drawing.height + len(caption) * st.leading
@@ -332,10 +357,6 @@ class _Layout:
 def _note_height(text: str) -> float:
     st = STYLES["cell"]
     return len(wrap(text, TEXT_WIDTH - 12, st.size)) * st.leading + 6
-
-
-def _chart_height(block: Any) -> float:
-    return float(charts.drawing(block.kind, block.data, TEXT_WIDTH).height)
 
 
 class _TableLayout:
@@ -399,7 +420,7 @@ def render(doc: Doc) -> bytes:
     """The document as PDF bytes."""
     from reports.doc import Heading, Note, Para, TableBlock
 
-    register_cjk_font()
+    _font()
     lay = _Layout()
     lay.para(doc.title, STYLES["title"])
     for line in doc.subtitle:
@@ -457,24 +478,50 @@ def _draw_page(canvas: Canvas, page: _Page, header: str, footer: str) -> None:
         else:
             _k, drawing, x, y = op
             renderPDF.draw(drawing, canvas, x, y)
-    tx = canvas.beginText()
+    _draw_text(
+        canvas,
+        [
+            (MARGIN_X, PAGE_H - 12 * mm, 8.0, header, RUNNING),
+            *page.text,
+            ((PAGE_W - text_width(footer, 8.0)) / 2, 10 * mm, 8.0, footer, RUNNING),
+        ],
+    )
+
+
+def _rgb(colour: Any) -> str:
+    return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+
+
+def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, Any]]) -> None:
+    """All the text of a page in one text object, written as reportlab's ``ttfonts`` module
+    says text in a dynamic (subset) font is written: per ``splitString`` chunk, the subset's
+    font and the escaped chunk (what ``PDFTextObject`` does per string, without its state
+    keeping)."""
+    font = _font()
+    doc = canvas._doc
+    escape_pdf = canvas._escape
+    code = ["BT"]
+    put = code.append
     size = 0.0
+    subset = -1
     colour: Any = None
-    for x, y, s, line, c in [
-        (MARGIN_X, PAGE_H - 12 * mm, 8.0, header, RUNNING),
-        *page.text,
-    ]:
-        if s != size:
-            tx.setFont(FONT, s)
-            size = s
+    names: dict[int, str] = {}
+    for x, y, s, line, c in items:
+        if not line:
+            continue
         if c is not colour:
-            tx.setFillColor(c)
+            put(_rgb(c))
             colour = c
-        tx.setTextOrigin(x, y)
-        tx.textOut(line)
-    w = text_width(footer, 8.0)
-    tx.setFont(FONT, 8.0)
-    tx.setFillColor(RUNNING)
-    tx.setTextOrigin((PAGE_W - w) / 2, 10 * mm)
-    tx.textOut(footer)
-    canvas.drawText(tx)
+        put(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm")
+        if s != size:
+            size, subset = s, -1
+        for sub, chunk in font.splitString(line, doc):
+            if sub != subset:
+                name = names.get(sub)
+                if name is None:
+                    name = names[sub] = font.getSubsetInternalName(sub, doc)
+                put(f"{name} {fp_str(size)} Tf")
+                subset = sub
+            put(f"({escape_pdf(chunk)}) Tj")
+    put("ET")
+    canvas._code.append("\n".join(code))

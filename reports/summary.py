@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -57,11 +58,71 @@ def _providers(d: EnterpriseData) -> list[str]:
     return [p.name for p in d.package.project.providers]
 
 
-def summary_xlsx(items: Sequence[EnterpriseData]) -> bytes:
+@dataclass(frozen=True)
+class SummaryEntry:
+    """One enterprise's rows of the batch summary, made where its data was gathered (a worker
+    process sends these few rows back, not the whole :class:`EnterpriseData`)."""
+
+    #: the row of sheet 企业
+    row: list[Any]
+    #: per provider: (name, outcome column 2–5, contract amount with this provider)
+    providers: list[tuple[str, int, Decimal]]
+    #: the rows of sheet 疑点
+    flags: list[list[Any]]
+
+
+def summary_entry(d: EnterpriseData) -> SummaryEntry:
+    pkg = d.package
+    row = [
+        d.enterprise,
+        d.uscc,
+        pkg.enterprise.district if pkg else None,
+        "、".join(_providers(d)) or None,
+        d.final_score.level if d.final_score is not None else None,
+        d.final_score.score if d.final_score is not None else None,
+        _("yes") if d.final_complete else _("no"),
+        recommendation(d.outcome) if d.outcome else status_name(d.conclusion.status),
+        "、".join(f.flag_id for f in d.confirmed_flags) or None,
+        pkg.project.subsidy_requested_yuan if pkg else None,
+        recommended_subsidy(d),
+        ", ".join(e.signer.name for e in d.experts) or None,
+    ]
+    col = {"pass": 2, "improve": 3, "disqualify": 4}.get(d.outcome or "", 5)
+    providers = [
+        (
+            name,
+            col,
+            sum((c.amount_yuan for c in pkg.contracts if c.party_b == name), Decimal(0))
+            if pkg is not None
+            else Decimal(0),
+        )
+        for name in _providers(d) or [_("(no package)")]
+    ]
+    flags = [
+        [
+            d.enterprise,
+            d.uscc,
+            f.flag_id,
+            (f.flag or {}).get("severity"),
+            flag_title(f.flag, f.flag_id),
+            decision_name(f.review.value) if f.review.value else status_name(f.review.status),
+            "；".join(
+                f"{n}: {decision_name(c.data.get('decision'))}"
+                for n, c in sorted(f.review.by_expert.items())
+            )
+            or None,
+        ]
+        for f in d.flags
+    ]
+    return SummaryEntry(row, providers, flags)
+
+
+def summary_xlsx(items: Sequence[EnterpriseData | SummaryEntry]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    entries = [e if isinstance(e, SummaryEntry) else summary_entry(e) for e in items]
     wb = Workbook()
     ws = wb.active
     ws.title = _("Enterprises")
@@ -80,24 +141,8 @@ def summary_xlsx(items: Sequence[EnterpriseData]) -> bytes:
         _("experts"),
     ]
     ws.append(header)
-    for d in items:
-        pkg = d.package
-        ws.append(
-            [
-                d.enterprise,
-                d.uscc,
-                pkg.enterprise.district if pkg else None,
-                "、".join(_providers(d)) or None,
-                d.final_score.level if d.final_score is not None else None,
-                d.final_score.score if d.final_score is not None else None,
-                _("yes") if d.final_complete else _("no"),
-                recommendation(d.outcome) if d.outcome else status_name(d.conclusion.status),
-                "、".join(f.flag_id for f in d.confirmed_flags) or None,
-                pkg.project.subsidy_requested_yuan if pkg else None,
-                recommended_subsidy(d),
-                ", ".join(e.signer.name for e in d.experts) or None,
-            ]
-        )
+    for e in entries:
+        ws.append(e.row)
         r = ws.max_row
         ws.cell(r, 6).number_format = SCORE
         ws.cell(r, 10).number_format = MONEY
@@ -118,18 +163,14 @@ def summary_xlsx(items: Sequence[EnterpriseData]) -> bytes:
         ]
     )
     per: dict[str, list[Any]] = {}
-    for d in items:
-        for name in _providers(d) or [_("(no package)")]:
-            row = per.setdefault(name, [name, 0, 0, 0, 0, 0, Decimal(0)])
-            row[1] += 1
-            col = {"pass": 2, "improve": 3, "disqualify": 4}.get(d.outcome or "", 5)
-            row[col] += 1
-            if d.package is not None:
-                row[6] += sum(
-                    (c.amount_yuan for c in d.package.contracts if c.party_b == name), Decimal(0)
-                )
-    for row in sorted(per.values(), key=lambda r: (-r[1], r[0])):
-        wp.append(row)
+    for e in entries:
+        for name, col, amount in e.providers:
+            prow = per.setdefault(name, [name, 0, 0, 0, 0, 0, Decimal(0)])
+            prow[1] += 1
+            prow[col] += 1
+            prow[6] += amount
+    for prow in sorted(per.values(), key=lambda r: (-r[1], r[0])):
+        wp.append(prow)
         wp.cell(wp.max_row, 7).number_format = MONEY
     _finish(wp, [36, 12, 10, 10, 10, 10, 20], Font, PatternFill, Alignment)
     wp.auto_filter.ref = f"A1:G{max(wp.max_row, 1)}"
@@ -146,25 +187,9 @@ def summary_xlsx(items: Sequence[EnterpriseData]) -> bytes:
             _("experts' decisions"),
         ]
     )
-    for d in items:
-        for f in d.flags:
-            wf.append(
-                [
-                    d.enterprise,
-                    d.uscc,
-                    f.flag_id,
-                    (f.flag or {}).get("severity"),
-                    flag_title(f.flag, f.flag_id),
-                    decision_name(f.review.value)
-                    if f.review.value
-                    else status_name(f.review.status),
-                    "；".join(
-                        f"{n}: {decision_name(c.data.get('decision'))}"
-                        for n, c in sorted(f.review.by_expert.items())
-                    )
-                    or None,
-                ]
-            )
+    for e in entries:
+        for frow in e.flags:
+            wf.append(frow)
     _finish(wf, [30, 22, 40, 10, 50, 20, 40], Font, PatternFill, Alignment)
     wf.auto_filter.ref = f"A1:G{max(wf.max_row, 1)}"
     buf = io.BytesIO()
