@@ -21,6 +21,7 @@ interpreter, offscreen platform), alternately, in the same run; medians. Goal: r
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -124,6 +125,18 @@ def gap(package: Path, why: bool = False) -> None:
 
     if why:
         threading.Thread(target=_watch, args=(wall, stop, seen), daemon=True).start()
+    collections: list[tuple[int, float, str]] = []  # generation, ms, thread
+    gc_start: dict[int, float] = {}
+
+    def gc_watch(phase: str, info: dict[str, int]) -> None:
+        me = threading.get_ident()
+        if phase == "start":
+            gc_start[me] = time.perf_counter()
+        elif me in gc_start:
+            ms = (time.perf_counter() - gc_start.pop(me)) * 1000
+            collections.append((info["generation"], ms, threading.current_thread().name))
+
+    gc.callbacks.append(gc_watch)
 
     timer = QTimer()
     timer.setInterval(5)
@@ -151,6 +164,7 @@ def gap(package: Path, why: bool = False) -> None:
     gaps.append(clock.elapsed() - last[0])
     timer.stop()
     stop.set()
+    gc.callbacks.remove(gc_watch)
     longest = max(gaps) if gaps else 0
     over = sum(1 for g in gaps if g > 200)
     size = package.stat().st_size / 2**20
@@ -165,6 +179,11 @@ def gap(package: Path, why: bool = False) -> None:
     print("  goal (no gap over 200 ms): " + ("met" if longest <= 200 else "NOT met"))
     if os.name == "posix":
         print("  load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    full = sorted(ms for generation, ms, _thread in collections if generation == 2)
+    print(
+        f"  garbage collections: {len(collections):,}, {len(full)} full"
+        + (f" (longest {full[-1]:.0f} ms, {sum(full):.0f} ms in all)" if full else "")
+    )
     for stacks, count in seen.most_common(15):
         print(f"  [{count * 20} ms sampled]\n    " + stacks.replace("\n", "\n    "))
     window.close()
