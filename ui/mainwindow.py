@@ -427,6 +427,8 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def about_box(self) -> QMessageBox:
+        from ui.settings import LANGUAGE_NAMES
+
         box = QMessageBox(self)
         box.setObjectName("about-dialog")
         box.setWindowTitle(_("About Inspector"))
@@ -437,7 +439,7 @@ class MainWindow(QMainWindow):
                 "Data folder: {home}\nLog file: {log}\nLanguage: {lang}",
                 home=self.home.root,
                 log=self.home.log_file,
-                lang=get_language(),
+                lang=LANGUAGE_NAMES.get(get_language(), get_language()),
             )
         )
         return box

@@ -71,6 +71,12 @@ def test_observation_with_photos_and_an_interview(
     assert interviews[0].data["notes"][1] == {"q": "谁负责维护？", "a": "信息部两人。"}
     assert services.list_drafts(world.home, world.session) == []
     assert services.verify_findings(world.home).ok
-    # a signed entry is shown read-only
+    # a signed entry is shown read-only, and says so (已签署, not the contracts' 签订日期)
+    from inspector_app.i18n import language
+
+    with language("zh_CN"):
+        shown = [page.list_model.index(r, 0).data() for r in range(page.list_model.rowCount())]
+    assert all(t.startswith("[已签署] ") for t in shown), shown
+    assert "[已签署] 访谈：李四（车间主任）" in shown and any("照片 2 张" in t for t in shown)
     page.list.setCurrentIndex(page.list_model.index(0, 0))
     assert page.obs_text.isReadOnly() and not page.sign_button.isEnabled()

@@ -118,6 +118,7 @@ def test_about_names_the_log_file(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(window)
     box = window.about_box()
     assert str(homes.expert.log_file) in box.informativeText()
+    assert "语言：简体中文" in box.informativeText()  # the language's name, not its id
     assert window.act_about.shortcut().toString() == "F1"
     settle()
 

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app import services
 from inspector_app.evidence.onsite import OnsitePhoto, import_photos, onsite_dir
-from inspector_app.i18n import _
+from inspector_app.i18n import _, nbi
 from ui.pages import Page, PageContext, register
 from ui.pages.evidence import _wait
 from ui.tasks import run_task
@@ -74,10 +74,19 @@ class RecordEntry:
             text = str(self.payload.get("text") or "").strip().splitlines()
             head = text[0] if text else _("(no text yet)")
             photos = len(self.payload.get("attachments") or [])
-            return _("Observation: {text} · {count} photos", text=head[:60], count=photos)
+            return str(
+                nbi(
+                    "Observation: {text} · {n} photo",
+                    "Observation: {text} · {n} photos",
+                    photos,
+                    text=head[:60],
+                )
+            )
         person = str(self.payload.get("person") or "").strip() or _("(no name yet)")
         role = str(self.payload.get("role") or "").strip()
-        return _("Interview: {person} {role}", person=person, role=f"({role})" if role else "")
+        if role:
+            return _("Interview: {person} ({role})", person=person, role=role)
+        return _("Interview: {person}", person=person)
 
 
 def load_entries(session: Any) -> list[RecordEntry]:
@@ -112,7 +121,7 @@ class RecordListModel(QAbstractListModel):
             return None
         entry = self.entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            state = _("signed") if entry.signed else _("draft")
+            state = _("Signed") if entry.signed else _("Draft")
             return f"[{state}] {entry.summary()}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.finding_id or entry.key
