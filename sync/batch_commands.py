@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from inspector_app import labels
 from inspector_app.commands.common import existing_file
 from inspector_app.i18n import bi
 
@@ -88,7 +89,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
     for row in status.rows:
         r = row.roster
         experts = ", ".join(
-            f"{e.name} L{e.level if e.level is not None else '-'} {e.recommendation or '-'}"
+            f"{e.name} L{e.level if e.level is not None else '-'} {labels.recommendation(e.recommendation)}"
             for e in row.experts
         )
         ctx.out(
@@ -99,7 +100,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
             bi("package: {value}", value="✓" if row.package else "-"),
             bi("experts: {value}", value=experts or "-"),
             bi("open disagreements: {count}", count=row.open_disagreements),
-            bi("decision: {value}", value=row.decision or "-"),
+            bi("decision: {value}", value=labels.recommendation(row.decision)),
             bi("reports: {count}", count=len(row.reports)),
             bi("enterprise record: {value}", value="✓" if row.archive else "-"),
         ]

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector_app import labels
 from inspector_app.commands.common import check_optional_file, existing_file
 from inspector_app.i18n import bi
 
@@ -231,7 +232,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
                         count=e.findings,
                         score=score,
                         level=level,
-                        conclusion=e.conclusion or "-",
+                        conclusion=labels.recommendation(e.conclusion),
                     )
                 )
             )
@@ -246,7 +247,9 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
                 if d.settled
                 else ""
             )
-            ctx.out(f"  ≠ {d.type} {d.subject}: {values}{settled}")
+            kind = labels.disagreement_type(d.type)
+            subject = "" if d.type in ("conclusion", "level") else f" {d.subject}"
+            ctx.out(f"  ≠ {kind}{subject}: {values}{settled}")
     for p in status.pending_bundles:
         ctx.out(
             bi(
@@ -261,6 +264,10 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
 def _show(value: Any) -> str:
     if isinstance(value, list):
         return "".join(str(v) for v in value)
+    if value in labels.RECOMMENDATIONS:
+        return str(labels.recommendation(value))
+    if value in labels.DECISIONS:
+        return str(labels.decision(value))
     return str(value)
 
 
@@ -277,6 +284,6 @@ def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     if not result.flags:
         ctx.out(bi("No cross-enterprise flag."))
     for flag in result.flags:
-        ctx.out(f"[{flag.severity}] {flag.id}: {flag.title}")
+        ctx.out(f"[{labels.severity(flag.severity)}] {flag.id}: {flag.title}")
         ctx.out(f"    {flag.detail}")
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inspector_app import labels
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 
@@ -134,13 +135,13 @@ def _summary(f: Any) -> str:
             value = ", ".join(value)
         return f"{data['item']} = {value}"
     if kind == "flag_review":
-        return f"{data['flag']}: {data['decision']}"
+        return f"{data['flag']}: {labels.decision(data['decision'])}"
     if kind == "observation":
         return str(data["text"])[:60]
     if kind == "interview":
         return f"{data['person']} ({len(data['notes'])})"
     if kind == "conclusion":
-        return f"{data['recommendation']}: {str(data['summary'])[:50]}"
+        return f"{labels.recommendation(data['recommendation'])}: {str(data['summary'])[:50]}"
     return ", ".join(str(v) for k, v in data.items() if k in ("item", "flag", "recommendation"))
 
 
@@ -153,7 +154,8 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     else:
         for f in found:
             mark = "!" if f.stale else " " if f.current else "~"
-            ctx.out(f"{mark} {f.finding_id}  #{f.record.seq:<4} {f.kind:12} {_summary(f)}")
+            kind = labels.ljust(labels.finding_kind(f.kind), 16)
+            ctx.out(f"{mark} {f.finding_id}  #{f.record.seq:<4} {kind} {_summary(f)}")
             if f.stale:
                 ctx.out(
                     bi(

@@ -215,7 +215,11 @@ def test_three_experts_two_enterprises_shuffled_import(tmp_path: Path) -> None:
     for p in status["projects"]:
         assert sorted(e["name"] for e in p["experts"]) == sorted(["李明", "周红", "陈刚"])
     text = cli(homes["agency"], "merge", "status", "--lang", "en")[1]
-    assert "≠ item Q2" in text and "≠ flag PAYMENT_REFLUX" in text
+    assert "≠ question Q2" in text and "≠ flag review PAYMENT_REFLUX" in text
+    assert "≠ conclusion: " in text and "陈刚=Improve within a deadline" in text
+    text = cli(homes["agency"], "merge", "status", "--lang", "zh_CN")[1]  # words, not ids
+    assert "≠ 题目 Q2" in text and "≠ 疑点核查 PAYMENT_REFLUX" in text
+    assert "陈刚=限期优化提升" in text and "improve" not in text
 
     # receipts back to e1
     receipts = sorted((homes["agency"] / "workspace" / "sync" / "receipts").glob("*.receipt.json"))

@@ -125,3 +125,47 @@ def test_case_list_text_shows_the_app_words(
             assert line[38:].startswith(word), line
         uscc_columns = {labels.width(line[: line.index("91530")]) for line in lines}
         assert len(uscc_columns) == 1, lines
+
+
+def test_findings_list_text_shows_kinds_and_decisions_in_words(
+    tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspector_app import identity
+    from inspector_app.home import Home
+
+    home = tmp_path / "home"
+    identity.init_identity(
+        Home(home).ensure(),
+        name="张三",
+        role="expert",
+        passphrase="pw-1234567",
+        _kdf=identity.TEST_KDF,
+    )
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "pw-1234567")
+    code, out, err = _run(
+        "case", "import", str(examples / "clean.case.zip"), "--home", str(home), "--json"
+    )
+    assert code == 0, err
+    case_id = json.loads(out)["case_id"]
+    for name, payload in (
+        ("obs.json", {"kind": "observation", "text": "车间看板未接入"}),
+        (
+            "flag.json",
+            {
+                "kind": "flag_review",
+                "flag": "USAGE_BURST:mes",
+                "decision": "dismissed",
+                "reason": "误报",
+            },
+        ),
+    ):
+        (tmp_path / name).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        code, _out, err = _run(
+            "findings", "add", case_id, "--json-file", str(tmp_path / name), "--home", str(home)
+        )
+        assert code == 0, err
+    code, zh, _ = _run("--lang", "zh_CN", "findings", "list", case_id, "--home", str(home))
+    assert code == 0 and "现场观察" in zh and "风险提示核查" in zh and "USAGE_BURST:mes: 排除" in zh
+    assert "observation" not in zh and "flag_review" not in zh and "dismissed" not in zh
+    code, en, _ = _run("--lang", "en", "findings", "list", case_id, "--home", str(home))
+    assert code == 0 and "Observation" in en and "Flag review" in en and ": dismissed" in en
