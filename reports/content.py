@@ -282,13 +282,33 @@ def _flags_table(
 ) -> None:
     flags = [f for f in data.flags if rules is None or f.flag_id.split(":")[0] in rules]
     if not flags:
-        if rules is None:
+        # two different things: the analysis ran and these rules raised nothing, or there is
+        # no analysis (no package imported), so nothing could be checked
+        names = ", ".join(sorted(rules)) if rules is not None else ""
+        if data.analysis is None:
+            if rules is None:
+                doc.note(
+                    _(
+                        "No red flag could be checked: the case package has not been imported "
+                        "and analysed. The experts reviewed no red flag either."
+                    )
+                )
+            else:
+                doc.note(
+                    _(
+                        "The rules {rules} could not be checked: the case package has not been "
+                        "imported and analysed. The experts reviewed no red flag of them either.",
+                        rules=names,
+                    )
+                )
+        elif rules is None:
             doc.note(_("No red flag was raised on this package or reviewed by the experts."))
         else:
             doc.note(
                 _(
-                    "No red flag of the rules {rules} was raised or reviewed.",
-                    rules=", ".join(sorted(rules)),
+                    "The analysis raised no red flag under the rules {rules}, and the experts "
+                    "reviewed none.",
+                    rules=names,
                 )
             )
         return

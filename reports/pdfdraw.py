@@ -488,6 +488,31 @@ def _draw_page(canvas: Canvas, page: _Page, header: str, footer: str) -> None:
     )
 
 
+def _split(font: Any, doc: Any, line: str) -> list[tuple[int, bytes]]:
+    """``font.splitString(line, doc)``: the line as (subset, codes) chunks. When every
+    character already has its code in this document (most lines: the same characters recur),
+    the codes are looked up directly instead of through reportlab's per-character loop."""
+    state = font.state.get(doc)
+    if state is not None:
+        assignments = state.assignments
+        try:
+            codes = [assignments[c] for c in map(ord, line)]
+        except KeyError:
+            pass
+        else:
+            if max(codes) < 256:
+                return [(0, bytes(codes))]
+            out: list[tuple[int, bytes]] = []
+            start, current = 0, codes[0] >> 8
+            for i, code in enumerate(codes):
+                if code >> 8 != current:
+                    out.append((current, bytes(c & 0xFF for c in codes[start:i])))
+                    start, current = i, code >> 8
+            out.append((current, bytes(c & 0xFF for c in codes[start:])))
+            return out
+    return font.splitString(line, doc)  # type: ignore[no-any-return]
+
+
 def _rgb(colour: Any) -> str:
     return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
 
@@ -515,7 +540,7 @@ def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, A
         put(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm")
         if s != size:
             size, subset = s, -1
-        for sub, chunk in font.splitString(line, doc):
+        for sub, chunk in _split(font, doc, line):
             if sub != subset:
                 name = names.get(sub)
                 if name is None:
