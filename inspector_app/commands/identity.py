@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from inspector_app import identity, services
+from inspector_app import identity, labels, services
 from inspector_app.commands.common import read_passphrase
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, labelled, verbatim
 from inspector_app.services.identities import with_display
 
 
@@ -80,12 +80,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _show(ctx: Any, info: identity.IdentityInfo) -> None:
-    ctx.out(f"{bi('Name')}: {info.name}")
-    ctx.out(f"{bi('Role')}: {info.role}")
-    ctx.out(f"{bi('Device')}: {info.device}")
-    ctx.out(f"{bi('Fingerprint')}: {identity.format_fingerprint(info.fingerprint)}")
-    ctx.out(f"{bi('Encryption key (age)')}: {info.age_recipient}")
-    ctx.out(f"{bi('Created')}: {info.created_at}")
+    # each value after its label and the language's colon; the role in words
+    ctx.out(labelled(bi("Name"), verbatim(info.name)))
+    ctx.out(labelled(bi("Role"), labels.role(info.role)))
+    ctx.out(labelled(bi("Device"), verbatim(info.device)))
+    ctx.out(labelled(bi("Fingerprint"), verbatim(identity.format_fingerprint(info.fingerprint))))
+    ctx.out(labelled(bi("Encryption key (age)"), verbatim(info.age_recipient)))
+    ctx.out(labelled(bi("Created"), verbatim(info.created_at)))
 
 
 def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
@@ -163,7 +164,8 @@ def cmd_trusted(args: argparse.Namespace, ctx: Any) -> int:
     else:
         for c in cards:
             ctx.out(
-                f"{identity.format_fingerprint(c.fingerprint)}  {c.role:7} {c.name} ({c.device})"
+                f"{identity.format_fingerprint(c.fingerprint)}  "
+                f"{labels.ljust(labels.role(c.role), 10)} {c.name} ({c.device})"
             )
     return 0
 

@@ -169,3 +169,17 @@ def test_findings_list_text_shows_kinds_and_decisions_in_words(
     assert "observation" not in zh and "flag_review" not in zh and "dismissed" not in zh
     code, en, _ = _run("--lang", "en", "findings", "list", case_id, "--home", str(home))
     assert code == 0 and "Observation" in en and "Flag review" in en and ": dismissed" in en
+
+
+def test_identity_show_names_the_role_in_words(tmp_path: Path) -> None:
+    from inspector_app import identity
+    from inspector_app.home import Home
+
+    home = Home(tmp_path / "home").ensure()
+    identity.init_identity(
+        home, name="验收机构", role="agency", passphrase="pw-1234567", _kdf=identity.TEST_KDF
+    )
+    code, zh, _ = _run("--lang", "zh_CN", "identity", "show", "--home", str(home.root))
+    assert code == 0 and "：第三方机构" in zh and "agency" not in zh and "：验收机构" in zh
+    code, en, _ = _run("--lang", "en", "identity", "show", "--home", str(home.root))
+    assert code == 0 and "Role: third-party agency" in en
