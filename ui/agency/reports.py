@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.errors import InputRefused
 from inspector_app.home import Home
-from inspector_app.i18n import _, bi
+from inspector_app.i18n import _, bi, nbi
 from ui.agency.common import AgencyContext, AgencyPage, ProblemPanel, live, set_form_labels
 from ui.tasks import TaskHandle, run_task
 
@@ -231,10 +231,13 @@ class ReportsPage(AgencyPage):
             self.files.addItem(shown)
         live(
             self.status_label,
-            lambda: _(
-                "Wrote {files} files for {enterprises} enterprises.",
-                files=len(outcome.files),
-                enterprises=outcome.enterprises,
+            lambda: str(
+                nbi(
+                    "Wrote {files} files for {n} enterprise.",
+                    "Wrote {files} files for {n} enterprises.",
+                    outcome.enterprises,
+                    files=len(outcome.files),
+                )
             ),
         )
         self.context.changed.emit()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.i18n import _, nbi
+from inspector_app.i18n import _, join, nbi, verbatim
 from ui.agency.common import (
     AgencyContext,
     AgencyPage,
@@ -64,7 +64,12 @@ def _expert_state(e: Any) -> str:
 
 
 def _experts_text(row: Any) -> str:
-    return "；".join(_("{name}: {value}", name=e.name, value=_expert_state(e)) for e in row.experts)
+    # the language's semicolon (；in Chinese, "; " in English)
+    return str(
+        join(
+            verbatim(_("{name}: {value}", name=e.name, value=_expert_state(e))) for e in row.experts
+        )
+    )
 
 
 def roster_columns() -> list[Column]:
@@ -345,7 +350,9 @@ def detail_html(row: Any) -> str:
                         name=e.name,
                         level=level_label(e.level) if e.complete else _("scoring incomplete"),
                         score=e.score if e.score is not None else "—",
-                        recommendation=recommendation_label(e.recommendation),
+                        recommendation=recommendation_label(e.recommendation)
+                        if e.recommendation
+                        else _("no conclusion yet"),
                         findings=e.findings,
                     )
                 )
