@@ -129,6 +129,7 @@ class CasesPage(Page):
         self.filter = QLineEdit()
         self.filter.setObjectName("filter")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(260)  # its placeholder (企业、区县、服务商…) not clipped
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter_label = QLabel()
         self.filter_label.setBuddy(self.filter)
