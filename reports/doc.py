@@ -5,11 +5,13 @@ paragraphs, notes (a statement the reader must not miss: no data, an undecided d
 tables (a header row and text cells) and charts. The content modules build a ``Doc`` once; the
 renderers only lay it out, so the PDF and the DOCX always say the same thing.
 
-PDF: A4, the CJK font embedded as a subset (:mod:`inspector_app.pdfstyle`), a running header
-(enterprise — report), "page x of y" in the footer, tables that split across pages with the
-header row repeated, charts as vector graphics. DOCX: real headings and Word tables (header
-row repeated), 宋体 body and 黑体 headings with the theme East Asian font attributes of the
-default template cleared, language zh-CN, the same running header and a PAGE field.
+PDF (:mod:`reports.pdfdraw`, reportlab's canvas): A4, the CJK font embedded as a subset
+(:mod:`inspector_app.pdfstyle`), a running header (enterprise — report), "page x of y" in the
+footer, tables that split across pages with the header row repeated, charts as vector
+graphics. DOCX (python-docx's default template, set up once per process): real headings and
+Word tables (header row repeated), 宋体 body and 黑体 headings with the theme East Asian font
+attributes of the default template cleared, language zh-CN, the same running header and a
+PAGE field; each report's body is written as WordprocessingML into that base package.
 """
 
 from __future__ import annotations
@@ -227,6 +229,12 @@ class _Package:
 
 
 _MARK_HEADER, _MARK_TITLE, _MARK_AUTHOR = "\ue000header", "\ue000title", "\ue000author"
+
+
+def prepare_docx() -> None:
+    """Build the base package (a batch does it before it forks its workers)."""
+    _docx_package()
+    _heading_style_ids()
 
 
 @cache

@@ -13,6 +13,7 @@ processes (reportlab is CPU-bound Python).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -120,6 +121,19 @@ def _work(
         return written, Drafted(d.cases, d.enterprise, summary_entry(d) if summary else None)
 
 
+def _prepare(formats: Sequence[str]) -> None:
+    """What every worker would make first: the PDF font (registered, its tables read) and the
+    DOCX base package."""
+    if "pdf" in formats:
+        from reports.pdfdraw import prepare_font
+
+        prepare_font()
+    if "docx" in formats:
+        from reports.doc import prepare_docx
+
+        prepare_docx()
+
+
 def generate(
     home: Home,
     projects: Sequence[list[CaseRow]],
@@ -154,6 +168,8 @@ def generate(
         report(progress, i, total, d.enterprise or d.cases[0].case_id)
 
     if workers > 1 and total > 1:
+        if multiprocessing.get_start_method() == "fork":
+            _prepare(formats)  # once here, inherited by every worker
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for i, result in enumerate(pool.map(_work, jobs), 1):
                 check(cancel)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
@@ -43,10 +43,10 @@ from reports import charts
 if TYPE_CHECKING:
     from reports.doc import Doc, TableBlock
 
-PAGE_W, PAGE_H = A4
-MARGIN_X = 20 * mm
-TOP = PAGE_H - 20 * mm
-BOTTOM = 18 * mm
+PAGE_W, PAGE_H = float(A4[0]), float(A4[1])
+MARGIN_X = 20 * float(mm)
+TOP = PAGE_H - 20 * float(mm)
+BOTTOM = 18 * float(mm)
 TEXT_WIDTH = PAGE_W - 2 * MARGIN_X
 #: paragraphs sit inside the frame's 6 pt padding (as in platypus); tables and notes span the
 #: full text width
@@ -87,6 +87,15 @@ STYLES: dict[str, Style] = {
 }
 
 # ------------------------------------------------------------------ measuring and line breaking
+
+
+def prepare_font() -> None:
+    """Register the font and read the tables its subsets copy (a batch does it before it forks
+    its workers)."""
+    face = _font().face
+    for tag in ("glyf", "post", "name", "OS/2", "cvt ", "fpgm", "prep", "hhea", "maxp"):
+        with suppress(KeyError):  # optional tables
+            face.get_table(tag)
 
 
 @cache
@@ -281,7 +290,7 @@ class _Layout:
         t = self._prepared.get(id(block))
         if t is None:
             t = self._prepared[id(block)] = _TableLayout(block)
-        return t  # type: ignore[no-any-return]
+        return t
 
     def chart_drawing(self, block: Any) -> Any:
         d = self._prepared.get(id(block))
@@ -514,14 +523,14 @@ def _split(font: Any, doc: Any, line: str) -> list[tuple[int, bytes]]:
 
 
 def _rgb(colour: Any) -> str:
-    return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+    return f"{colour.red:.4g} {colour.green:.4g} {colour.blue:.4g} rg"
 
 
 def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, Any]]) -> None:
     """All the text of a page in one text object, written as reportlab's ``ttfonts`` module
     says text in a dynamic (subset) font is written: per ``splitString`` chunk, the subset's
     font and the escaped chunk (what ``PDFTextObject`` does per string, without its state
-    keeping)."""
+    keeping); positions to 1/100 pt."""
     font = _font()
     doc = canvas._doc
     escape_pdf = canvas._escape
@@ -537,7 +546,7 @@ def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, A
         if c is not colour:
             put(_rgb(c))
             colour = c
-        put(f"1 0 0 1 {fp_str(x)} {fp_str(y)} Tm")
+        put(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
         if s != size:
             size, subset = s, -1
         for sub, chunk in _split(font, doc, line):
@@ -545,7 +554,7 @@ def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, A
                 name = names.get(sub)
                 if name is None:
                     name = names[sub] = font.getSubsetInternalName(sub, doc)
-                put(f"{name} {fp_str(size)} Tf")
+                put(f"{name} {size:g} Tf")
                 subset = sub
             put(f"({escape_pdf(chunk)}) Tj")
     put("ET")
