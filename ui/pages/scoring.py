@@ -247,7 +247,7 @@ class ScoringPage(Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 4)
         split.setStretchFactor(2, 2)
-        split.setSizes([420, 560, 300])
+        split.setSizes([520, 480, 280])  # the tree wide enough for the questions titles
         self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
