@@ -168,7 +168,7 @@ def _wrap_para(text: str, width: float, size: float, indent: float, out: list[st
                 line.append(unit)
                 used += w
             continue
-        if used + w <= room or not line or (len(unit) == 1 and unit in _NO_START):
+        if used + w <= room or (line and len(unit) == 1 and unit in _NO_START):
             line.append(unit)
             used += w
             continue
@@ -181,9 +181,15 @@ def _wrap_para(text: str, width: float, size: float, indent: float, out: list[st
                 line.append(ch)
                 used += cw
             continue
+        if not line:  # one character wider than the line
+            line.append(unit)
+            used += w
+            continue
         carry: list[str] = []
         while line and len(line[-1]) == 1 and line[-1] in _NO_END:
             carry.insert(0, line.pop())
+        if not line:  # nothing but opening marks: they stay
+            line, carry = carry, []
         _flush(line, out)
         room = width / size
         line = [*carry, unit]
@@ -326,15 +332,22 @@ class _Layout:
         i = 1
         n = len(t.rows)
         while True:
-            # the header row with at least one body row, else the next page
-            need = head_h + (t.heights[1] if n > 1 else 0.0)
-            if need > self.room() and not self.fresh:
+            # the header row with the next row (or, of a tall row, its first lines), else the
+            # next page
+            first = t.heights[i] if i < n else 0.0
+            if first >= (CONTENT_TOP - CONTENT_BOTTOM) / 3:
+                first = 3 * t.leading + 4
+            if head_h + first > self.room() and not self.fresh:
                 self.break_page()
             top = self.y
             rows = [0]
             y = top - head_h
-            while i < n and (y - t.heights[i] >= CONTENT_BOTTOM or len(rows) == 1):
-                rows.append(i)
+            while i < n:
+                if y - t.heights[i] < CONTENT_BOTTOM and t.split(i, y - CONTENT_BOTTOM):
+                    n += 1
+                elif y - t.heights[i] < CONTENT_BOTTOM and len(rows) > 1:
+                    break
+                rows.append(i)  # (a row taller than a page that cannot split overflows)
                 y -= t.heights[i]
                 i += 1
             t.draw(self.page, top, rows)
@@ -376,7 +389,7 @@ class _TableLayout:
         self.size = size = 8.0 if n >= 7 else 9.0
         self.leading = size + 2.5
         rel = list(block.widths) if block.widths else [1.0] * n
-        total = sum(rel)
+        total = sum(rel) or 1.0
         self.widths = [TEXT_WIDTH * w / total for w in rel]
         room = [w - 8 for w in self.widths]
         numeric = set(block.numeric)
@@ -386,7 +399,22 @@ class _TableLayout:
         ]
         for row in block.rows:
             self.rows.append([wrap(str(text), room[c], size) for c, text in enumerate(row)])
-        self.heights = [max(len(cell) for cell in row) * self.leading + 4 for row in self.rows]
+        self.heights = [self.height(row) for row in self.rows]
+
+    def height(self, row: list[list[str]]) -> float:
+        return max((len(cell) for cell in row), default=1) * self.leading + 4
+
+    def split(self, i: int, room: float) -> bool:
+        """Split row ``i`` so that its first part fits in ``room`` (a tall row that would
+        leave much of a page empty, or one taller than a page); False when it should rather
+        move to the next page whole."""
+        lines = int((room - 4) / self.leading)
+        if self.heights[i] < (CONTENT_TOP - CONTENT_BOTTOM) / 3 or lines < 3:
+            return False
+        row = self.rows[i]
+        self.rows[i : i + 1] = [[c[:lines] for c in row], [c[lines:] for c in row]]
+        self.heights[i : i + 1] = [self.height(r) for r in self.rows[i : i + 2]]
+        return True
 
     def draw(self, page: _Page, top: float, rows: Sequence[int]) -> None:
         size, lead = self.size, self.leading

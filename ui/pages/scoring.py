@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app import services
+from inspector_app import labels, services
 from inspector_app.checklist import Checklist, ScoreResult
 from inspector_app.checklist.scoring import show
 from inspector_app.i18n import _, get_language
@@ -546,15 +546,14 @@ class ScoringPage(Page):
             spec = question.figures
             self.figures_box.setVisible(spec is not None)
             if spec is not None:
-                self.figures_form.addRow(
-                    QLabel(spec.description if get_language() != "en" else spec.description_en)
-                )
+                description = spec.description if get_language() != "en" else spec.description_en
+                self.figures_form.addRow(QLabel(labels.with_figure_names(description)))
                 for key in spec.keys:
                     edit = QLineEdit(answer.figures.get(key, ""), self.figures_box)
                     edit.setObjectName(f"figure-{key}")
                     edit.textEdited.connect(lambda text, k=key: self._figure_edited(k, text))
                     self.figure_edits[key] = edit
-                    self.figures_form.addRow(key, edit)
+                    self.figures_form.addRow(str(labels.figure_caption(key)), edit)
                 self.figures_note = QLabel(self.figures_box)
                 self.figures_note.setWordWrap(True)
                 self.figures_form.addRow(self.figures_note)
@@ -603,7 +602,9 @@ class ScoringPage(Page):
             points = show(q.points) if q is not None else "0"
             text = _("Self-assessment: {answer} ({points} points)", answer=letters, points=points)
             if item.figures:
-                text += " · " + ", ".join(f"{k} = {v}" for k, v in item.figures.items())
+                text += " · " + ", ".join(
+                    f"{labels.figure(k)} = {v}" for k, v in item.figures.items()
+                )
         if item.evidence:
             links = ", ".join(f"<a href='{p}'>{p}</a>" for p in item.evidence)
             text += "<br>" + _("its evidence: {links}", links=links)
