@@ -31,9 +31,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from inspector_app import canonjson
 from inspector_app.findings.core import insert_records, put_checkpoint
@@ -56,6 +54,9 @@ from sync.receipt import make_receipt, receipt_file_name
 from sync.records import VerifiedContent, verify_content
 from sync.schema import open_db, sync_dir
 from sync.snapshot import snapshot  # re-exported: tests compare stores before and after
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger("inspector.sync")
 

@@ -34,9 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from inspector_app import uscc as uscc_mod
 from inspector_app.canonjson import dumpb
@@ -56,6 +54,9 @@ from inspector_app.i18n import Message, bi, join, verbatim
 from inspector_app.identity import UnlockedIdentity
 from inspector_app.values import TZ, isoformat, now
 from sync.schema import SYNC
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ROSTER_INVALID = "ROSTER_INVALID"
 

@@ -33,12 +33,14 @@ Refused bundles leave the database untouched: they are moved to
 from __future__ import annotations
 
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from inspector_app.findings.db import Migration, MigrationSet, connect, migrate
 from inspector_app.findings.migrations import CORE
 from inspector_app.home import Home
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 INITIAL = Migration(
     "0001_initial",

@@ -15,7 +15,6 @@ Public API (stable; the sync layer and the UI call only these):
 
 from __future__ import annotations
 
-from inspector_app.findings import _sqlite  # noqa: F401  (first: sqlite-utils without numpy)
 from inspector_app.findings.db import Migration, MigrationSet
 from inspector_app.findings.kinds import ValidatedFinding, validate_payload
 from inspector_app.findings.records import (

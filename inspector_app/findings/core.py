@@ -13,8 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-import sqlite_utils
-
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.findings import db as dbm
 from inspector_app.findings import outcome
@@ -113,11 +111,24 @@ _SUPERSEDED = (
 class StoreCore:
     """The workspace database and its attachment folder. Not thread-safe: one per thread."""
 
-    def __init__(self, workspace: Path, *, extra: Sequence[dbm.MigrationSet] = ()) -> None:
+    def __init__(
+        self,
+        workspace: Path,
+        *,
+        extra: Sequence[dbm.MigrationSet] = (),
+        read_only: bool = False,
+    ) -> None:
+        """``read_only``: for reading only (a list of cases), through the standard library's
+        ``sqlite3`` (:func:`~inspector_app.findings.db.connect_reader`); a database that does
+        not exist yet or needs a migration is opened, created and migrated as usual."""
         self.workspace = workspace
         self.path = workspace / dbm.DB_NAME
         self.attachments = AttachmentStore(workspace / "attachments")
-        self.db: sqlite_utils.Database = dbm.connect(self.path)
+        reader = dbm.connect_reader(self.path, [CORE, *extra]) if read_only else None
+        if reader is not None:
+            self.db: dbm.Database = reader
+            return
+        self.db = dbm.connect(self.path)
         try:
             dbm.migrate(self.db, [CORE, *extra], self.path)
         except BaseException:

@@ -1,6 +1,7 @@
 """The workspace database: connection settings, named migrations, environment errors.
 
-One SQLite file, ``<home>/workspace/findings.sqlite3``, opened through sqlite-utils with:
+One SQLite file, ``<home>/workspace/findings.sqlite3``, opened through sqlite-utils
+(:func:`connect`; read-only through the standard library, :func:`connect_reader`) with:
 
 * ``journal_mode=WAL`` and ``synchronous=FULL``: a transaction that returned is on the disk,
   even after a power cut (signed records must never be lost once ``add`` returned);
@@ -22,12 +23,14 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inspector_app.errors import EnvironmentProblem, InputRefused
 from inspector_app.i18n import bi
 from inspector_app.values import isoformat, now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger("inspector.findings")
 
@@ -117,8 +120,74 @@ def environment_errors(path: Path) -> Iterator[None]:
         raise os_problem from exc
 
 
+class Database(Protocol):
+    """What the store and the sync layer use of a database: ``sqlite_utils.Database``
+    (:func:`connect`) or a :class:`Reader` (:func:`connect_reader`)."""
+
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor: ...
+
+    def table_names(self) -> list[str]: ...
+
+
+class Reader:
+    """A read-only database through the standard library's ``sqlite3`` alone: the store's
+    reading queries, without importing sqlite-utils (~0.1–0.2 s with its plugin manager,
+    click and dateutil) — the case list at the desktop app's start (:func:`connect_reader`)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if parameters is None:
+            return self._conn.execute(sql)
+        return self._conn.execute(sql, parameters)
+
+    def table_names(self) -> list[str]:
+        rows = self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return [str(r[0]) for r in rows]
+
+
+def connect_reader(path: Path, sets: Sequence[MigrationSet]) -> Reader | None:
+    """Open the database to read only (``PRAGMA query_only``), or None when it must be opened
+    by :func:`connect` and :func:`migrate` first: missing, or its applied migrations of
+    ``sets`` are not exactly this build's (older: pending; newer: refused there)."""
+    if not path.is_file():
+        return None
+    with environment_errors(path):
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only=ON")
+            reader = Reader(conn)
+            done = applied_migrations(reader)
+            if any(done.get(m.namespace, []) != [x.name for x in m.migrations] for m in sets):
+                conn.close()
+                return None
+        except BaseException:
+            conn.close()
+            raise
+        return reader
+
+
 def connect(path: Path) -> sqlite_utils.Database:
     """Open (creating) the database with the durability settings above."""
+    from inspector_app.findings._sqlite import import_sqlite_utils
+
+    import_sqlite_utils()  # without numpy
+    import sqlite_utils
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with environment_errors(path):
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -132,7 +201,7 @@ def connect(path: Path) -> sqlite_utils.Database:
 
 
 @contextlib.contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
@@ -152,7 +221,7 @@ _MIGRATIONS_TABLE = (
 )
 
 
-def applied_migrations(db: sqlite_utils.Database) -> dict[str, list[str]]:
+def applied_migrations(db: Database) -> dict[str, list[str]]:
     """``{namespace: [names in the order applied]}``."""
     if "schema_migrations" not in db.table_names():
         return {}
@@ -164,7 +233,7 @@ def applied_migrations(db: sqlite_utils.Database) -> dict[str, list[str]]:
     return result
 
 
-def migrate(db: sqlite_utils.Database, sets: Sequence[MigrationSet], path: Path) -> list[str]:
+def migrate(db: Database, sets: Sequence[MigrationSet], path: Path) -> list[str]:
     """Apply pending migrations of ``sets``; refuse a database newer than this build.
 
     Returns the names applied now (``namespace:name``).

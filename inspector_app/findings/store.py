@@ -50,13 +50,17 @@ class FindingsStore(DraftsMixin, MergeMixin):
     """
 
 
-def open_store(home: Home | Path, *, extra: Sequence[dbm.MigrationSet] = ()) -> FindingsStore:
+def open_store(
+    home: Home | Path, *, extra: Sequence[dbm.MigrationSet] = (), read_only: bool = False
+) -> FindingsStore:
     """Open (creating and migrating) the workspace store of ``home``.
 
     ``home`` is a :class:`Home` or a home folder path; the database lives in its workspace.
+    ``read_only``: to read only, without sqlite-utils (the case list; see
+    :class:`~inspector_app.findings.core.StoreCore`).
     """
     workspace = home.workspace if isinstance(home, Home) else Path(home) / "workspace"
-    return FindingsStore(workspace, extra=extra)
+    return FindingsStore(workspace, extra=extra, read_only=read_only)
 
 
 __all__ = [

@@ -7,7 +7,7 @@ A face parses its input, calls one service and renders the typed result; long se
 :class:`~inspector_app.errors.InputRefused` / ``PackageRefused`` (a message and issues with
 stable codes), ``UsageError`` or ``EnvironmentProblem``; anything else is a bug.
 
-Cases (:mod:`.cases`)
+Cases (:mod:`.cases`; the list in :mod:`.caselist`, read without sqlite-utils or the engine)
     :func:`import_case`, :func:`list_cases` → :class:`CaseSummary`, :func:`open_case` →
     :class:`CaseSession` (``.package``, ``.checklist``, ``.settings``, ``.analysis()`` cached in
     the workspace, ``.store()``), :func:`package_identities`.
@@ -47,17 +47,19 @@ from inspector_app.lazy import lazy_exports
 if TYPE_CHECKING:
     from inspector_app.checklist.effective import ChecklistSet, effective_checklist, home_checklists
     from inspector_app.services.analysis import RULE_ENGINE_VERSION, AnalysisCache, analyze_package
-    from inspector_app.services.cases import (
+    from inspector_app.services.caselist import (
         DISPLAY_STATUSES,
-        CaseSession,
         CaseSummary,
+        case_summary,
+        list_cases,
+    )
+    from inspector_app.services.cases import (
+        CaseSession,
         ImportedCaseResult,
         analysis_target,
-        case_summary,
         import_case,
         import_case_row,
         is_encrypted,
-        list_cases,
         open_case,
         package_identities,
         resolve_case,
@@ -104,15 +106,15 @@ _LAZY: dict[str, str] = {
     "RULE_ENGINE_VERSION": "inspector_app.services.analysis",
     "analyze_package": "inspector_app.services.analysis",
     "CaseSession": "inspector_app.services.cases",
-    "CaseSummary": "inspector_app.services.cases",
-    "DISPLAY_STATUSES": "inspector_app.services.cases",
+    "CaseSummary": "inspector_app.services.caselist",
+    "DISPLAY_STATUSES": "inspector_app.services.caselist",
     "ImportedCaseResult": "inspector_app.services.cases",
     "analysis_target": "inspector_app.services.cases",
-    "case_summary": "inspector_app.services.cases",
+    "case_summary": "inspector_app.services.caselist",
     "import_case": "inspector_app.services.cases",
     "import_case_row": "inspector_app.services.cases",
     "is_encrypted": "inspector_app.services.cases",
-    "list_cases": "inspector_app.services.cases",
+    "list_cases": "inspector_app.services.caselist",
     "open_case": "inspector_app.services.cases",
     "package_identities": "inspector_app.services.cases",
     "resolve_case": "inspector_app.services.cases",

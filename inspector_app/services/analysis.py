@@ -13,14 +13,15 @@ from a bundle or a package.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import inspector_app
 from inspector_app.analysis.settings import Settings, layer, load_rules_file, settings_sha256
@@ -134,28 +135,67 @@ class AnalysisCache:
         result: AnalysisResult = held["result"]
         return result
 
+    def flags_path(self, case_id: str) -> Path:
+        """The ids of the cached result's flags (JSON), beside its pickle: what the case list
+        reads, without unpickling the result (which imports the rule engine and numpy)."""
+        return self.folder / f"{case_id}.flags.json"
+
     def store(self, case_id: str, key: CacheKey, result: AnalysisResult) -> None:
-        """Keep ``result`` for ``key`` (replacing the case's file atomically). A cache that
-        cannot be written is logged, not raised: the result is still good."""
+        """Keep ``result`` for ``key`` (replacing the case's file atomically), and its flag ids
+        beside it. A cache that cannot be written is logged, not raised: the result is still
+        good."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{case_id}.", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(
-                        {"format": _CACHE_FORMAT, "key": key.text(), "result": result},
-                        fh,
-                        protocol=pickle.HIGHEST_PROTOCOL,
-                    )
-                Path(tmp).replace(self.path(case_id))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            # the flag ids go first: a crash between the two files leaves none (read from the
+            # pickle then), never the ids of another result
+            self.flags_path(case_id).unlink(missing_ok=True)
+            _write_atomic(
+                self.folder,
+                self.path(case_id),
+                lambda fh: pickle.dump(
+                    {"format": _CACHE_FORMAT, "key": key.text(), "result": result},
+                    fh,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                ),
+            )
+            self._store_flags(case_id, [f.id for f in result.flags])
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("analysis cache for %s not written: %s", case_id, exc)
 
+    def _store_flags(self, case_id: str, flag_ids: list[str]) -> None:
+        text = json.dumps({"format": _CACHE_FORMAT, "flags": flag_ids})
+        _write_atomic(self.folder, self.flags_path(case_id), lambda fh: fh.write(text.encode()))
+
     def drop(self, case_id: str) -> None:
+        self.flags_path(case_id).unlink(missing_ok=True)
         self.path(case_id).unlink(missing_ok=True)
+
+    def peek_flags(self, case_id: str) -> list[str] | None:
+        """The flag ids of the cached result whatever its key, or None when the case has no
+        cached result: read from the small file beside the pickle (a cache written before it
+        existed is unpickled once and the file written)."""
+        if not self.path(case_id).is_file():
+            return None
+        try:
+            held = json.loads(self.flags_path(case_id).read_bytes())
+        except (OSError, ValueError):
+            held = None
+        if (
+            isinstance(held, dict)
+            and held.get("format") == _CACHE_FORMAT
+            and isinstance(held.get("flags"), list)
+            and all(isinstance(f, str) for f in held["flags"])
+        ):
+            return list(held["flags"])
+        result = self.peek(case_id)
+        if result is None:
+            return None
+        ids = [f.id for f in result.flags]
+        try:
+            self._store_flags(case_id, ids)
+        except OSError as exc:
+            log.info("analysis cache flags for %s not written: %s", case_id, exc)
+        return ids
 
     def peek(self, case_id: str) -> AnalysisResult | None:
         """The cached result whatever its key (for summaries that must not compute)."""
@@ -170,6 +210,18 @@ class AnalysisCache:
             result: AnalysisResult = held["result"]
             return result
         return None
+
+
+def _write_atomic(folder: Path, path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` through a temporary file in ``folder`` replaced atomically."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def analyze_package(

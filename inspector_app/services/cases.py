@@ -1,5 +1,7 @@
 """Cases in the workspace: import one, list them, open one as a :class:`CaseSession`.
 
+The list (:func:`list_cases`, :class:`CaseSummary`) lives in :mod:`.caselist`, re-exported here.
+
 A session is what a face holds while the user works on one imported case: its store row, its
 folder, the loaded package (on first use), the checklist and the rule settings in effect for
 the home, and the analysis — computed once and then read back from the workspace's cache
@@ -9,7 +11,6 @@ size of its usage logs.
 
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,6 +28,13 @@ from inspector_app.home import Home
 from inspector_app.i18n import bi
 from inspector_app.progress import CancelToken, ProgressFn
 from inspector_app.services.analysis import AnalysisCache, CacheKey, case_settings, manifest_sha256
+from inspector_app.services.caselist import (
+    DISPLAY_STATUSES,
+    CaseSummary,
+    case_summary,
+    list_cases,
+    read_case_json,
+)
 from inspector_app.services.writer import CASE, StoreChange, store_writer
 
 if TYPE_CHECKING:
@@ -35,9 +43,6 @@ if TYPE_CHECKING:
     from inspector_app.analysis.engine import AnalysisResult
     from inspector_app.casepkg.model import CasePackage
     from inspector_app.identity.device import UnlockedIdentity
-
-#: what a list of cases shows for each case (``CaseSummary.display_status``)
-DISPLAY_STATUSES = ("not_started", "in_progress", "concluded", "exported", "stale")
 
 
 # --------------------------------------------------------------------------- identities
@@ -80,147 +85,6 @@ def package_identities(
     return [unlock().age_identity()]
 
 
-# --------------------------------------------------------------------------- summaries
-@dataclass(frozen=True)
-class CaseSummary:
-    """One imported case as a list shows it.
-
-    ``status`` is the store's (``imported``, ``in_progress``, ``concluded``, ``decided``);
-    ``display_status`` is one of :data:`DISPLAY_STATUSES`; ``open_flags`` counts the cached
-    analysis's flags that no current ``flag_review`` of the case answers (0 before the first
-    analysis, see ``analysed``).
-    """
-
-    case_id: str
-    package_id: str
-    uscc: str | None
-    enterprise: str | None
-    district: str | None
-    providers: tuple[str, ...]
-    project_id: str | None
-    checklist: str | None
-    folder: str | None
-    status: str
-    display_status: str
-    open_flags: int
-    analysed: bool
-    imported_at: str
-    warnings: tuple[Any, ...] = ()
-    #: the store's row (``case list --json`` prints its ``to_json()``)
-    row: CaseRow | None = field(default=None, compare=False, repr=False)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "package_id": self.package_id,
-            "uscc": self.uscc,
-            "enterprise": self.enterprise,
-            "district": self.district,
-            "providers": list(self.providers),
-            "project_id": self.project_id,
-            "checklist": self.checklist,
-            "folder": self.folder,
-            "status": self.status,
-            "display_status": self.display_status,
-            "open_flags": self.open_flags,
-            "analysed": self.analysed,
-            "imported_at": self.imported_at,
-        }
-
-
-def _read_json(folder: Path, name: str) -> dict[str, Any]:
-    try:
-        obj = json.loads((folder / name).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return {}
-    return obj if isinstance(obj, dict) else {}
-
-
-def _exported_through(store: FindingsStore) -> int | None:
-    """The last finding number in a bundle this device wrote (the sync layer's table, read
-    here without importing it), or None when nothing was exported."""
-    db = store.db
-    if "sync_exports" not in db.table_names():
-        return None
-    row = db.execute("SELECT MAX(last_seq) FROM sync_exports").fetchone()
-    return int(row[0]) if row and row[0] is not None else None
-
-
-def _display_status(store: FindingsStore, case: CaseRow, exported_through: int | None) -> str:
-    """One of :data:`DISPLAY_STATUSES`: ``stale`` when the store marks the case's conclusion
-    stale (a ground withdrawn since), ``exported`` when concluded and every local finding of
-    the case is in a bundle this device wrote."""
-    if getattr(case, "stale", False):
-        return "stale"
-    local = [
-        f for f in store.findings(case.case_id, include_superseded=True) if f.origin == "local"
-    ]
-    if not local:
-        return "not_started"
-    if not any(f.kind in ("conclusion", "decision") for f in local):
-        return "in_progress"
-    if exported_through is not None and max(f.record.seq for f in local) <= exported_through:
-        return "exported"
-    return "concluded"
-
-
-def _summary(
-    store: FindingsStore, cache: AnalysisCache, case: CaseRow, exported: int | None
-) -> CaseSummary:
-    folder = Path(case.folder) if case.folder else None
-    enterprise = _read_json(folder, "enterprise.json") if folder else {}
-    project = _read_json(folder, "project.json") if folder else {}
-    providers = tuple(
-        str(p.get("name"))
-        for p in project.get("providers") or ()
-        if isinstance(p, dict) and p.get("name")
-    )
-    cached = cache.peek(case.case_id)
-    open_flags = 0
-    if cached is not None:
-        reviewed = {
-            str(f.data.get("flag"))
-            for f in store.findings(case.case_id, kind="flag_review")
-            if f.origin == "local"
-        }
-        open_flags = sum(1 for flag in cached.flags if flag.id not in reviewed)
-    district = enterprise.get("district")
-    return CaseSummary(
-        case_id=case.case_id,
-        package_id=case.package_id,
-        uscc=case.uscc,
-        enterprise=case.enterprise,
-        district=district if isinstance(district, str) else None,
-        providers=providers,
-        project_id=case.project_id,
-        checklist=case.checklist,
-        folder=case.folder,
-        status=case.status,
-        display_status=_display_status(store, case, exported),
-        open_flags=open_flags,
-        analysed=cached is not None,
-        imported_at=case.imported_at,
-        warnings=tuple(case.warnings),
-        row=case,
-    )
-
-
-def list_cases(home: Home) -> list[CaseSummary]:
-    """Every imported case, in import order, as :class:`CaseSummary`."""
-    cache = AnalysisCache(home.workspace)
-    with open_store(home) as store:
-        exported = _exported_through(store)
-        return [_summary(store, cache, c, exported) for c in store.cases()]
-
-
-def case_summary(home: Home, case_ref: str) -> CaseSummary:
-    """The :class:`CaseSummary` of the case ``case_ref`` (id or unique prefix)."""
-    cache = AnalysisCache(home.workspace)
-    with open_store(home) as store:
-        case = store.resolve_case(case_ref)
-        return _summary(store, cache, case, _exported_through(store))
-
-
 # --------------------------------------------------------------------------- import
 @dataclass(frozen=True)
 class ImportedCaseResult:
@@ -237,7 +101,7 @@ class ImportedCaseResult:
 def _case_checklist(folder: Path) -> str | None:
     """The checklist the case's self-assessment names (else the manifest's)."""
     for name in ("self_assessment.json", "manifest.json"):
-        obj = _read_json(folder, name)
+        obj = read_case_json(folder, name)
         if isinstance(obj.get("checklist"), str):
             return str(obj["checklist"])
     return None

@@ -1,7 +1,9 @@
 """The desktop app's start (``inspector-app gui`` as the frozen ``Inspector`` runs it: the
-``gui`` parser only) shows the main window with its case list before numpy, the rule engine,
-the validator, the sample generator, reportlab or the sync layer are imported. A fresh
-interpreter, offscreen; only imports are asserted, never a time (bench_startup times it)."""
+``gui`` parser only) shows the main window with its case list — its rows there — before numpy,
+the rule engine, the validator, the sample generator, reportlab, the sync layer or sqlite-utils
+are imported; also when the case's analysis is cached (the list shows its open red flags). A
+fresh interpreter, offscreen; only imports are asserted, never a time (bench_startup times it).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from inspector_app import identity
 from inspector_app.home import Home
 from inspector_app.samples import generate
-from inspector_app.services import import_case
+from inspector_app.services import import_case, open_case
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_START = (
@@ -27,6 +31,7 @@ NOT_AT_START = (
     "PIL",
     "reports",
     "sync",
+    "sqlite_utils",
 )
 PROBE = """
 import json, sys
@@ -38,23 +43,29 @@ show = ui.mainwindow.MainWindow.show
 def shown(self):
     show(self)
     seen["modules"] = set(sys.modules)
-    seen["cases"] = self.pages["cases"] is not None
+    model = self.pages["cases"].model
+    seen["rows"] = [(model.summary(model.case_id(r)).open_flags,
+                     model.summary(model.case_id(r)).analysed) for r in range(model.rowCount())]
     QTimer.singleShot(0, QApplication.instance().quit)
 ui.mainwindow.MainWindow.show = shown
 from inspector_app import cli
 cli.COMMAND_MODULES[:] = ["ui.command"]  # as packaging/entry_gui.py
 code = cli.run(["gui", "--home", sys.argv[1]])
-print(json.dumps({"code": code, "cases": seen.get("cases"),
+print(json.dumps({"code": code, "rows": seen.get("rows"),
                   "loaded": sorted(m for m in %r if m in seen.get("modules", ()))}))
 """
 
 
-def test_start_shows_the_case_list_without_heavy_imports(tmp_path: Path) -> None:
+@pytest.mark.parametrize("analysed", [False, True], ids=["imported", "analysed"])
+def test_start_shows_the_case_list_without_heavy_imports(tmp_path: Path, analysed: bool) -> None:
     home = Home(tmp_path / "home").ensure()
     identity.init_identity(
         home, name="李明", role="expert", passphrase="pw-pw-pw-pw", _kdf=identity.TEST_KDF
     )
-    import_case(home, generate("clean", tmp_path / "c.case.zip", seed=0, size="small"))
+    package = generate("usage_burst", tmp_path / "c.case.zip", seed=0, size="small")
+    case_id = import_case(home, package).case_id
+    flags = len(open_case(home, case_id).analysis().flags) if analysed else 0
+    assert flags or not analysed
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [sys.executable, "-c", PROBE % (NOT_AT_START,), str(home.root)],
@@ -67,5 +78,5 @@ def test_start_shows_the_case_list_without_heavy_imports(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.splitlines()[-1])
-    assert result["code"] == 0 and result["cases"], result
+    assert result["code"] == 0 and result["rows"] == [[flags, analysed]], result
     assert result["loaded"] == [], result

@@ -173,7 +173,7 @@ class CasesPage(Page):
         self.context.case_imported.connect(self.reload)
         self.context.session_changed.connect(self.reload)
         self.retranslate()
-        self.reload()
+        self._first_load()
 
     def title(self) -> str:
         return _("Cases")
@@ -196,10 +196,24 @@ class CasesPage(Page):
         super().set_session(session)
         self.reload()
 
+    def _first_load(self) -> None:
+        """The first read, in this thread, before the window shows: the app opens on its
+        case list with the rows there (a read of the store and of each case's small files,
+        milliseconds; ``services.caselist`` imports neither sqlite-utils nor the rule engine).
+        An error is shown as a reload's would be."""
+        from inspector_app.services.caselist import list_cases
+
+        try:
+            summaries = list_cases(self.context.home)
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        self._loaded(summaries)
+
     @Slot()
     def reload(self, *_args: Any) -> None:
         """Read the cases again, off the UI thread."""
-        from inspector_app.services.cases import list_cases
+        from inspector_app.services.caselist import list_cases
 
         run_task(
             list_cases,
@@ -211,7 +225,7 @@ class CasesPage(Page):
 
     def reload_now(self) -> None:
         """Read the cases in this thread (screenshots, tests)."""
-        from inspector_app.services.cases import list_cases
+        from inspector_app.services.caselist import list_cases
 
         self._loaded(list_cases(self.context.home))
 

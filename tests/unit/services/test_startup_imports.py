@@ -11,7 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inspector_app.services import import_case
+import pytest
+
+from inspector_app.services import import_case, open_case
 from tests.unit.services.conftest import make_home
 
 HEAVY = (
@@ -30,8 +32,9 @@ HEAVY = (
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def loaded_after(code: str) -> dict[str, bool]:
-    probe = f"import sys\n{code}\nimport json\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))"
+def loaded_after(code: str, also: tuple[str, ...] = ()) -> dict[str, bool]:
+    names = (*HEAVY, *also)
+    probe = f"import sys\n{code}\nimport json\nprint(json.dumps({{m: m in sys.modules for m in {names!r}}}))"
     done = subprocess.run(
         [sys.executable, "-c", probe],
         check=False,
@@ -52,14 +55,23 @@ def test_importing_the_services_imports_none_of_them() -> None:
     assert not any(loaded.values()), loaded
 
 
-def test_listing_cases_imports_none_of_them(tmp_path: Path, clean_package: Path) -> None:
+@pytest.mark.parametrize("analysed", [False, True], ids=["imported", "analysed"])
+def test_listing_cases_imports_none_of_them(
+    tmp_path: Path, clean_package: Path, analysed: bool
+) -> None:
+    """Nor sqlite-utils (the list reads the store through the standard library), also when
+    the case's analysis is cached (its flags are read beside the pickle, not unpickled)."""
     home = make_home(tmp_path, "li", role="expert")
-    import_case(home, clean_package)
+    case_id = import_case(home, clean_package).case_id
+    if analysed:
+        open_case(home, case_id).analysis()
     loaded = loaded_after(
         "from pathlib import Path\n"
         "from inspector_app.home import Home\n"
-        "from inspector_app.services.cases import list_cases\n"
-        f"assert len(list_cases(Home(Path({str(home.root)!r})))) == 1"
+        "from inspector_app.services.caselist import list_cases\n"
+        f"(case,) = list_cases(Home(Path({str(home.root)!r})))\n"
+        f"assert case.analysed is {analysed}",
+        also=("sqlite_utils",),
     )
     assert not any(loaded.values()), loaded
 
