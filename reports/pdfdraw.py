@@ -286,7 +286,10 @@ class _Layout:
             return 2 + _note_height(block.text)
         if isinstance(block, TableBlock):
             t = self.table_layout(block)
-            return t.heights[0] + (t.heights[1] if len(t.heights) > 1 else 0.0)
+            first = t.heights[1] if len(t.heights) > 1 else 0.0
+            if first >= (CONTENT_TOP - CONTENT_BOTTOM) / 3:  # a tall row splits (table())
+                first = 3 * t.leading + 4
+            return t.heights[0] + first
         if isinstance(block, Chart):
             return float(self.chart_drawing(block).height)
         return 0.0
