@@ -57,6 +57,28 @@ DISAGREEMENT_TYPES: Mapping[str, str] = {
     "conclusion": N_("conclusion"),
 }
 
+#: the raw figures a question asks for (``checklist`` ``figures.keys``): a name, and the unit
+#: the figure is entered in
+FIGURES: Mapping[str, tuple[str, str]] = {
+    "devices_total": (N_("Equipment in total"), N_("units")),
+    "devices_digital": (N_("Digitised equipment"), N_("units")),
+    "devices_networked": (N_("Networked equipment"), N_("units")),
+    "digital_spend_avg_wan": (N_("Average yearly digital spend"), N_("10,000 yuan")),
+    "revenue_avg_wan": (N_("Average yearly revenue"), N_("10,000 yuan")),
+    "energy_tce_before": (N_("Energy use before"), N_("tce")),
+    "revenue_wan_before": (N_("Revenue before"), N_("10,000 yuan")),
+    "energy_tce_after": (N_("Energy use after"), N_("tce")),
+    "revenue_wan_after": (N_("Revenue after"), N_("10,000 yuan")),
+    "pass_rate_before": (N_("Monthly pass rate before"), N_("%")),
+    "pass_rate_after": (N_("Monthly pass rate after"), N_("%")),
+    "revenue_wan_prev2": (N_("Revenue the year before last"), N_("10,000 yuan")),
+    "employees_prev2": (N_("Employees the year before last"), N_("people")),
+    "revenue_wan_prev1": (N_("Revenue last year"), N_("10,000 yuan")),
+    "employees_prev1": (N_("Employees last year"), N_("people")),
+    "cost_wan_prev2": (N_("Costs the year before last"), N_("10,000 yuan")),
+    "cost_wan_prev1": (N_("Costs last year"), N_("10,000 yuan")),
+}
+
 DASH = "—"
 
 
@@ -94,6 +116,29 @@ def role(value: object) -> Message:
 
 def disagreement_type(value: object) -> Message:
     return label(DISAGREEMENT_TYPES, value)
+
+
+def figure(key: str) -> Message:
+    """A raw figure's name (设备总数 for ``devices_total``); an unknown key as it is."""
+    found = FIGURES.get(key)
+    return bi(found[0]) if found else verbatim(key)
+
+
+def figure_caption(key: str) -> Message:
+    """A raw figure's name with its unit (设备总数（台/套）), as a form labels its field."""
+    found = FIGURES.get(key)
+    if not found:
+        return verbatim(key)
+    return bi("{name} ({unit})", name=bi(found[0]), unit=bi(found[1]))
+
+
+def with_figure_names(text: str) -> str:
+    """``text`` (a checklist's description of its figures) with each figure key replaced by
+    its name in the current language."""
+    for key in sorted(FIGURES, key=len, reverse=True):
+        if key in text:
+            text = text.replace(key, str(figure(key)))
+    return text
 
 
 def width(text: str) -> int:

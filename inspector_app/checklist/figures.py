@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
+from inspector_app import labels
 from inspector_app.checklist.model import FigureSpec, Question, Quotient
-from inspector_app.i18n import N_, Message, both, en, zh
+from inspector_app.i18n import N_, Message, bi, both, en, zh
 
 #: ``status`` values of :class:`FigureResult`
 OK, ABOVE_RANGE, ZERO_DENOMINATOR, INCOMPLETE, INVALID = (
@@ -143,7 +144,7 @@ def derive_option(
     return _change(question, spec, values, Fraction(flat_tolerance_pct))
 
 
-def _lowest(question: Question, working: str) -> FigureResult:
+def _lowest(question: Question, working: Message) -> FigureResult:
     lowest = question.lowest_option().letter
     return FigureResult(
         question.id,
@@ -160,7 +161,13 @@ def _lowest(question: Question, working: str) -> FigureResult:
 def _ratio(question: Question, spec: FigureSpec, values: Mapping[str, Fraction]) -> FigureResult:
     assert spec.numerator is not None and spec.denominator is not None
     top, bottom = values[spec.numerator], values[spec.denominator]
-    working = f"{spec.numerator} ÷ {spec.denominator} = {_show(top)} ÷ {_show(bottom)}"
+    working = bi(
+        "{numerator} ÷ {denominator} = {top} ÷ {bottom}",
+        numerator=labels.figure(spec.numerator),
+        denominator=labels.figure(spec.denominator),
+        top=_show(top),
+        bottom=_show(bottom),
+    )
     if bottom == 0:
         return _lowest(question, working)
     pct = top * 100 / bottom
@@ -196,15 +203,22 @@ def _ratio(question: Question, spec: FigureSpec, values: Mapping[str, Fraction])
     )
 
 
-def _side(q: Quotient) -> str:
-    return q.numerator if q.denominator is None else f"{q.numerator} ÷ {q.denominator}"
+def _side(q: Quotient) -> Message:
+    """The figures' names: ``改造前综合能耗 ÷ 改造前营业收入``."""
+    if q.denominator is None:
+        return labels.figure(q.numerator)
+    return bi(
+        "{numerator} ÷ {denominator}",
+        numerator=labels.figure(q.numerator),
+        denominator=labels.figure(q.denominator),
+    )
 
 
 def _change(
     question: Question, spec: FigureSpec, values: Mapping[str, Fraction], tolerance: Fraction
 ) -> FigureResult:
     assert spec.before is not None and spec.after is not None
-    working = f"({_side(spec.after)}) vs ({_side(spec.before)})"
+    working = bi("({after}) vs ({before})", after=_side(spec.after), before=_side(spec.before))
     before = _quotient(spec.before, values)
     after = _quotient(spec.after, values)
     if before is None or after is None or before == 0:

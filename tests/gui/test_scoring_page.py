@@ -107,6 +107,12 @@ def test_figures_and_the_thresholds_note(qtbot: QtBot, tmp_path: Path, examples:
     qtbot.keyClicks(edits["devices_digital"], "30")
     q = page.result.questions["Q2"]  # type: ignore[union-attr]
     assert q.answer_source == "figures" and q.letters == ("C",)
+    # the figures are named in words (设备总数（台/套）), never by their keys
+    from inspector_app import labels
+
+    caption = page.figures_form.labelForField(edits["devices_total"])
+    assert caption.text() == str(labels.figure_caption("devices_total")) != "devices_total"
+    assert page.figures_note.text() and "devices_" not in page.figures_note.text()
     assert "(C)" in page.model.index_of("Q2").siblingAtColumn(1).data()
     qtbot.keyClick(page.tree, "E")
     assert page.result.questions["Q2"].contradiction  # type: ignore[union-attr]

@@ -183,3 +183,19 @@ def test_identity_show_names_the_role_in_words(tmp_path: Path) -> None:
     assert code == 0 and "：第三方机构" in zh and "agency" not in zh and "：验收机构" in zh
     code, en, _ = _run("--lang", "en", "identity", "show", "--home", str(home.root))
     assert code == 0 and "Role: third-party agency" in en
+
+
+def test_every_figure_of_the_checklists_has_a_name_and_a_unit() -> None:
+    """The raw figures a question asks for are shown by name (设备总数（台/套）), never by key."""
+    from inspector_app.checklist import get_checklist
+
+    keys = {k for q in get_checklist().questions.values() if q.figures for k in q.figures.keys}
+    assert keys and keys <= set(labels.FIGURES)
+    for key in keys:
+        zh = labels.figure_caption(key).render("zh_CN")
+        assert key not in zh and "（" in zh and any("\u4e00" <= c <= "\u9fff" for c in zh)
+        assert key not in labels.figure_caption(key).render("en")
+    assert labels.with_figure_names("x = devices_digital ÷ devices_total") in (
+        "x = 数字化设备数 ÷ 设备总数",
+        "x = Digitised equipment ÷ Equipment in total",
+    )
