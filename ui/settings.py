@@ -69,7 +69,7 @@ class SettingsDialog(QDialog):
                 editor.setValue(int(current[s.key]))
             editor.setObjectName(s.key)
             editor.setToolTip(s.help())
-            caption = QLabel(s.label() + ":")
+            caption = QLabel(_("{label}:", label=s.label()))
             caption.setBuddy(editor)
             caption.setToolTip(s.help())
             form.addRow(caption, editor)

@@ -174,7 +174,7 @@ class UsagePage(Page):
             "distinct_users_last_90": _("Users (last 90 days)"),
         }
         for key, (caption, _value) in self.stat_labels.items():
-            caption.setText(names[key] + ":")
+            caption.setText(_("{label}:", label=names[key]))
             caption.setWordWrap(True)
         self.no_log.setText(_("This system has no usage log in the package."))
         self._draw()
