@@ -205,6 +205,8 @@ def cmd_flags(args: argparse.Namespace, ctx: Any) -> int:
     if args.json:
         ctx.print_json([f.to_json() for f in flags])
     else:
+        if not flags:
+            ctx.out(bi("No red flag."))
         for flag in flags:
             ctx.out(f"{flag.id}  {flag.title}")
             ctx.out(f"    {flag.detail}")
