@@ -245,7 +245,9 @@ def level_label(level: int | None) -> str:
 
 
 def set_form_labels(form: Any, texts: Sequence[str]) -> None:
-    """Re-set the labels of a ``QFormLayout`` whose rows were added with ``addRow("", …)``."""
+    """Re-set the labels of a ``QFormLayout`` whose rows were added with ``addRow("", …)``;
+    each label is the buddy of its field (the first widget of a row that is a layout), so its
+    mnemonic (``&``) moves the focus there."""
     from PySide6.QtWidgets import QFormLayout
 
     for row, text in enumerate(texts):
@@ -253,6 +255,13 @@ def set_form_labels(form: Any, texts: Sequence[str]) -> None:
         widget = item.widget() if item is not None else None
         if isinstance(widget, QLabel):
             widget.setText(text)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            target = field.widget() if field is not None else None
+            layout = field.layout() if field is not None and target is None else None
+            if layout is not None and layout.count():
+                target = layout.itemAt(0).widget()
+            if target is not None:
+                widget.setBuddy(target)
 
 
 def live(label: QLabel, text: Callable[[], str]) -> None:

@@ -180,7 +180,12 @@ class DisagreementsPage(AgencyPage):
         return _("Disagreements")
 
     def retranslate(self) -> None:
-        labels = (_("Final answer"), _("Summary"), _("Requirements (one a line)"), _("Reason"))
+        labels = (
+            _("Final &answer"),
+            _("S&ummary"),
+            _("Re&quirements (one a line)"),
+            _("Reaso&n"),
+        )
         set_form_labels(self.form, labels)
         self.reason_edit.setPlaceholderText(_("Why the agency decides so (required)"))
         self.sign_button.setText(_("&Sign decision"))

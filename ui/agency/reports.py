@@ -151,7 +151,7 @@ class ReportsPage(AgencyPage):
         return _("Reports")
 
     def retranslate(self) -> None:
-        labels = (_("Enterprises"), _("Formats"), _("Folder"))
+        labels = (_("E&nterprises"), _("For&mats"), _("O&utput folder"))
         set_form_labels(self.form, labels)
         self.browse_button.setText(_("&Choose…"))
         self.generate_button.setText(_("Generate &drafts"))

@@ -188,7 +188,7 @@ class RosterPage(AgencyPage):
         self.deadline_check.setText(_("Application deadline"))
         self.import_button.setText(_("&Import roster"))
         self.filter_edit.setPlaceholderText(_("Filter: enterprise, USCC, district, provider…"))
-        labels = (_("Roster file"), _("Batch"), _("Deadline"))
+        labels = (_("Roster fi&le"), _("Batch na&me"), _("&Deadline"))
         set_form_labels(self.form, labels)
         self.model.retranslate()
         self.table.resizeColumnsToContents()

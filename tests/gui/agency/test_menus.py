@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
 from inspector_app import __version__
 from inspector_app.i18n import get_language, set_language
@@ -97,16 +97,24 @@ def test_every_action_is_in_a_menu_with_a_shortcut_or_mnemonic(window: Any) -> N
     assert window.nav.item(1).toolTip() == "快捷键：Ctrl+2"
 
 
-def test_buttons_have_mnemonics_that_the_menu_bar_does_not_use(window: Any) -> None:
+def test_buttons_and_fields_have_mnemonics_that_nothing_else_uses(window: Any) -> None:
+    """Every page button and every form label (with its field as buddy) has a mnemonic; none
+    is one of the menu bar's letters, none is used twice on a page."""
     bar = {"F", "B", "R", "G", "H"}
     for name, page in window.pages.items():
-        for button in page.findChildren(QPushButton):
-            text = button.text()
-            if not text:
-                continue
+        seen: dict[str, str] = {}
+        texts = [b.text() for b in page.findChildren(QPushButton) if b.text()]
+        texts += [label.text() for label in page.findChildren(QLabel) if label.buddy()]
+        for text in texts:
             found = re.search(r"&(\w)", text)
             assert found, (name, text)
-            assert found.group(1).upper() not in bar, (name, text)
+            letter = found.group(1).upper()
+            assert letter not in bar, (name, text)
+            # a button that changes its text (监视 / 停止监视) keeps its letter
+            assert seen.setdefault(letter, text) == text, (name, text, seen[letter])
+    assert window.pages["roster"].form.labelForField(window.pages["roster"].batch_edit).text() == (
+        "批次(&M)"
+    )
 
 
 def test_the_menus_speak_english_after_the_settings_switch(window: Any) -> None:
