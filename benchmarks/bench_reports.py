@@ -8,8 +8,10 @@ Prints, measured in the same run:
   enterprise, mean and largest PDF size, PDF pages;
 * **baseline** — reportlab writing the same number of PDF pages of plain text (about 40 lines
   per page) with the same embedded, subset CJK font, in the same number of processes;
-* the ratio reports / baseline, in wall-clock and in CPU time (on a shared machine the
-  wall-clock ratio also measures how much CPU the others left).
+* the ratio reports / baseline, in wall-clock and in CPU time, each checked against the goal
+  (CPU time: the work done, counted in every process, the workers' included; wall-clock: on a
+  shared machine it also measures how much CPU the others left, and the baseline lasts only a
+  few seconds).
 
 Goals (issue 13): under 3 minutes on 2 cores, within 3 × the baseline, every PDF under 1 MB.
 
@@ -317,9 +319,14 @@ def main() -> int:
     )
     print(f"ratio   : {wall / bwall:.2f} wall, {cpu / bcpu:.2f} CPU  (goal ≤ 3)")
     ok = wall < 180 and max(sizes) < 1_000_000
+
+    def mark(good: bool) -> str:
+        return "✓" if good else "✗"
+
     print(
-        f"goals   : total < 180 s {'✓' if wall < 180 else '✗'}; every PDF < 1 MB "
-        f"{'✓' if max(sizes) < 1_000_000 else '✗'}; ratio ≤ 3 {'✓' if wall / bwall <= 3 else '✗'}"
+        f"goals   : total < 180 s {mark(wall < 180)}; every PDF < 1 MB "
+        f"{mark(max(sizes) < 1_000_000)}; ratio ≤ 3 in CPU time {mark(cpu / bcpu <= 3)}, "
+        f"in wall-clock time {mark(wall / bwall <= 3)}"
     )
     return 0 if ok else 1
 
