@@ -120,14 +120,8 @@ def _char_width(ch: str) -> float:
 
 
 def text_width(text: str, size: float) -> float:
-    widths = _widths
-    total = 0.0
-    for ch in text:
-        w = widths.get(ch)
-        if w is None:
-            w = _char_width(ch)
-        total += w
-    return total * size
+    """The width of ``text`` in the font at ``size`` (reportlab's C accelerated measure)."""
+    return float(_font().stringWidth(text, size))
 
 
 #: a unit of line breaking: a run of Latin letters/digits and their punctuation, a run of
@@ -577,10 +571,14 @@ def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, A
         if c is not colour:
             put(_rgb(c))
             colour = c
-        put(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
         if s != size:
             size, subset = s, -1
-        for sub, chunk in _split(font, doc, line):
+        chunks = _split(font, doc, line)
+        if len(chunks) == 1 and chunks[0][0] == subset:  # the usual case: one chunk, same font
+            put(f"1 0 0 1 {x:.2f} {y:.2f} Tm ({escape_pdf(chunks[0][1])}) Tj")
+            continue
+        put(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        for sub, chunk in chunks:
             if sub != subset:
                 name = names.get(sub)
                 if name is None:
