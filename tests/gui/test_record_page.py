@@ -31,10 +31,17 @@ def test_observation_with_photos_and_an_interview(
 
     page.new_observation.click()
     assert page.kind == "observation"
+    # an empty photo pane says so, and how to fill it
+    from inspector_app.i18n import _
+
+    assert page.photos_label.text() == _(
+        "&Photos: none yet (import them from a folder or add files)"
+    )
     page.obs_text.insertPlainText("报工终端在用，屏幕显示当日工单。")
     page.import_photos_from(camera)
     settle()
     assert page.photos.count() == 2
+    assert page.photos_label.text() == _("&Photos:")
     qtbot.waitUntil(lambda: not page.photos.item(1).icon().isNull(), timeout=10000)
     page.save_draft()
     settle()

@@ -195,6 +195,9 @@ class RecordPage(Page):
         self.photos.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.photos.setMinimumHeight(140)
         self.photos_label.setBuddy(self.photos)
+        # the caption says when there is no photo (an empty pane says nothing)
+        self.photos.model().rowsInserted.connect(self._photos_caption)
+        self.photos.model().rowsRemoved.connect(self._photos_caption)
         self.import_folder = QPushButton(self.obs)
         self.import_folder.clicked.connect(self._choose_folder)
         self.add_photos = QPushButton(self.obs)
@@ -292,7 +295,7 @@ class RecordPage(Page):
         self.new_observation.setText(_("New &observation (Ctrl+Shift+O)"))
         self.new_interview.setText(_("New &interview (Ctrl+Shift+I)"))
         self.obs_label.setText(_("What you &saw:"))
-        self.photos_label.setText(_("&Photos:"))
+        self._photos_caption()
         self.import_folder.setText(_("Import photos from a &folder…"))
         self.add_photos.setText(_("Add photo &files…"))
         self.remove_photo.setText(_("Remove photo"))
@@ -388,6 +391,7 @@ class RecordPage(Page):
             for ref in entry.payload.get("attachments") or []:
                 self._add_photo_item(ref)
             self._load_thumbnails()
+            self._photos_caption()
             self.stack.setCurrentWidget(self.obs)
         else:
             self.person.setText(str(entry.payload.get("person") or ""))
@@ -414,6 +418,16 @@ class RecordPage(Page):
         else:
             self.state.setText("")
         self._updating = False
+
+    def _photos_caption(self, *_args: Any) -> None:
+        if self.photos.count():
+            self.photos_label.setText(_("&Photos:"))
+        elif getattr(self, "entry", None) is not None and self.entry.signed:
+            self.photos_label.setText(_("&Photos: none"))
+        else:
+            self.photos_label.setText(
+                _("&Photos: none yet (import them from a folder or add files)")
+            )
 
     def _add_photo_item(self, ref: Any) -> None:
         if isinstance(ref, dict):  # a signed attachment reference
