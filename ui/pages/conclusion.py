@@ -331,7 +331,11 @@ class ConclusionPage(Page):
             if lines:
                 parts.append("<ul>" + "".join(f"<li>{_escape(x)}</li>" for x in lines) + "</ul>")
 
-        level = "-" if review.level is None else str(review.level)
+        level = (
+            _("none yet: the scoring is not complete")
+            if review.level is None
+            else _("level {level}", level=review.level)
+        )
         section(_("Level of your scoring: {level}", level=level), [])
         if review.unanswered:
             section(
