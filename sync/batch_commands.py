@@ -8,7 +8,7 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.commands.common import existing_file
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, join, verbatim
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -104,7 +104,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
             bi("reports: {count}", count=len(row.reports)),
             bi("enterprise record: {value}", value="✓" if row.archive else "-"),
         ]
-        ctx.out("    " + "; ".join(str(d) for d in details))
+        ctx.out(join(details).indented(4))  # the language's semicolon
         if r.reinspection:
             if row.earlier is None:
                 ctx.out("    " + str(bi("re-inspection: no earlier case in the agency store")))
@@ -115,7 +115,9 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
                         bi(
                             "re-inspection of case {case}: {requirements}",
                             case=row.earlier.case_id,
-                            requirements="; ".join(row.earlier.requirements) or "-",
+                            requirements=join(verbatim(q) for q in row.earlier.requirements)
+                            if row.earlier.requirements
+                            else "-",
                         )
                     )
                 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.commands.common import check_optional_file, existing_file
-from inspector_app.i18n import bi
+from inspector_app.i18n import bi, join, verbatim
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -241,7 +241,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
         elif not proj.disagreements:
             ctx.out("  " + str(bi("No disagreement.")))
         for d in proj.disagreements:
-            values = "; ".join(f"{k}={_show(v)}" for k, v in d.values.items())
+            values = join(verbatim(f"{k}={_show(v)}") for k, v in d.values.items())
             settled = (
                 "  " + str(bi("settled: {value}", value=_show(d.settled["value"])))
                 if d.settled
