@@ -51,7 +51,7 @@ def result_label(status: str) -> str:
 
 def inbox_columns() -> list[Column]:
     return [
-        Column(lambda: _("File"), lambda o: Path(o.source).name),
+        Column(lambda: _("File"), lambda o: Path(o.source).name, tooltip=lambda o: str(o.source)),
         Column(
             lambda: _("Result"), lambda o: result_label(o.status), tooltip=lambda o: str(o.message)
         ),
@@ -62,7 +62,7 @@ def inbox_columns() -> list[Column]:
             lambda o: o.number or 0,
         ),
         Column(lambda: _("Records"), lambda o: str(o.findings), lambda o: o.findings),
-        Column(lambda: _("Reason / receipt"), _reason),
+        Column(lambda: _("Reason / receipt"), _reason, tooltip=_reason),  # elided in the cell
     ]
 
 
