@@ -189,6 +189,31 @@ def run(code: str, *args: str, cwd: Path | None = None) -> dict[str, object]:
     return result
 
 
+def compare(package: Path, tmp: Path, before: Path, pairs: int) -> int:
+    """Alternate the two versions' usage pass under the same load; CPU times are the figure."""
+    cpu: dict[str, list[float]] = {"before": [], "after": []}
+    wall: dict[str, list[float]] = {"before": [], "after": []}
+    for i in range(pairs):
+        for label, cwd in (("before", before), ("after", None)):
+            out = run(OURS, str(package.resolve()), str(tmp), "0", cwd=cwd)
+            cpu[label].append(float(out["cpu_s"]))  # type: ignore[arg-type]
+            wall[label].append(float(out["pass_s"]))  # type: ignore[arg-type]
+            load = os.getloadavg()[0]
+            print(
+                f"pair {i + 1} {label:6}: {wall[label][-1]:6.2f} s wall, "
+                f"{cpu[label][-1]:6.2f} s CPU (load {load:.1f})",
+                flush=True,
+            )
+    mean = {k: sum(v) / len(v) for k, v in cpu.items()}
+    change = (mean["after"] / mean["before"] - 1) * 100
+    verdict = "within 10 % or better" if change <= 10 else "MORE than 10 % slower"
+    print(
+        f"CPU mean: before {mean['before']:.2f} s, after {mean['after']:.2f} s: "
+        f"{change:+.1f} % ({verdict})"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, help="a valid case package (default: large)")
@@ -201,6 +226,14 @@ def main() -> int:
         help="time the inspector_app of this folder instead (e.g. `git archive` of an older "
         "commit), to compare versions under the same load",
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="alternate the usage pass of DIR's inspector_app (before) and this checkout's "
+        "(after), --pairs times, and print the CPU times and their change (no polars, no photos)",
+    )
+    parser.add_argument("--pairs", type=int, default=3, help="with --compare (default 3)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--shape",
@@ -228,6 +261,9 @@ def main() -> int:
     size = package.stat().st_size / 2**20
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"package {package} ({size:,.0f} MiB); load average {load}", flush=True)
+
+    if args.compare:
+        return compare(package, tmp, args.compare, args.pairs)
 
     ours = run(
         OURS, str(package.resolve()), str(tmp), "0" if args.no_photos else "1", cwd=args.code
