@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
-from contextlib import suppress
+import threading
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,7 @@ from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -485,8 +488,47 @@ def render(doc: Doc) -> bytes:
     for number, page in enumerate(lay.pages, 1):
         _draw_page(canvas, page, header, _("Page {page} of {total}", page=number, total=total))
         canvas.showPage()
-    canvas.save()
+    with _fast_deflate():
+        canvas.save()
     return buf.getvalue()
+
+
+class _FastDeflate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
+    """reportlab's FlateDecode filter at zlib level 1 instead of 6."""
+
+    def encode(self, text: str | bytes) -> bytes:
+        if isinstance(text, str):
+            text = text.encode("utf8")
+        return zlib.compress(text, 1)
+
+
+class _DeflateSwap:
+    lock = threading.Lock()
+    users = 0
+    saved: Any = None
+    fast = _FastDeflate()
+
+
+@contextmanager
+def _fast_deflate() -> Iterator[None]:
+    """Deflate the streams of the PDFs saved meanwhile at zlib level 1: the embedded font
+    subsets (CJK glyph outlines, 80 KB a report) are most of what a report compresses, and
+    level 6 took a quarter of the time spent on a PDF for 6 % fewer bytes (70 KiB against
+    74 KiB a report). reportlab reads its filter from a module global when it saves; it is
+    swapped while any thread saves a report and put back after the last."""
+    swap = _DeflateSwap
+    with swap.lock:
+        if swap.users == 0:
+            swap.saved = pdfdoc.PDFZCompress
+            pdfdoc.PDFZCompress = swap.fast
+        swap.users += 1
+    try:
+        yield
+    finally:
+        with swap.lock:
+            swap.users -= 1
+            if swap.users == 0:
+                pdfdoc.PDFZCompress = swap.saved
 
 
 def _draw_page(canvas: Canvas, page: _Page, header: str, footer: str) -> None:
