@@ -123,3 +123,35 @@ def test_progress_beyond_an_int_reaches_the_ui(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not handle.running, timeout=5000)
     qtbot.waitUntil(lambda: bool(seen))
     assert seen[-1] == (3 * 2**31, 4 * 2**31, "bytes")
+
+
+def test_no_full_collection_while_bulk_tasks_run_then_what_lives_is_frozen(qtbot: QtBot) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    release = [threading.Event(), threading.Event()]
+    seen: list[tuple[int, int, int]] = []
+
+    def work(n: int) -> int:
+        seen.append(gc.get_threshold())
+        release[n].wait(5)
+        return n
+
+    ended: list[int] = []
+    first = run_task(work, 0, pass_progress=False, bulk=True, on_ended=lambda: ended.append(0))
+    second = run_task(work, 1, pass_progress=False, bulk=True, on_ended=lambda: ended.append(1))
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert seen[0][2] > 10**6 and seen[0][:2] == before[:2]  # full collections held back
+    release[0].set()
+    qtbot.waitUntil(lambda: ended == [0] and not first.running, timeout=5000)
+    assert gc.get_threshold()[2] > 10**6  # the other bulk task still runs
+    release[1].set()
+    qtbot.waitUntil(lambda: ended == [0, 1] and not second.running, timeout=5000)
+    qtbot.waitUntil(lambda: gc.get_threshold() == before, timeout=5000)
+    assert gc.get_freeze_count() > frozen  # what lives now is frozen
+    # a task that is not bulk leaves the collector alone
+    plain = run_task(work, 0, pass_progress=False)
+    qtbot.waitUntil(lambda: not plain.running, timeout=5000)
+    assert gc.get_threshold() == before
+    gc.unfreeze()
