@@ -130,7 +130,7 @@ class LevelCheck:
         return self.score_ok and self.scenes_ok and self.constrained_ok
 
     def missing(self) -> list[Message]:
-        """The "还差: …" ("needs …") messages, one per condition that does not hold."""
+        """The "还差：…" ("needs …") messages, one per condition that does not hold."""
         out: list[Message] = []
         if not self.score_ok:
             out.append(

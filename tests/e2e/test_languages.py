@@ -106,7 +106,7 @@ def test_analyze_text_and_json(tmp_path: Path) -> None:
 def test_score_text_in_each_language(tmp_path: Path) -> None:
     package = str(example("clean.case.zip"))
     code, zh_text, _ = cli("score", package, "--self", home=tmp_path)
-    assert code == 0 and "评定等级：二级" in zh_text and "还差: 场景达到三级 5 个" in zh_text
+    assert code == 0 and "评定等级：二级" in zh_text and "还差：场景达到三级 5 个" in zh_text
     code, en_text, _ = cli("score", package, "--self", home=tmp_path, INSPECTOR_LANG="en")
     assert code == 0 and "Level reached: level 2" in en_text
     assert "needs 5 more scenes at level 3" in en_text and "还差" not in en_text

@@ -75,9 +75,9 @@ def test_clean_json_exact() -> None:
     assert got["claimed_score"] == Decimal("50.6")
     assert got["claimed_level"] == 2
     assert got["blocking_next_level"] == [
-        "还差: 得分 9.4 分（三级需 60 分）",
-        "还差: 场景达到三级 5 个",
-        "还差: 约束性场景达到三级 2 个",
+        "还差：得分 9.4 分（三级需 60 分）",
+        "还差：场景达到三级 5 个",
+        "还差：约束性场景达到三级 2 个",
     ]
     assert got["blocking_next_level_en"] == [
         "needs 9.4 more points (level 3 requires 60)",

@@ -178,8 +178,8 @@ def test_plural_forms() -> None:
     )
     assert one.render("en") == "needs 1 more scene at level 3"
     assert five.render("en") == "needs 5 more scenes at level 3"
-    assert one.render("zh_CN") == "还差: 场景达到三级 1 个"
-    assert five.render("zh_CN") == "还差: 场景达到三级 5 个"
+    assert one.render("zh_CN") == "还差：场景达到三级 1 个"
+    assert five.render("zh_CN") == "还差：场景达到三级 5 个"
     trans = i18n.translations("zh_CN")
     assert isinstance(trans, gettext.GNUTranslations)
     assert "nplurals=1" in trans.info()["plural-forms"]

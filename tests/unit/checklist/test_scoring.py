@@ -77,7 +77,7 @@ def test_clean_example_zip() -> None:
         "数字化成效": D("10.0"),
     }
     assert out["scenes_at_or_above"] == {"1": 13, "2": 6, "3": 3, "4": 0}
-    assert out["blocking_next_level"][-1] == "还差: 约束性场景达到三级 2 个"
+    assert out["blocking_next_level"][-1] == "还差：约束性场景达到三级 2 个"
     assert out["blocking_next_level_en"][-1] == "needs 2 more constrained scenes at level 3"
 
 
@@ -253,7 +253,7 @@ def test_level_blocked_by_constrained_scenes() -> None:
     r = score_answers(get_checklist(), make_answers({**answers, **_scenes(scenes)}))
     assert r.score == D(45)
     assert r.level == 1
-    assert [m.render("zh_CN") for m in r.blocking_next_level] == ["还差: 约束性场景达到二级 1 个"]
+    assert [m.render("zh_CN") for m in r.blocking_next_level] == ["还差：约束性场景达到二级 1 个"]
     # the plural form follows the number in English
     assert [m.render("en") for m in r.blocking_next_level] == [
         "needs 1 more constrained scene at level 2"
@@ -263,7 +263,7 @@ def test_level_blocked_by_constrained_scenes() -> None:
 def test_level_zero_when_nothing_reached() -> None:
     r = score_answers(get_checklist(), make_answers({"Q5": "E"}))
     assert r.level == 0
-    assert r.blocking_next_level[0].render("zh_CN").startswith("还差: 得分 10.0 分（一级需 20 分）")
+    assert r.blocking_next_level[0].render("zh_CN").startswith("还差：得分 10.0 分（一级需 20 分）")
 
 
 def test_top_level_has_nothing_blocking() -> None:
