@@ -23,6 +23,14 @@ PAGE_CHOICES = (
     "record",
     "conclusion",
     "export",
+    # the agency console's pages (an agency identity); on the other kind of window a page
+    # name it does not have shows its first page
+    "roster",
+    "inbox",
+    "disagreements",
+    "cross",
+    "reports",
+    "dashboard",
 )
 
 

@@ -251,7 +251,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self._ensure_page(name))
 
     @Slot(str)
+    @staticmethod
+    def _own_page(name: str) -> str:
+        """``name``, or the case list for a console page (``gui --page``) on the expert's app."""
+        from ui.agency import AGENCY_PAGES
+
+        return "cases" if name in AGENCY_PAGES else name
+
     def show_page(self, name: str) -> None:
+        name = self._own_page(name)
         if name not in self.page_names:
             raise ValueError(f"no page {name!r}")
         page = self._ensure_page(name)
@@ -468,6 +476,7 @@ class MainWindow(QMainWindow):
     def render_page(self, page: str, out: Path, *, case: str | None = None) -> int:
         """Render ``page`` (with ``case`` open, synchronously) to the PNG ``out``; 0 when done."""
         self.headless = True
+        page = self._own_page(page)
         from inspector_app.services.cases import import_case
 
         if case:

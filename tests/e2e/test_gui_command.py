@@ -65,3 +65,23 @@ def test_gui_rejects_an_unknown_page(tmp_path: Path) -> None:
     done = _gui(tmp_path / "home", "--page", "nowhere", "--screenshot", str(tmp_path / "x.png"))
     assert done.returncode == 2
     assert not (tmp_path / "x.png").exists()
+
+
+def test_gui_renders_an_agency_console_page_and_an_expert_window_takes_its_name(
+    tmp_path: Path,
+) -> None:
+    """``--page`` takes the console's pages; with an expert identity such a name shows the case
+    list (as an expert page name on the console shows the roster), never an internal error."""
+    from inspector_app import identity
+    from inspector_app.home import Home
+
+    for role in ("agency", "expert"):
+        home = Home(tmp_path / role).ensure()
+        identity.init_identity(
+            home, name="测试", role=role, passphrase="pw-12345678", _kdf=identity.TEST_KDF
+        )
+        out = tmp_path / f"{role}-dashboard.png"
+        done = _gui(home.root, "--page", "dashboard", "--screenshot", str(out))
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        assert _png_size(out)[0] >= 800
