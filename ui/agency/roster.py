@@ -109,7 +109,8 @@ class RosterPage(AgencyPage):
         self.batch_edit = QLineEdit()
         self.batch_edit.setObjectName("roster-batch")
         self.deadline_check = QCheckBox()
-        self.deadline_edit = QDateEdit(QDate(2025, 6, 30))
+        # a date to come (it was a fixed 2025-06-30, long past): the agency sets the batch's own
+        self.deadline_edit = QDateEdit(QDate.currentDate().addDays(30))
         self.deadline_edit.setCalendarPopup(True)
         self.deadline_edit.setDisplayFormat("yyyy-MM-dd")
         self.deadline_check.setChecked(True)
