@@ -10,7 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.ttfonts import TTFontFile
 
+from inspector_app.pdfstyle import FONT
 from reports.doc import Doc, render_pdf
 from reports.pdfdraw import text_width, wrap
 
@@ -93,3 +96,20 @@ def test_the_only_font_is_the_embedded_subset(tmp_path: Path) -> None:
     for line in fonts:
         cols = line.split()
         assert "TrueType" in line and cols[-5:-3] == ["yes", "yes"], line  # embedded, subset
+
+
+def test_font_subsets_are_reportlabs_bytes() -> None:
+    import random
+
+    from reports.fontsubset import make_subset
+    from reports.pdfdraw import prepare_font
+
+    prepare_font()
+    face = getFont(FONT).face
+    rng = random.Random(13)
+    mapped = sorted(face.charToGlyph)
+    cjk = [c for c in mapped if 0x4E00 <= c <= 0x9FFF] or mapped
+    subsets = [[0, *rng.sample(cjk, rng.randint(1, 255))] for _ in range(12)]
+    subsets += [[0, 32, *range(33, 127)], [0, 0x10FFF0, 0x4E00]]  # ASCII; an unmapped code
+    for subset in subsets:
+        assert make_subset(face, subset) == TTFontFile.makeSubset(face, subset)
