@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app import labels
-from inspector_app.i18n import _
+from inspector_app.i18n import _, join, verbatim
 from ui.agency.common import (
     AgencyContext,
     AgencyPage,
@@ -248,14 +248,18 @@ class DisagreementsPage(AgencyPage):
         self.detail_data = detail
         live(
             self.experts_label,
-            lambda: "  ".join(
-                _(
-                    "{name}: score {score}, {level}",
-                    name=e.name,
-                    score=e.score if e.score is not None else "—",
-                    level=level_label(e.level),
+            lambda: str(  # the language's semicolon between the experts
+                join(
+                    verbatim(
+                        _(
+                            "{name}: score {score}, {level}",
+                            name=e.name,
+                            score=e.score if e.score is not None else "—",
+                            level=level_label(e.level),
+                        )
+                    )
+                    for e in detail.experts
                 )
-                for e in detail.experts
             ),
         )
         self.model.set_records([((d.type, d.subject), d) for d in detail.disagreements])
