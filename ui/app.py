@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from inspector_app import __version__
 from inspector_app.home import Home
-from inspector_app.i18n import LANGUAGES, get_language, set_language
+from inspector_app.i18n import LANGUAGES, get_language, resolve_language, set_language
 from inspector_app.resources import resource_path
 
 log = logging.getLogger("inspector.ui")
@@ -177,6 +178,24 @@ def remember_home(home: Home) -> None:
     _pointer().setValue("paths/data_folder", str(home.root))
 
 
+def main_window_for(home: Home, *, defer_pages: bool = False) -> Any:
+    """The window the identity's role asks for: the agency console for ``agency``, else the
+    expert's main window (``defer_pages``: its pages other than the case list load off the UI
+    thread after it shows). Only the window asked for is imported."""
+    from inspector_app.services.identities import identity_exists
+
+    if identity_exists(home):
+        from inspector_app import identity
+
+        if identity.load(home).role == "agency":
+            from ui.agency.window import AgencyWindow
+
+            return AgencyWindow(home)
+    from ui.mainwindow import MainWindow
+
+    return MainWindow(home, defer_pages=defer_pages)
+
+
 def run(
     home: Home,
     *,
@@ -187,9 +206,6 @@ def run(
     home_explicit: bool = True,
 ) -> int:
     """Start the app (``inspector-app gui``); with ``screenshot`` render ``page`` and exit."""
-    from ui import settings as ui_settings
-    from ui.agency.window import main_window_for
-
     if not home_explicit:
         home = remembered_home() or home
     home.ensure()
@@ -197,7 +213,8 @@ def run(
     from ui.errors import set_log_file
 
     set_log_file(home.log_file)  # the internal-error dialog names it (also in the wizard)
-    chosen = language or ui_settings.language(home)
+    # the home's language setting (ui.settings.language, without importing the dialog)
+    chosen = language or resolve_language(None, home.settings_dir)
     app = create_app(language=chosen)
     sys.excepthook = _excepthook
     if screenshot is not None:

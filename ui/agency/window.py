@@ -340,19 +340,3 @@ class AgencyWindow(QMainWindow):
             if stop is not None:
                 stop()
         super().closeEvent(event)
-
-
-def main_window_for(home: Home, *, defer_pages: bool = False) -> Any:
-    """The window the identity's role asks for: the agency console for ``agency``, else the
-    expert's main window (``defer_pages``: its pages other than the case list load off the UI
-    thread after it shows)."""
-    from inspector_app.services.identities import identity_exists
-
-    if identity_exists(home):
-        from inspector_app import identity
-
-        if identity.load(home).role == "agency":
-            return AgencyWindow(home)
-    from ui.mainwindow import MainWindow
-
-    return MainWindow(home, defer_pages=defer_pages)

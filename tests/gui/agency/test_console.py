@@ -385,7 +385,8 @@ def test_dashboard_counts(window: Any, qtbot: Any) -> None:
 
 
 def test_console_opens_for_an_agency_identity(world: ConsoleWorld, qtbot: Any) -> None:
-    from ui.agency.window import AgencyWindow, main_window_for
+    from ui.agency.window import AgencyWindow
+    from ui.app import main_window_for
     from ui.mainwindow import MainWindow
 
     win = main_window_for(world.agency)
