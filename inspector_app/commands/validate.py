@@ -136,7 +136,7 @@ def _summary(ctx: Any, result: Any, path: str) -> None:
         "  "
         + str(
             bi(
-                "Finance: {contracts} contracts, {items} contract items, {invoices} invoices, {payments} payments, {catalog} catalogue entries",
+                "Finance: contracts {contracts}, contract items {items}, invoices {invoices}, payments {payments}, catalogue entries {catalog}",
                 contracts=len(pkg.contracts),
                 items=len(pkg.contract_items),
                 invoices=len(pkg.invoices),
