@@ -314,9 +314,21 @@ def layer(*layers: Mapping[str, Any] | None) -> Settings:
     return Settings(data)
 
 
+#: digests by the settings' ``repr`` (the same data has the same repr, and the canonical JSON
+#: of a case's settings took milliseconds: each case's analysis cache key and JSON need it)
+_DIGESTS: dict[str, str] = {}
+
+
 def settings_sha256(settings: Settings) -> str:
     """SHA-256 (hex) of the effective settings as canonical JSON (RFC 8785)."""
-    return hashlib.sha256(canonjson.dumpb(settings.to_json())).hexdigest()
+    key = repr(settings._data)
+    digest = _DIGESTS.get(key)
+    if digest is None:
+        digest = hashlib.sha256(canonjson.dumpb(settings.to_json())).hexdigest()
+        if len(_DIGESTS) >= 64:
+            _DIGESTS.clear()
+        _DIGESTS[key] = digest
+    return digest
 
 
 def parse_toml(text: str) -> dict[str, Any]:
