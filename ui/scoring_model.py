@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from inspector_app.checklist import Checklist, ScoreResult, make_answers
 from inspector_app.checklist.scoring import show
-from inspector_app.i18n import _
+from inspector_app.i18n import _, get_language
 
 DRAFT_PREFIX = "score:"
 _DECIMAL = re.compile(r"^-?\d{1,18}(\.\d{1,8})?$")
@@ -339,6 +339,11 @@ class ChecklistTreeModel(QAbstractItemModel):
         if col == 0:
             if node.kind == "scenes":
                 return _("Digital-operation scenes (数字化经营场景)")
+            if node.kind == "dimension" and self.checklist is not None and get_language() == "en":
+                # the checklist names its dimensions in English too (the score panel does)
+                for dim in self.checklist.dimensions:
+                    if dim.id == node.id and dim.name_en:
+                        return dim.name_en
             return node.label
         if node.kind == "question":
             return self._question_text(node.id, col)
