@@ -71,9 +71,11 @@ def test_ljust_counts_wide_characters_as_two_columns() -> None:
 def test_the_app_case_list_uses_the_same_table() -> None:
     """One mapping in the core for both faces: the UI's case list reads labels.CASE_STATUSES."""
     pytest.importorskip("PySide6")
-    from ui.pages import cases
+    from ui.pages import cases, flags
 
     assert cases.STATUS_LABELS is labels.CASE_STATUSES
+    assert flags.SEVERITY_LABELS is labels.SEVERITIES
+    assert all(flags.DECISION_LABELS[k] == v for k, v in labels.DECISIONS.items())
 
 
 def _run(*argv: str) -> tuple[int, str, str]:

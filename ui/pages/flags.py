@@ -33,20 +33,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app import labels
 from inspector_app.i18n import N_, _
 from ui.models import Index, KeyedTableModel
 from ui.pages import Page, PageContext, register
 from ui.tasks import run_task
 from ui.text import flag_title, shown
 
-SEVERITY_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+#: the core's words for severities and decisions (as the CLI and the agency console show them)
+SEVERITY_LABELS = labels.SEVERITIES
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_COLORS = {"high": "#c62828", "medium": "#ef6c00", "low": "#827717"}
-DECISION_LABELS = {
-    None: N_("undecided"),
-    "confirmed": N_("confirmed"),
-    "dismissed": N_("dismissed"),
-}
+DECISION_LABELS: dict[str | None, str] = {None: N_("undecided"), **labels.DECISIONS}
 COLUMNS = (N_("Severity"), N_("Red flag"), N_("Decision"), N_("Id"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ID_ROLE = Qt.ItemDataRole.UserRole + 2
