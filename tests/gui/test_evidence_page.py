@@ -17,6 +17,7 @@ from tests.gui.uibhelp import make_world, settle, wait_for
 from ui.pages.evidence import (
     EVIDENCE_MIME,
     EXPAND_GROUP,
+    FETCH,
     PATH_ROLE,
     EvidencePage,
     FileInfo,
@@ -202,29 +203,45 @@ def test_the_tree_is_filled_when_the_page_is_shown(
     assert page.tree.currentIndex().data(PATH_ROLE) == "logs/mes/usage.csv"
 
 
-def test_large_groups_are_shown_closed(qtbot: QtBot, tmp_path: Path, examples: Path) -> None:
+TOTAL = max(EXPAND_GROUP + 1, 10 * FETCH + 1)
+
+
+def test_large_groups_are_shown_closed_and_give_their_rows_in_parts(
+    qtbot: QtBot, tmp_path: Path, examples: Path, qtmodeltester
+) -> None:
     world = make_world(tmp_path / "home", examples)
     page = EvidencePage(world.context)
     qtbot.addWidget(page)
     page.show()
     page.set_session(world.session)
     wait_for(page.ready)
-    many = [
-        FileInfo(f"photos/IMG_{n:05d}.jpg", "0" * 64, 10, None, None)
-        for n in range(EXPAND_GROUP + 1)
-    ]
+    many = [FileInfo(f"photos/IMG_{n:05d}.jpg", "0" * 64, 10, None, None) for n in range(TOTAL)]
     few = [FileInfo(f"logs/a/{n}.csv", "0" * 64, 10, None, None) for n in range(3)]
     page.files = {f.path: f for f in many + few}
     page.groups = group_files(many + few)
     page._fill_tree()
     model = page.tree_model
     labels = [model.index(r, 0).data() for r in range(model.rowCount())]
-    assert labels == ["logs/a/ (3)", f"photos/ ({EXPAND_GROUP + 1:,})"]
+    assert labels == ["logs/a/ (3)", f"photos/ ({TOTAL:,})"]
+    photos = model.index(1, 0)
     assert page.tree.isExpanded(model.index(0, 0))
-    assert not page.tree.isExpanded(model.index(1, 0))
-    assert model.rowCount(model.index(1, 0)) == EXPAND_GROUP + 1
-    # showing a file of a closed group opens it
-    page.current = "photos/IMG_00500.jpg"
+    assert not page.tree.isExpanded(photos)
+    # the view lays out the rows it has: a group gives FETCH at a time
+    assert model.rowCount(photos) == FETCH and model.canFetchMore(photos)
+    assert not model.canFetchMore(model.index(0, 0))
+    # showing a file of a closed group opens it (its rows fetched so far)
+    page.current = f"photos/IMG_{FETCH + 10:05d}.jpg"
     page._select_in_tree(page.current)
-    assert page.tree.isExpanded(model.index(1, 0))
-    assert page.tree.currentIndex().data(PATH_ROLE) == "photos/IMG_00500.jpg"
+    assert page.tree.isExpanded(photos)
+    assert page.tree.currentIndex().data(PATH_ROLE) == page.current
+    assert FETCH + 11 <= model.rowCount(photos) < TOTAL
+    # scrolled to the end, the view asks for more, until all are there
+    bar = page.tree.verticalScrollBar()
+    while model.canFetchMore(photos):
+        before = model.rowCount(photos)
+        bar.setValue(bar.maximum())
+        qtbot.waitUntil(lambda n=before: model.rowCount(photos) > n, timeout=5000)  # type: ignore[misc]
+    assert model.rowCount(photos) == TOTAL
+    last = model.index(TOTAL - 1, 0, photos)
+    assert last.data(PATH_ROLE) == f"photos/IMG_{TOTAL - 1:05d}.jpg"
+    qtmodeltester.check(model)

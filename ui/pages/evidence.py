@@ -143,6 +143,8 @@ def group_files(infos: list[FileInfo]) -> list[FileGroup]:
 #: the groups after the first ones holding EXPAND_TOTAL files
 EXPAND_GROUP = 1000
 EXPAND_TOTAL = 3000
+#: files a group of the tree gives at a time
+FETCH = 500
 #: internal id of a group's index (a file's index carries its group's row + 1)
 _GROUP = 0
 # the view asks for flags per row as it lays the tree out: made once (enum arithmetic is slow)
@@ -154,18 +156,39 @@ class EvidenceTreeModel(QAbstractItemModel):
     """Groups (附件 N, then folders) → files; dragging a file gives its package path.
 
     A two-level model over :class:`FileGroup` lists (no item object per file: a case of
-    thousands of photos is listed without building thousands of items in the UI thread)."""
+    thousands of photos is listed without building thousands of items in the UI thread). A
+    group gives its files :data:`FETCH` at a time (``canFetchMore``/``fetchMore``: the view
+    asks for more as it is scrolled to the end), since the view lays out every row it has."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.groups: list[FileGroup] = []
+        self.fetched: list[int] = []  # rows each group gives so far
         self._where: dict[str, tuple[int, int]] = {}
 
     def set_groups(self, groups: list[FileGroup]) -> None:
         self.beginResetModel()
         self.groups = list(groups)
+        self.fetched = [min(len(g.files), FETCH) for g in self.groups]
         self._where = {}  # made on the first index_of
         self.endResetModel()
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        if not parent.isValid() or parent.internalId() != _GROUP or parent.column() != 0:
+            return False
+        return self.fetched[parent.row()] < len(self.groups[parent.row()].files)
+
+    def fetchMore(self, parent: _Index) -> None:
+        if self.canFetchMore(parent):
+            self._fetch(parent.row(), self.fetched[parent.row()] + FETCH)
+
+    def _fetch(self, group: int, rows: int) -> None:
+        """Let ``group`` give (at least) its first ``rows`` files."""
+        have, rows = self.fetched[group], min(rows, len(self.groups[group].files))
+        if rows > have:
+            self.beginInsertRows(self.createIndex(group, 0, _GROUP), have, rows - 1)
+            self.fetched[group] = rows
+            self.endInsertRows()
 
     def retranslate(self) -> None:
         if self.groups:
@@ -186,7 +209,9 @@ class EvidenceTreeModel(QAbstractItemModel):
         found = self._where.get(path)
         if found is None:
             return QModelIndex()
-        return self.createIndex(found[1], 0, found[0] + 1)
+        group, row = found
+        self._fetch(group, row + 1)
+        return self.createIndex(row, 0, group + 1)
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if column != 0 or row < 0:
@@ -196,11 +221,7 @@ class EvidenceTreeModel(QAbstractItemModel):
                 return QModelIndex()
             return self.createIndex(row, 0, _GROUP)
         group = parent.row()
-        if (
-            parent.internalId() != _GROUP
-            or parent.column() != 0
-            or row >= len(self.groups[group].files)
-        ):
+        if parent.internalId() != _GROUP or parent.column() != 0 or row >= self.fetched[group]:
             return QModelIndex()
         return self.createIndex(row, 0, group + 1)
 
@@ -215,7 +236,7 @@ class EvidenceTreeModel(QAbstractItemModel):
         if not parent.isValid():
             return len(self.groups)
         if parent.internalId() == _GROUP and parent.column() == 0:
-            return len(self.groups[parent.row()].files)
+            return self.fetched[parent.row()]
         return 0
 
     def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
