@@ -534,28 +534,34 @@ def _fast_deflate() -> Iterator[None]:
 
 
 def _draw_page(canvas: Canvas, page: _Page, header: str, footer: str) -> None:
-    # the running header's rule
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.4)
-    canvas.line(MARGIN_X, PAGE_H - 13.5 * mm, PAGE_W - MARGIN_X, PAGE_H - 13.5 * mm)
+    """A page's graphics (the running header's rule, shading and boxes, grid lines, written as
+    path operators), its charts, then its text."""
+    code: list[str] = []
+    put = code.append
+    y = PAGE_H - 13.5 * float(mm)
+    put(f"{_rgb(RULE, 'RG')} .4 w {MARGIN_X:.2f} {y:.2f} m {PAGE_W - MARGIN_X:.2f} {y:.2f} l S")
+    drawings = []
     for op in page.graphics:
         kind = op[0]
         if kind == "rect":
             _k, x, y, w, h, fill, stroke, width = op
+            paint = (
+                "B" if fill is not None and stroke is not None else "f" if fill is not None else "S"
+            )
             if fill is not None:
-                canvas.setFillColor(fill)
+                put(_rgb(fill))
             if stroke is not None:
-                canvas.setStrokeColor(stroke)
-                canvas.setLineWidth(width)
-            canvas.rect(x, y, w, h, stroke=int(stroke is not None), fill=int(fill is not None))
+                put(f"{_rgb(stroke, 'RG')} {width:g} w")
+            put(f"{x:.2f} {y:.2f} {w:.2f} {h:.2f} re {paint}")
         elif kind == "lines":
             _k, lines, colour, width = op
-            canvas.setStrokeColor(colour)
-            canvas.setLineWidth(width)
-            canvas.lines(lines)
+            put(f"{_rgb(colour, 'RG')} {width:g} w")
+            put(" ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l" for a, b, c, d in lines) + " S")
         else:
-            _k, drawing, x, y = op
-            renderPDF.draw(drawing, canvas, x, y)
+            drawings.append(op)
+    canvas._code.append("\n".join(code))
+    for _k, drawing, x, y in drawings:
+        renderPDF.draw(drawing, canvas, x, y)
     _draw_text(
         canvas,
         [
@@ -591,8 +597,9 @@ def _split(font: Any, doc: Any, line: str) -> list[tuple[int, bytes]]:
     return font.splitString(line, doc)  # type: ignore[no-any-return]
 
 
-def _rgb(colour: Any) -> str:
-    return f"{colour.red:.4g} {colour.green:.4g} {colour.blue:.4g} rg"
+def _rgb(colour: Any, op: str = "rg") -> str:
+    """The operator that sets ``colour`` for filling (``rg``) or stroking (``RG``)."""
+    return f"{colour.red:.4g} {colour.green:.4g} {colour.blue:.4g} {op}"
 
 
 def _draw_text(canvas: Canvas, items: Sequence[tuple[float, float, float, str, Any]]) -> None:
