@@ -304,7 +304,8 @@ class DisagreementsPage(AgencyPage):
                     lines.append(escape(_("Evidence: {list}", list="; ".join(a.evidence))))
                 if a.attachments:
                     lines.append(escape(_("Attachments: {list}", list="; ".join(a.attachments))))
-                lines.append(f"<small>{escape(a.created_at)}</small>")
+                # the minute it was signed (the +08:00 of every time is not shown)
+                lines.append(f"<small>{escape(str(a.created_at)[:16].replace('T', ' '))}</small>")
             cells.append("<td valign='top' style='padding:6px'>" + "<br>".join(lines) + "</td>")
         if d.type == "level":
             cells = [
