@@ -8,7 +8,7 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.commands.common import existing_file
-from inspector_app.i18n import bi, join, verbatim
+from inspector_app.i18n import bi, join, nbi, verbatim
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -48,11 +48,12 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
         ctx.print_json(result.to_json())
         return 0
     ctx.out(
-        bi(
-            "Imported the roster of batch {batch}: {rows} enterprises ({reinspections} re-inspections).",
+        nbi(
+            "Imported the roster of batch {batch}: {rows} enterprises ({n} re-inspection).",
+            "Imported the roster of batch {batch}: {rows} enterprises ({n} re-inspections).",
+            sum(r.reinspection for r in result.rows),
             batch=result.batch,
             rows=len(result.rows),
-            reinspections=sum(r.reinspection for r in result.rows),
         )
     )
     if result.replaced:
