@@ -132,5 +132,11 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
             )
         )
     if status.pending_bundles:
-        ctx.out(bi("{count} bundles wait for an earlier bundle.", count=status.pending_bundles))
+        ctx.out(
+            nbi(
+                "{n} bundle waits for an earlier bundle.",
+                "{n} bundles wait for an earlier bundle.",
+                status.pending_bundles,
+            )
+        )
     return 0

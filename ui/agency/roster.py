@@ -283,7 +283,13 @@ class RosterPage(AgencyPage):
 
         summary = "  ".join(f"{status_label(k)} {v}" for k, v in counts.items())
         extra = (
-            _("{count} enterprises not on the roster", count=len(status.not_on_roster))
+            str(
+                nbi(
+                    "{n} enterprise not on the roster",
+                    "{n} enterprises not on the roster",
+                    len(status.not_on_roster),
+                )
+            )
             if status.not_on_roster
             else ""
         )

@@ -582,7 +582,7 @@ class RecordPage(Page):
             if str(photo.file) not in known:
                 self._add_photo_item(str(photo.file))
         self._load_thumbnails()
-        self.state.setText(_("{count} photos imported.", count=len(photos)))
+        self.state.setText(str(nbi("{n} photo imported.", "{n} photos imported.", len(photos))))
         self._edited()
 
     def _remove_photo(self) -> None:
