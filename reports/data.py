@@ -346,7 +346,8 @@ def gather(
     signers = home_signers(home) if signers is None else signers
     case_ids = [c.case_id for c in cases]
     with open_store(home) as store:
-        findings = [f for cid in case_ids for f in store.findings(cid)]
+        # (the drafts do not show withdrawn grounds: the stale check is not needed)
+        findings = [f for cid in case_ids for f in store.findings(cid, stale=False)]
     col = _collect(findings, signers)
     package, package_path, analysis = None, None, None
     checklist: Checklist | None = None
