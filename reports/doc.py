@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reports import charts
 from reports.zippkg import Entry, deflate, write_zip
@@ -287,9 +286,14 @@ def _docx_package() -> _Package:
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def _text_xml(text: str) -> str:
-    """Escaped element text."""
-    return escape(_XML_BAD.sub("", text))
+    """Escaped element text (characters XML cannot hold dropped)."""
+    if not text.isprintable():
+        text = _XML_BAD.sub("", text)
+    return text.translate(_XML_ESCAPES) if ("&" in text or "<" in text or ">" in text) else text
 
 
 def _run(text: str, rpr: str = "") -> str:
@@ -377,11 +381,14 @@ def _docx_table(
     rpr = '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
 
     def tc(text: str, ppr: str, r: str) -> str:
-        runs = "".join(
-            (f"<w:r>{r}<w:br/></w:r>" if i else "")
-            + f'<w:r>{r}<w:t xml:space="preserve">{_text_xml(line)}</w:t></w:r>'
-            for i, line in enumerate(text.split("\n"))
-        )
+        if "\n" not in text:
+            runs = f'<w:r>{r}<w:t xml:space="preserve">{_text_xml(text)}</w:t></w:r>'
+        else:
+            runs = "".join(
+                (f"<w:r>{r}<w:br/></w:r>" if i else "")
+                + f'<w:r>{r}<w:t xml:space="preserve">{_text_xml(line)}</w:t></w:r>'
+                for i, line in enumerate(text.split("\n"))
+            )
         return f"<w:tc>{tcpr}<w:p>{ppr}{runs}</w:p></w:tc>"
 
     parts = [
