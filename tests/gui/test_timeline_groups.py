@@ -67,57 +67,81 @@ def test_group_marks_per_day() -> None:
     }
 
 
-def test_the_widget_draws_a_mark_per_day_legibly(qtbot: QtBot) -> None:
+def _widget(qtbot: QtBot, width: int) -> TimelineWidget:
     widget = TimelineWidget()
     qtbot.addWidget(widget)
-    widget.resize(1200, 400)
-    events, marks = _events(), _marks()
+    widget.resize(width, 400)
     widget.set_data(
-        events,
-        marks,
+        _events(),
+        _marks(),
         flag_text=lambda m: f"title of {m.flag.id}",
         event_text=lambda e: str(e.label),
         count_text=lambda kind, n: f"{n} photos",
     )
+    return widget
+
+
+def test_the_widget_draws_a_mark_per_day_legibly(qtbot: QtBot) -> None:
+    widget = _widget(qtbot, 1200)
+    events = _events()
+    assert len(widget.marks()) == 4 + 160 + 3  # one mark per day and group
     drawn = widget.items()
-    assert len(drawn) == 4 + 160 + 3
     texts = {text for _d, text, _f in drawn}
     # every key date and every flag rule is labelled
     assert {"Registered", "Contract HT-1", "Invoice F-1", "Applied"} <= texts
     assert {"PHOTO_EDITED ×3", "PAYMENT_REFLUX", "PHOTO_EDITED"} <= {
         t for _d, t, is_flag in drawn if is_flag
     }
-    assert (START + timedelta(44), "20 photos", False) in drawn
+    # photo days too close for a label each share one: runs of consecutive days, every photo
+    # counted once
+    runs = [i for i in widget._shown if not i.is_flag and i.grouped]
+    assert 1 < len(runs) < 40
+    assert sum(int(r.text.split()[0]) for r in runs) == sum(e.kind == "photo" for e in events)
+    days = [d.day for r in runs for d in r.days]
+    assert days == sorted({e.day for e in events if e.kind == "photo"})
     # no label covers another
-    rects = [item.rect for item in widget._items]
+    rects = [item.rect for item in widget._shown]
     for n, a in enumerate(rects):
         assert all(not a.intersects(b) for b in rects[n + 1 :])
     # all inside the widget as its size hint makes it
     widget.resize(1200, widget.sizeHint().height())
     assert all(widget.rect().toRectF().contains(r) for r in rects)
     # key dates sit in the lanes next to the axis, the photo days below them
-    keys = [i for i in widget._items if not i.is_flag and not i.grouped]
-    photos = [i for i in widget._items if not i.is_flag and i.grouped]
-    assert max(i.rect.top() for i in keys) < min(i.rect.top() for i in photos)
-    # a grouped mark: its tooltip lists its photos; a click opens the first of them
-    item = next(i for i in widget._items if i.text == "20 photos")
-    tip = widget.tooltip(item).splitlines()
-    assert tip[0] == f"{item.day.isoformat()}  20 photos"
-    assert tip[1] == "  photos/d44_0.jpg"
-    assert len(tip) == 1 + TIP_LINES + 1 and tip[-1] == f"  … +{20 - TIP_LINES}"
-    assert widget.item_center("photos/d44_7.jpg") == item.rect.center()
+    keys = [i for i in widget._shown if not i.is_flag and not i.grouped]
+    assert max(i.rect.top() for i in keys) < min(i.rect.top() for i in runs)
+    # a run's tooltip: its days with their counts; a click opens its first photo
+    run = max(runs, key=lambda r: len(r.days))
+    tip = widget.tooltip(run).splitlines()
+    first, last = run.days[0].day, run.days[-1].day
+    assert tip[0] == f"{first.isoformat()} – {last.isoformat()}  {run.text}"
+    assert tip[1] == f"  {first.isoformat()}  {run.days[0].text}"
+    day = (first - START).days
     with qtbot.waitSignal(widget.event_clicked) as clicked:
-        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=item.rect.center().toPoint())
-    assert clicked.args == ["photos/d44_0.jpg"]
-    flag = next(i for i in widget._items if i.text == "PHOTO_EDITED ×3")
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=run.rect.center().toPoint())
+    assert clicked.args == [f"photos/d{day}_0.jpg"]
+    assert widget.item_center(f"photos/d{(last - START).days}_0.jpg") == run.rect.center()
+    flag = next(i for i in widget._shown if i.text == "PHOTO_EDITED ×3")
     assert widget.tooltip(flag).splitlines()[1:] == [
         "  title of PHOTO_EDITED:photos/d30_0.jpg",
         "  title of PHOTO_EDITED:photos/d30_1.jpg",
         "  title of PHOTO_EDITED:photos/d30_2.jpg",
     ]
-    key = next(i for i in widget._items if i.text == "Contract HT-1")
+    key = next(i for i in widget._shown if i.text == "Contract HT-1")
     assert widget.tooltip(key) == f"{key.day.isoformat()}  Contract HT-1"
     assert not widget.grab().isNull()  # paints
+
+
+def test_wide_enough_every_photo_day_has_its_label(qtbot: QtBot) -> None:
+    widget = _widget(qtbot, 30_000)
+    drawn = widget.items()
+    assert len(drawn) == len(widget.marks()) == 4 + 160 + 3
+    assert (START + timedelta(44), "20 photos", False) in drawn
+    item = next(i for i in widget._shown if i.text == "20 photos")
+    tip = widget.tooltip(item).splitlines()
+    assert tip[0] == f"{item.day.isoformat()}  20 photos"
+    assert tip[1] == "  photos/d44_0.jpg"
+    assert len(tip) == 1 + TIP_LINES + 1 and tip[-1] == f"  … +{20 - TIP_LINES}"
+    assert widget.item_center("photos/d44_7.jpg") == item.rect.center()
 
 
 def test_layout_follows_the_width(qtbot: QtBot) -> None:
@@ -127,10 +151,12 @@ def test_layout_follows_the_width(qtbot: QtBot) -> None:
     widget.show()
     widget.set_data(_events(), _marks(), str, lambda e: str(e.label))
     wide = widget.sizeHint().height()
+    runs = len(widget.items())
     applied = next(i for i in widget._items if i.text == "Applied")
     assert applied.x > 1000
     widget.resize(600, 300)
     assert applied.x < 600
-    assert widget.sizeHint().height() > wide  # narrower: more lanes
+    assert len(widget.items()) < runs  # longer runs of photo days
+    assert widget.sizeHint().height() <= 2 * wide
     assert widget.item_at(applied.rect.center()) is applied
     assert widget.item_at(QPoint(1, 1).toPointF()) is None

@@ -4,11 +4,13 @@ Events sit below the axis, flags above it; labels are stacked in lanes so that n
 another. Clicking a flag or an event emits ``flag_clicked(flag_id)`` / ``event_clicked(path)``.
 
 Marks are grouped per day (:func:`group_marks`): a large case has thousands of photos but a few
-hundred photo days, so each day's photos are one mark labelled with their count ("19 photos"),
-and each day's flags of one rule one mark ("PHOTO_EXIF ×3"); the tooltip lists what a mark
-stands for. Key dates (registration, contracts, invoices, …) keep a mark each, in the lanes
-next to the axis; the photo days' lanes come below them. The layout runs once per width and
-gives every mark its final rectangle; a paint draws only the marks that reach the exposed area.
+hundred photo days, so each day's photos are one mark with their count ("19 photos"), and each
+day's flags of one rule one mark ("PHOTO_EXIF ×3"); the tooltip lists what a mark stands for.
+Key dates (registration, contracts, invoices, …) keep a mark and a label each, in the lanes
+next to the axis. Photo days too close to be labelled one by one share a label: a run of
+consecutive days gets one label with their total ("126 photos"), a bracket under the axis over
+its days and a tooltip line per day (the width decides the runs). The layout runs once per width
+and gives every label its final rectangle; a paint draws only what reaches the exposed area.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class _Item:
     rect: QRectF = field(default_factory=QRectF)  # its label, placed by the layout
     x: float = 0.0  # its mark on the axis
     lane: int = 0
+    days: list[_Item] = field(default_factory=list)  # a run's label: the day marks it labels
+    x_last: float = 0.0  # a run's last day on the axis
 
     @property
     def day(self) -> date:
@@ -146,7 +150,8 @@ class TimelineWidget(QWidget):
         self.setObjectName("timeline")
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self._items: list[_Item] = []
+        self._items: list[_Item] = []  # one mark per day (a group)
+        self._shown: list[_Item] = []  # the labels: key dates, flags, runs of photo days
         self._first: date | None = None
         self._last: date | None = None
         self._lanes_above = 1
@@ -154,6 +159,7 @@ class TimelineWidget(QWidget):
         self._laid_out_width = -1
         self._flag_text: Callable[[Any], str] = str
         self._event_text: Callable[[Any], str] = str
+        self._count_text: Callable[[str, int], str] = lambda kind, n: f"{n} {kind}"
 
     def set_data(
         self,
@@ -169,6 +175,7 @@ class TimelineWidget(QWidget):
         rendered only for a tooltip."""
         self._flag_text, self._event_text = flag_text, event_text
         counted = count_text or (lambda kind, n: f"{n} {kind}")
+        self._count_text = counted
         items = []
         for group in group_marks(events, marks):
             first, n = group.members[0], len(group.members)
@@ -199,20 +206,47 @@ class TimelineWidget(QWidget):
         return MARGIN + width * (day - self._first).days / span
 
     def _layout(self) -> None:
-        """Every item's mark (``x``), lane and label rectangle for the current width."""
+        """Every mark's ``x``, the runs of photo days, every label's lane and rectangle, for
+        the current width."""
         self._laid_out_width = self.width()
         fm = QFontMetrics(self.font())
         height = fm.height()
         widths: dict[str, int] = {}
-        # flags above; below, the key dates in the lanes next to the axis, the photo days after
-        n = len(self._items)
-        above, keys, grouped = _Lanes(n), _Lanes(n), _Lanes(n)
-        order = sorted(self._items, key=lambda i: (i.day, i.text))
-        for item in order:
-            item.x = self._x(item.day) if self._first is not None else 0.0
-            w = widths.get(item.text)
+
+        def width_of(text: str) -> int:
+            w = widths.get(text)
             if w is None:
-                w = widths[item.text] = fm.horizontalAdvance(item.text) + 8
+                w = widths[text] = fm.horizontalAdvance(text) + 8
+            return w
+
+        for item in self._items:
+            item.x = self._x(item.day) if self._first is not None else 0.0
+        shown: list[_Item] = []
+        run: _Item | None = None
+        for item in sorted(self._items, key=lambda i: (i.day, i.text)):
+            if item.is_flag or not item.grouped:
+                shown.append(item)
+                continue
+            if (
+                run is not None
+                and run.group.kind == item.group.kind
+                and item.x <= run.x + width_of(run.text) + 2
+            ):  # its label would start under the run's: the run takes the day
+                run.days.append(item)
+                run.group.members.extend(item.group.members)
+                run.text = self._count_text(run.group.kind, len(run.group.members))
+                run.x_last = item.x
+                continue
+            group = Group(item.day, False, item.group.kind, list(item.group.members))
+            run = _Item(group, item.text, item.color, item.key, x=item.x, days=[item])
+            run.x_last = item.x
+            shown.append(run)
+        self._shown = shown
+        # flags above; below, the key dates in the lanes next to the axis, the photo days after
+        n = len(shown)
+        above, keys, grouped = _Lanes(n), _Lanes(n), _Lanes(n)
+        for item in shown:
+            w = width_of(item.text)
             left = min(max(item.x - 3, 2.0), max(self.width() - w - 2, 2.0))
             lanes = above if item.is_flag else grouped if item.grouped else keys
             item.lane = lanes.place(left, left + w)
@@ -221,7 +255,7 @@ class TimelineWidget(QWidget):
         self._lanes_below = max(keys.used + grouped.used, 1)
         axis = self._axis_y()
         step = height * LANE
-        for item in self._items:
+        for item in shown:
             if item.is_flag:
                 y = axis - 10 - (item.lane + 1) * step
             else:
@@ -282,21 +316,24 @@ class TimelineWidget(QWidget):
         # only what reaches the exposed area (the timeline can be taller than its scroll area)
         exposed = QRectF(event.rect()).adjusted(-12, -12, 12, 12)
         placed = []
-        for item in self._items:
+        for item in self._shown:
             rect = item.rect
             top = min(axis - 10, rect.top())
-            bottom = max(axis + 4, rect.bottom())
+            bottom = max(axis + 8, rect.bottom())
             if (
                 top <= exposed.bottom()
                 and bottom >= exposed.top()
                 and min(item.x - 6, rect.left()) <= exposed.right()
-                and max(item.x + 6, rect.right()) >= exposed.left()
-            ):  # the label, its connector or its mark on the axis
+                and max(max(item.x, item.x_last) + 6, rect.right()) >= exposed.left()
+            ):  # the label, its connector or its marks on the axis
                 placed.append(item)
         for item in placed:  # connectors first, so that labels cover them
             painter.setPen(QPen(item.color, 1))
             anchor_y = item.rect.bottom() if item.is_flag else item.rect.top()
             painter.drawLine(QPointF(item.x, axis), QPointF(item.x, anchor_y))
+            if len(item.days) > 1:  # a run: a bracket under its days
+                painter.setPen(QPen(item.color, 2))
+                painter.drawLine(QPointF(item.x, axis + 6), QPointF(item.x_last, axis + 6))
         for item in placed:
             rect = item.rect
             painter.setPen(QPen(item.color, 1))
@@ -317,7 +354,8 @@ class TimelineWidget(QWidget):
                 painter.drawRoundedRect(rect, 3, 3)
             else:
                 painter.setBrush(item.color)
-                painter.drawEllipse(QPointF(item.x, axis), 3.5, 3.5)
+                for day in item.days or (item,):  # one mark per day
+                    painter.drawEllipse(QPointF(day.x, axis), 3.5, 3.5)
                 if not rect.intersects(exposed):
                     continue  # its label is out of sight
                 painter.fillRect(rect, pal.window())
@@ -327,22 +365,29 @@ class TimelineWidget(QWidget):
         painter.end()
 
     def item_at(self, pos: QPointF) -> _Item | None:
-        for item in self._items:
+        for item in self._shown:
             if item.rect.contains(pos):
                 return item
         return None
 
     def tooltip(self, item: _Item) -> str:
-        """The day and what the mark stands for, one line each (at most :data:`TIP_LINES`)."""
+        """The day and what the label stands for, one line each (at most :data:`TIP_LINES`):
+        a run's days with their counts, a day's photos or flags."""
         group = item.group
         text = self._flag_text if group.is_flag else self._event_text
         day = group.day.isoformat()
         if not item.grouped:
             return f"{day}  {text(group.members[0])}"
-        lines = [f"{day}  {item.text}"]
-        lines += [f"  {text(m)}" for m in group.members[:TIP_LINES]]
-        if len(group.members) > TIP_LINES:
-            lines.append(f"  … +{len(group.members) - TIP_LINES}")
+        if len(item.days) > 1:
+            lines = [f"{day} – {item.days[-1].day.isoformat()}  {item.text}"]
+            lines += [f"  {d.day.isoformat()}  {d.text}" for d in item.days[:TIP_LINES]]
+            more = len(item.days) - TIP_LINES
+        else:
+            lines = [f"{day}  {item.text}"]
+            lines += [f"  {text(m)}" for m in group.members[:TIP_LINES]]
+            more = len(group.members) - TIP_LINES
+        if more > 0:
+            lines.append(f"  … +{more}")
         return "\n".join(lines)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -364,12 +409,16 @@ class TimelineWidget(QWidget):
             self.event_clicked.emit(item.key)
 
     def items(self) -> list[tuple[date, str, bool]]:
-        """What is drawn: (day, text, is_flag) per mark (tests)."""
+        """The labels drawn: (first day, text, is_flag) each (tests)."""
+        return [(i.day, i.text, i.is_flag) for i in self._shown]
+
+    def marks(self) -> list[tuple[date, str, bool]]:
+        """The marks on the axis, one per day and group: (day, text, is_flag) each (tests)."""
         return [(i.day, i.text, i.is_flag) for i in self._items]
 
     def item_center(self, key: str) -> QPointF | None:
-        """The centre of the label of the mark that stands for ``key`` (a flag id or a path)."""
-        for item in self._items:
+        """The centre of the label that stands for ``key`` (a flag id or a path)."""
+        for item in self._shown:
             members = item.group.members
             keys = (m.flag.id for m in members) if item.is_flag else (m.path for m in members)
             if key in keys:
