@@ -156,12 +156,15 @@ def _wrap_para(text: str, width: float, size: float, indent: float, out: list[st
     used = 0.0
     widths = _widths
     for unit in _UNITS.findall(text):
-        w = 0.0
-        for ch in unit:
-            cw = widths.get(ch)
-            if cw is None:
-                cw = _char_width(ch)
-            w += cw
+        if len(unit) == 1:  # most units: one CJK character
+            w = widths.get(unit) or _char_width(unit)
+        else:
+            w = 0.0
+            for ch in unit:
+                cw = widths.get(ch)
+                if cw is None:
+                    cw = _char_width(ch)
+                w += cw
         if unit[0] == " ":
             if line:
                 line.append(unit)
