@@ -72,6 +72,11 @@ def _experts_text(row: Any) -> str:
     )
 
 
+#: the experts' column (its text can be long) and its widest
+EXPERTS_COLUMN = 5
+EXPERTS_WIDTH = 180
+
+
 def roster_columns() -> list[Column]:
     from sync.batch import STATUSES
 
@@ -81,7 +86,12 @@ def roster_columns() -> list[Column]:
         Column(lambda: _("USCC"), lambda r: r.roster.uscc),
         Column(lambda: _("District"), lambda r: r.roster.district or "—"),
         Column(lambda: _("Provider"), lambda r: "、".join(r.roster.providers) or "—"),
-        Column(lambda: _("Experts"), lambda r: _experts_text(r) or "—", lambda r: len(r.experts)),
+        Column(
+            lambda: _("Experts"),
+            lambda r: _experts_text(r) or "—",
+            lambda r: len(r.experts),
+            tooltip=lambda r: _experts_text(r) or "—",  # the cell is elided at EXPERTS_WIDTH
+        ),
         Column(
             lambda: _("Open disagreements"),
             lambda r: str(r.open_disagreements),
@@ -144,6 +154,7 @@ class RosterPage(AgencyPage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # a long cell is elided (its tooltip has it all)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(40)
@@ -182,6 +193,14 @@ class RosterPage(AgencyPage):
     def title(self) -> str:
         return _("Batch roster")
 
+    def _fit_columns(self) -> None:
+        """Columns to their contents, the experts' at most :data:`EXPERTS_WIDTH` (its tooltip
+        has it all), so that every column fits a 1280-pixel window."""
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(
+            EXPERTS_COLUMN, min(self.table.columnWidth(EXPERTS_COLUMN), EXPERTS_WIDTH)
+        )
+
     def retranslate(self) -> None:
         self.browse_button.setText(_("&Choose…"))
         self.file_edit.setPlaceholderText(_("Roster file (CSV or XLSX, 附件9 / 附件10)"))
@@ -192,7 +211,7 @@ class RosterPage(AgencyPage):
         labels = (_("Roster fi&le"), _("Batch na&me"), _("&Deadline"))
         set_form_labels(self.form, labels)
         self.model.retranslate()
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.show_status(self.context.status)
 
     # ------------------------------------------------------------------ import
@@ -306,7 +325,7 @@ class RosterPage(AgencyPage):
         )
         keep = self.selected_row()
         self.model.set_records([(r.roster.uscc, r) for r in status.rows])
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if keep is not None:  # the same enterprise stays selected across reloads
             self.select_uscc(keep.roster.uscc)
 
