@@ -201,3 +201,9 @@ def test_every_figure_of_the_checklists_has_a_name_and_a_unit() -> None:
         "x = 数字化设备数 ÷ 设备总数",
         "x = Digitised equipment ÷ Equipment in total",
     )
+
+
+def test_every_display_status_of_the_case_list_has_its_words() -> None:
+    from inspector_app.services import DISPLAY_STATUSES
+
+    assert tuple(labels.CASE_STATUSES) == tuple(DISPLAY_STATUSES)
