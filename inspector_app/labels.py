@@ -1,7 +1,8 @@
 """The words a person sees for the program's ids — one table each, used by every face.
 
 A case's status, a finding's kind, a flag's severity, a flag review's decision, a conclusion's
-recommendation, an identity's role and what an agency merge finds disputed are stored and
+recommendation, an identity's role, what an agency merge finds disputed and the raw figures a
+question asks for are stored and
 printed in JSON as ids (``in_progress``, ``flag_review``, ``high`` …). Text output, the
 expert's app and the agency console show them through these tables, in the chosen language
 (``case list`` shows 未开始 / 核查中 / 已结论 / 已导出 / 需复核 as the case list page does).
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 
 from inspector_app.i18n import N_, Message, bi, verbatim
 
-#: ``CaseSummary.display_status`` → its label (``inspector_app.services.cases``)
+#: ``CaseSummary.display_status`` → its label (``inspector_app.services.caselist``)
 CASE_STATUSES: Mapping[str, str] = {
     "not_started": N_("Not started"),
     "in_progress": N_("In progress"),
