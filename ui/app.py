@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import logging.handlers
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -196,6 +197,18 @@ def main_window_for(home: Home, *, defer_pages: bool = False) -> Any:
     return MainWindow(home, defer_pages=defer_pages)
 
 
+def started() -> None:
+    """The app has started: the cyclic garbage collector runs again. ``inspector-app gui``
+    turns it off while the app starts (``ui.command``; the frozen app from its first runtime
+    hook, ``packaging/rthook_gc.py``): start-up makes objects that live as long as the app
+    (modules, classes, the window), which ~55 collections walked for nothing — 12 ms of a 0.3 s
+    start, 40 ms at load 5 — freeing a few hundred objects. They are frozen (``gc.freeze``:
+    never walked again; those few hundred stay). Idempotent; nothing to do when it was on."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run(
     home: Home,
     *,
@@ -206,6 +219,28 @@ def run(
     home_explicit: bool = True,
 ) -> int:
     """Start the app (``inspector-app gui``); with ``screenshot`` render ``page`` and exit."""
+    try:
+        return _run(
+            home,
+            case=case,
+            language=language,
+            page=page,
+            screenshot=screenshot,
+            home_explicit=home_explicit,
+        )
+    finally:
+        started()
+
+
+def _run(
+    home: Home,
+    *,
+    case: str | None,
+    language: str | None,
+    page: str | None,
+    screenshot: Path | None,
+    home_explicit: bool,
+) -> int:
     if not home_explicit:
         home = remembered_home() or home
     home.ensure()
@@ -218,6 +253,7 @@ def run(
     app = create_app(language=chosen)
     sys.excepthook = _excepthook
     if screenshot is not None:
+        started()
         window = main_window_for(home)
         code = window.render_page(page or "cases", screenshot, case=case)
         from ui.tasks import wait_all
@@ -229,6 +265,7 @@ def run(
     from inspector_app.services.identities import identity_exists
 
     if not identity_exists(home):
+        started()
         from ui.wizard import FirstRunWizard
 
         wizard = FirstRunWizard(home)
@@ -242,6 +279,7 @@ def run(
     # case list load off the UI thread once the window shows (fast start)
     window = main_window_for(home, defer_pages=True)
     window.show()
+    QTimer.singleShot(0, started)
     if page:
         window.show_page(page)
     if case:

@@ -57,8 +57,10 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def cmd_gui(args: argparse.Namespace, ctx: Any) -> int:
+    import gc
     import os
 
+    gc.disable()  # while the app starts: ui.app.started() turns it on again
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -360,6 +359,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_package(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # here: its type is made on first use
+
         path, _filter = QFileDialog.getOpenFileName(
             self,
             _("Open a case package"),

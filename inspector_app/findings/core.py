@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any, Self
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.findings import db as dbm
 from inspector_app.findings import outcome
-from inspector_app.findings.anchor import AnchorDamaged, read_anchor, write_anchor
 from inspector_app.findings.attachments import AttachmentStore
-from inspector_app.findings.kinds import ValidatedFinding, validate_payload
 from inspector_app.findings.migrations import CORE
 from inspector_app.findings.model import CASE_STATUSES, CaseRow, Finding, package_paths
 from inspector_app.findings.records import (
@@ -34,6 +32,8 @@ from inspector_app.identity.card import b64, unb64
 from inspector_app.values import isoformat, now
 
 if TYPE_CHECKING:
+    # the write path's modules: a store opened to read (the case list) does without them
+    from inspector_app.findings.kinds import ValidatedFinding
     from inspector_app.identity.device import UnlockedIdentity
 
 
@@ -413,6 +413,7 @@ class StoreCore:
         if case is None:
             raise InputRefused(bi("No imported case matches {case}.", case=case_id))
         from inspector_app.checklist.effective import home_checklists
+        from inspector_app.findings.kinds import validate_payload
 
         return validate_payload(
             payload,
@@ -460,6 +461,8 @@ class StoreCore:
 
     def _behind_anchor(self, signer: str, last: tuple[int, str | None]) -> bool:
         """Whether the anchor outside the database names records this chain has lost."""
+        from inspector_app.findings.anchor import AnchorDamaged, read_anchor
+
         try:
             anchor = read_anchor(self.workspace)
         except AnchorDamaged:
@@ -637,6 +640,8 @@ class StoreCore:
 
     def _write_anchor(self, signer: str) -> None:
         """After a commit: keep the new checkpoint beside the identity too (``anchor.py``)."""
+        from inspector_app.findings.anchor import write_anchor
+
         cp = self.checkpoint(signer)
         if cp is not None:
             with self._errors():

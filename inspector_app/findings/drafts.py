@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from inspector_app.errors import InputRefused, UsageError
 from inspector_app.findings import db as dbm
 from inspector_app.findings.core import StoreCore
-from inspector_app.findings.kinds import ValidatedFinding
 from inspector_app.findings.model import Draft, Finding, load_payload, payload_json
 from inspector_app.findings.outcome import is_conclusion
 from inspector_app.i18n import bi
 from inspector_app.values import isoformat, now
 
 if TYPE_CHECKING:
+    from inspector_app.findings.kinds import ValidatedFinding
     from inspector_app.identity.device import UnlockedIdentity
 
 

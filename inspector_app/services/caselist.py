@@ -72,9 +72,10 @@ class CaseSummary:
 
 
 def read_case_json(folder: Path, name: str) -> dict[str, Any]:
-    """The JSON object ``name`` of an imported case's folder ({} when missing or not one)."""
+    """The JSON object ``name`` of an imported case's folder ({} when missing or not one).
+    Read as bytes: ``json`` takes UTF-8 with or without a byte order mark."""
     try:
-        obj = json.loads((folder / name).read_text(encoding="utf-8-sig"))
+        obj = json.loads((folder / name).read_bytes())
     except (OSError, ValueError):
         return {}
     return obj if isinstance(obj, dict) else {}

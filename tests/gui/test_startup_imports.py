@@ -34,7 +34,7 @@ NOT_AT_START = (
     "sqlite_utils",
 )
 PROBE = """
-import json, sys
+import gc, json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 import ui.mainwindow
@@ -43,6 +43,7 @@ show = ui.mainwindow.MainWindow.show
 def shown(self):
     show(self)
     seen["modules"] = set(sys.modules)
+    seen["gc"] = gc.isenabled()
     model = self.pages["cases"].model
     seen["rows"] = [(model.summary(model.case_id(r)).open_flags,
                      model.summary(model.case_id(r)).analysed) for r in range(model.rowCount())]
@@ -51,7 +52,7 @@ ui.mainwindow.MainWindow.show = shown
 from inspector_app import cli
 cli.COMMAND_MODULES[:] = ["ui.command"]  # as packaging/entry_gui.py
 code = cli.run(["gui", "--home", sys.argv[1]])
-print(json.dumps({"code": code, "rows": seen.get("rows"),
+print(json.dumps({"code": code, "rows": seen.get("rows"), "gc": [seen.get("gc"), gc.isenabled()],
                   "loaded": sorted(m for m in %r if m in seen.get("modules", ()))}))
 """
 
@@ -79,4 +80,5 @@ def test_start_shows_the_case_list_without_heavy_imports(tmp_path: Path, analyse
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.splitlines()[-1])
     assert result["code"] == 0 and result["rows"] == [[flags, analysed]], result
+    assert result["gc"] == [False, True], result  # off while starting, on again (ui.app.started)
     assert result["loaded"] == [], result

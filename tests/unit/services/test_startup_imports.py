@@ -84,9 +84,9 @@ def test_the_probe_sees_an_import() -> None:
 
 def test_lazy_names_resolve() -> None:
     """Every public name of the lazy packages resolves (PEP 562 ``__getattr__``)."""
-    from inspector_app import casepkg, checklist, services
+    from inspector_app import casepkg, checklist, findings, services
 
-    for package in (services, casepkg, checklist):
+    for package in (services, casepkg, checklist, findings):
         assert set(package.__all__) == set(package._LAZY), package.__name__
         for name in package.__all__:
             assert getattr(package, name) is not None, name
