@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import STATE_DEFAULTS, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -212,7 +212,7 @@ class _Page:
 
     def __init__(self) -> None:
         # ("rect", x, y, w, h, fill, stroke, line width) | ("lines", [(x1, y1, x2, y2)…], colour,
-        # width) | ("drawing", drawing, x, y)
+        # width) | ("raw", path operators)
         self.graphics: list[tuple[Any, ...]] = []
         # (x, y, size, text, colour)
         self.text: list[tuple[float, float, float, str, Any]] = []
@@ -372,13 +372,63 @@ class _Layout:
         height = drawing.height + len(caption) * st.leading
         self.ensure(height)
         top = self.y
-        self.page.graphics.append(("drawing", drawing, MARGIN_X + PAD, top - drawing.height))
+        _place_drawing(self.page, drawing, MARGIN_X + PAD, top - drawing.height)
         y = top - drawing.height
         for line in caption:
             self.page.text.append((MARGIN_X + PAD, y - st.size, st.size, line, BLACK))
             y -= st.leading
         self.y = y - 6
         self.fresh = False
+
+
+def _place_drawing(page: _Page, drawing: Any, x0: float, y0: float) -> None:
+    """A chart's shapes (``reports.charts``: lines, polylines, rectangles, strings) as the
+    page's path operators and text, at (x0, y0): what reportlab's renderer would draw, without
+    its state machine."""
+    code: list[str] = []
+    put = code.append
+    default_stroke = STATE_DEFAULTS["strokeColor"]
+    for shape in drawing.contents:
+        if isinstance(shape, String):
+            size = float(shape.fontSize)
+            x = x0 + shape.x
+            anchor = shape.textAnchor
+            if anchor in ("middle", "end"):
+                w = text_width(shape.text, size)
+                x -= w / 2 if anchor == "middle" else w
+            colour = shape.fillColor if shape.fillColor is not None else BLACK
+            page.text.append((x, y0 + shape.y, size, shape.text, colour))
+            continue
+        stroke = getattr(shape, "strokeColor", default_stroke)
+        width = getattr(shape, "strokeWidth", None)
+        width = 1 if width is None else width
+        dash = getattr(shape, "strokeDashArray", None)
+        if stroke is not None:
+            put(f"{_rgb(stroke, 'RG')} {width:g} w")
+            if dash:
+                put(f"[{' '.join(f'{d:g}' for d in dash)}] 0 d")
+        if isinstance(shape, Rect):
+            fill = shape.fillColor
+            if fill is not None:
+                put(_rgb(fill))
+            paint = "B" if fill is not None and stroke is not None else "S" if fill is None else "f"
+            rect = f"{x0 + shape.x:.2f} {y0 + shape.y:.2f} {shape.width:.2f} {shape.height:.2f}"
+            put(f"{rect} re {paint}")
+        elif isinstance(shape, Line) and stroke is not None:
+            put(
+                f"{x0 + shape.x1:.2f} {y0 + shape.y1:.2f} m "
+                f"{x0 + shape.x2:.2f} {y0 + shape.y2:.2f} l S"
+            )
+        elif isinstance(shape, PolyLine) and stroke is not None:
+            pts = shape.points
+            path = [f"{x0 + pts[0]:.2f} {y0 + pts[1]:.2f} m"]
+            path += [f"{x0 + pts[i]:.2f} {y0 + pts[i + 1]:.2f} l" for i in range(2, len(pts), 2)]
+            put(" ".join(path) + " S")
+        else:  # pragma: no cover - the charts draw nothing else
+            raise TypeError(type(shape).__name__)
+        if stroke is not None and dash:
+            put("[] 0 d")
+    page.graphics.append(("raw", "\n".join(code)))
 
 
 def _note_height(text: str) -> float:
@@ -543,7 +593,6 @@ def _draw_page(canvas: Canvas, page: _Page, header: str, footer: str) -> None:
     put = code.append
     y = PAGE_H - 13.5 * float(mm)
     put(f"{_rgb(RULE, 'RG')} .4 w {MARGIN_X:.2f} {y:.2f} m {PAGE_W - MARGIN_X:.2f} {y:.2f} l S")
-    drawings = []
     for op in page.graphics:
         kind = op[0]
         if kind == "rect":
@@ -561,10 +610,8 @@ def _draw_page(canvas: Canvas, page: _Page, header: str, footer: str) -> None:
             put(f"{_rgb(colour, 'RG')} {width:g} w")
             put(" ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l" for a, b, c, d in lines) + " S")
         else:
-            drawings.append(op)
+            put(op[1])
     canvas._code.append("\n".join(code))
-    for _k, drawing, x, y in drawings:
-        renderPDF.draw(drawing, canvas, x, y)
     _draw_text(
         canvas,
         [
