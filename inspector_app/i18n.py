@@ -35,7 +35,6 @@ from __future__ import annotations
 import gettext
 import os
 import threading
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -97,7 +96,13 @@ def settings_language(settings_dir: Path) -> str | None:
     """The ``language`` of the home's ``settings/settings.toml``, if it names a known one."""
     path = settings_dir / SETTINGS_FILE
     try:
-        with path.open("rb") as fh:
+        fh = path.open("rb")
+    except OSError:
+        return None
+    import tomllib  # only when there is a file: no parser imported by a start without one
+
+    try:
+        with fh:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         return None

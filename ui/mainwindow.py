@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.context = PageContext(home, self)
         self.context.show_error = self.show_error
         self.context.ask_passphrase = self.ask_passphrase
-        from ui.dialogs import SignerKeeper
+        from ui.signer import SignerKeeper
 
         self.signer_keeper = SignerKeeper(home, self.ask_passphrase, self.show_error)
         self.context.with_signer = self.signer_keeper.with_signer

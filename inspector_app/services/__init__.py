@@ -46,7 +46,8 @@ from inspector_app.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from inspector_app.checklist.effective import ChecklistSet, effective_checklist, home_checklists
-    from inspector_app.services.analysis import RULE_ENGINE_VERSION, AnalysisCache, analyze_package
+    from inspector_app.services.analysis import RULE_ENGINE_VERSION, analyze_package
+    from inspector_app.services.analysis_cache import AnalysisCache
     from inspector_app.services.caselist import (
         DISPLAY_STATUSES,
         CaseSummary,
@@ -102,7 +103,7 @@ _LAZY: dict[str, str] = {
     "ChecklistSet": "inspector_app.checklist.effective",
     "effective_checklist": "inspector_app.checklist.effective",
     "home_checklists": "inspector_app.checklist.effective",
-    "AnalysisCache": "inspector_app.services.analysis",
+    "AnalysisCache": "inspector_app.services.analysis_cache",
     "RULE_ENGINE_VERSION": "inspector_app.services.analysis",
     "analyze_package": "inspector_app.services.analysis",
     "CaseSession": "inspector_app.services.cases",

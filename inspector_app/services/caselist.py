@@ -4,9 +4,10 @@ the status a list shows, the red flags of its cached analysis that no review ans
 
 Read for the desktop app's start, so it imports little: the store is read through the standard
 library (``open_store(read_only=True)``, no sqlite-utils) and the cached analysis's flags from
-the small file beside it (``AnalysisCache.peek_flags``: no rule engine, no numpy);
-``tests/gui/test_startup_imports.py`` and ``tests/unit/services/test_startup_imports.py`` guard
-it. :mod:`inspector_app.services.cases` re-exports these names.
+the small file beside it (``AnalysisCache.peek_flags``, :mod:`.analysis_cache`: no rule
+engine, no numpy, no rule settings); ``tests/gui/test_startup_imports.py`` and
+``tests/unit/services/test_startup_imports.py`` guard it. :mod:`inspector_app.services.cases`
+re-exports these names.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from inspector_app.findings.store import CaseRow, FindingsStore, open_store
 from inspector_app.home import Home
-from inspector_app.services.analysis import AnalysisCache
+from inspector_app.services.analysis_cache import AnalysisCache
 
 #: what a list of cases shows for each case (``CaseSummary.display_status``)
 DISPLAY_STATUSES = ("not_started", "in_progress", "concluded", "exported", "stale")

@@ -58,7 +58,7 @@ class AgencyWindow(QMainWindow):
         self.setObjectName("agency-window")
         self.context = AgencyContext(self.home, self)
         self.context.show_error = self.show_error
-        from ui.dialogs import SignerKeeper
+        from ui.signer import SignerKeeper
 
         self.signer_keeper = SignerKeeper(self.home, self.ask_passphrase, self.show_error)
         self.context.with_signer = self.signer_keeper.with_signer
