@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.graphics.shapes import STATE_DEFAULTS, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import instanceStringWidthTTF as _string_width
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
@@ -126,7 +127,7 @@ def _char_width(ch: str) -> float:
 
 def text_width(text: str, size: float) -> float:
     """The width of ``text`` in the font at ``size`` (reportlab's C accelerated measure)."""
-    return float(_font().stringWidth(text, size))
+    return float(_string_width(_font(), text, size))
 
 
 #: a unit of line breaking: a run of Latin letters/digits and their punctuation, a run of
@@ -149,7 +150,7 @@ def wrap(text: str, width: float, size: float, first_indent: float = 0.0) -> lis
 
 def _wrap_para(text: str, width: float, size: float, indent: float, out: list[str]) -> None:
     room = (width - indent) / size  # in 1-pt units
-    if text_width(text, 1.0) <= room:
+    if _string_width(_font(), text, 1.0) <= room:
         out.append(text)
         return
     line: list[str] = []
