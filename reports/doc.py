@@ -358,7 +358,7 @@ def render_docx(doc: Doc) -> bytes:
     for entry in package.entries:
         if entry.deflated is None:
             data = dynamic[entry.name].encode("utf-8")
-            entries.append(Entry(entry.name, deflate(data), zlib.crc32(data), len(data)))
+            entries.append(Entry(entry.name, deflate(data, 1), zlib.crc32(data), len(data)))
         else:
             entries.append(entry)
     return write_zip(entries)

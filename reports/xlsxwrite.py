@@ -165,5 +165,5 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
     entries = []
     for name, text in parts.items():
         data = text.encode("utf-8")
-        entries.append(Entry(name, deflate(data), zlib.crc32(data), len(data)))
+        entries.append(Entry(name, deflate(data, 1), zlib.crc32(data), len(data)))
     return write_zip(entries)
