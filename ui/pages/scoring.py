@@ -547,7 +547,9 @@ class ScoringPage(Page):
             self.figures_box.setVisible(spec is not None)
             if spec is not None:
                 description = spec.description if get_language() != "en" else spec.description_en
-                self.figures_form.addRow(QLabel(labels.with_figure_names(description)))
+                formula = QLabel(labels.with_figure_names(description), self.figures_box)
+                formula.setWordWrap(True)  # (a long formula widened the editor past its pane)
+                self.figures_form.addRow(formula)
                 for key in spec.keys:
                     edit = QLineEdit(answer.figures.get(key, ""), self.figures_box)
                     edit.setObjectName(f"figure-{key}")
