@@ -14,6 +14,9 @@ from contextlib import suppress
 from struct import pack, pack_into, unpack_from
 from typing import Any
 
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import (
     GF_ARG_1_AND_2_ARE_WORDS,
     GF_MORE_COMPONENTS,
@@ -161,3 +164,36 @@ def make_subset(face: Any, subset: list[int]) -> bytes:
 def install(face: Any) -> None:
     """Make ``face`` (a registered font's ``TTFontFile``) subset with :func:`make_subset`."""
     face.makeSubset = lambda subset: make_subset(face, subset)
+
+
+class _NumberArray(pdfdoc.PDFArray):  # type: ignore[misc]
+    """A ``PDFArray`` of numbers written as ``PDFArray`` writes it, each number formatted by
+    ``fp_str`` directly (reportlab's general formatter took 0.75 ms for a subset's 256
+    widths)."""
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        items = [fp_str(e).encode("ascii") for e in self.sequence]
+        if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+            joined = IND.join(items)
+        else:
+            for i in reversed(range(10, len(items), 10)):  # a line break every 10 numbers
+                items.insert(i, b"\n ")
+            joined = b" ".join(items)
+        return b"[ " + joined + b" ]"
+
+
+def install_widths(font: Any) -> None:
+    """Make the subsets' width arrays of ``font`` (a registered ``TTFont``) write faster, with
+    the same bytes."""
+    add_objects = font.addObjects
+
+    def fast_add_objects(doc: Any) -> None:
+        add_objects(doc)
+        for obj in doc.idToObject["BasicFonts"].dict.values():
+            widths: Any = getattr(obj, "Widths", None)
+            if type(widths) is pdfdoc.PDFArray and all(
+                type(e) in (int, float) for e in widths.sequence
+            ):
+                obj.Widths = _NumberArray(widths.sequence)
+
+    font.addObjects = fast_add_objects

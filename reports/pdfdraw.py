@@ -112,6 +112,7 @@ def _font() -> Any:
     font = getFont(FONT)
     font.face.get_table = cache(font.face.get_table)
     fontsubset.install(font.face)
+    fontsubset.install_widths(font)
     return font
 
 

@@ -113,3 +113,13 @@ def test_font_subsets_are_reportlabs_bytes() -> None:
     subsets += [[0, 32, *range(33, 127)], [0, 0x10FFF0, 0x4E00]]  # ASCII; an unmapped code
     for subset in subsets:
         assert make_subset(face, subset) == TTFontFile.makeSubset(face, subset)
+
+
+def test_width_arrays_are_written_as_reportlab_writes_them() -> None:
+    from reportlab.pdfbase import pdfdoc
+
+    from reports.fontsubset import _NumberArray
+
+    doc = pdfdoc.PDFDocument()
+    for values in ([], [500], list(range(500, 756)), [523.4375, 1000, 0.5, 333.33333]):
+        assert _NumberArray(values).format(doc) == pdfdoc.PDFArray(values).format(doc)
