@@ -1,6 +1,6 @@
 """The workspace's cache of analyses: ``<workspace>/analysis/<case_id>.pickle`` holds a case's
-:class:`~inspector_app.analysis.engine.AnalysisResult` under its :class:`CacheKey`
-(:mod:`inspector_app.services.analysis` says what the key is made of), and
+:class:`~inspector_app.analysis.engine.AnalysisResult` under its key
+(``services.analysis.CacheKey`` says what the key is made of), and
 ``<case_id>.flags.json`` beside it the ids of that result's flags — what the case list reads
 (``peek_flags``) without unpickling the result, which imports the rule engine and numpy. This
 module imports neither the engine nor the rule settings: the desktop app's first page uses it.
@@ -18,16 +18,21 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     from inspector_app.analysis.engine import AnalysisResult
-    from inspector_app.services.analysis import CacheKey
 
 log = logging.getLogger("inspector_app.services.analysis")
 
 CACHE_FOLDER = "analysis"
 _CACHE_FORMAT = 1
+
+
+class KeyText(Protocol):
+    """What the cache needs of a key (:class:`inspector_app.services.analysis.CacheKey`)."""
+
+    def text(self) -> str: ...
 
 
 class AnalysisCache:
@@ -39,7 +44,7 @@ class AnalysisCache:
     def path(self, case_id: str) -> Path:
         return self.folder / f"{case_id}.pickle"
 
-    def load(self, case_id: str, key: CacheKey) -> AnalysisResult | None:
+    def load(self, case_id: str, key: KeyText) -> AnalysisResult | None:
         """The cached result for ``key``, or None (a miss)."""
         path = self.path(case_id)
         try:
@@ -67,7 +72,7 @@ class AnalysisCache:
         reads, without unpickling the result (which imports the rule engine and numpy)."""
         return self.folder / f"{case_id}.flags.json"
 
-    def store(self, case_id: str, key: CacheKey, result: AnalysisResult) -> None:
+    def store(self, case_id: str, key: KeyText, result: AnalysisResult) -> None:
         """Keep ``result`` for ``key`` (replacing the case's file atomically), and its flag ids
         beside it. A cache that cannot be written is logged, not raised: the result is still
         good."""
