@@ -124,8 +124,12 @@ def _work(
 
 
 def _prepare(formats: Sequence[str]) -> None:
-    """What every worker would make first: the PDF font (registered, its tables read) and the
-    DOCX base package."""
+    """What every worker would make first: the modules that gathering loads (the package
+    reader, the rule engine whose results the analysis cache holds), the PDF font (registered,
+    its tables read) and the DOCX base package."""
+    import inspector_app.analysis.engine
+    import inspector_app.casepkg.workspace  # noqa: F401
+
     if "pdf" in formats:
         from reports.pdfdraw import prepare_font
 
