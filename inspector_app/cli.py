@@ -243,9 +243,11 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser(*, light: bool = False) -> argparse.ArgumentParser:
+def build_parser(*, light: bool = False, command: str | None = None) -> argparse.ArgumentParser:
     """The full parser; ``light``: the top level alone, its commands from
-    :data:`COMMAND_HELP` (for ``--version`` and ``--help``, without importing them)."""
+    :data:`COMMAND_HELP` (for ``--version`` and ``--help``, without importing them);
+    ``command``: as ``light`` but that command's module registers its commands in full (the
+    command being run: ``inspector-app gui`` imports no sync, reports or validator module)."""
     common = common_options()
     parser = _Parser(
         prog="inspector-app",
@@ -259,10 +261,15 @@ def build_parser(*, light: bool = False) -> argparse.ArgumentParser:
         help="language of text output (also before the command); also INSPECTOR_LANG",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    if light:
-        for command, owner, text in COMMAND_HELP:
-            if owner in COMMAND_MODULES:
-                sub.add_parser(command, help=text)
+    full = next((o for c, o, _t in COMMAND_HELP if c == command and not light), None)
+    if light or full is not None:
+        for name, owner, text in COMMAND_HELP:
+            if owner not in COMMAND_MODULES:
+                continue
+            if owner != full:
+                sub.add_parser(name, help=text)
+            elif name == next(c for c, o, _t in COMMAND_HELP if o == full):  # its first command
+                importlib.import_module(full).register(sub, [common])
         return parser
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
@@ -372,7 +379,9 @@ def _run(argv: list[str], stdout: TextIO | None, stderr: TextIO | None) -> int:
         return 3
     try:
         # ``--version``/``--help`` alone (with ``--lang``): the light parser answers them
-        parser = build_parser(light=_top_level_only(argv))
+        # only the module of the command named first is imported (another start: the full one)
+        named = argv[0] if argv and not argv[0].startswith("-") else None
+        parser = build_parser(light=_top_level_only(argv), command=named)
         # argparse writes --help, --version and usage errors to sys.stdout/sys.stderr:
         # send them to the caller's streams too.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
