@@ -1,6 +1,6 @@
 """The words a person sees for the program's ids — one table each, used by every face.
 
-A case's status, a finding's kind, a flag's severity, a flag review's decision, a conclusion's
+A case's status, a finding's kind, a red-flag rule, a flag's severity, a flag review's decision, a conclusion's
 recommendation, an identity's role, what an agency merge finds disputed and the raw figures a
 question asks for are stored and
 printed in JSON as ids (``in_progress``, ``flag_review``, ``high`` …). Text output, the
@@ -56,6 +56,37 @@ DISAGREEMENT_TYPES: Mapping[str, str] = {
     "level": N_("level"),
     "flag": N_("flag review"),
     "conclusion": N_("conclusion"),
+}
+
+#: a red-flag rule's name (``red-flags.md``'s catalogue: 建而不用 for ``USAGE_DORMANT``)
+RULES: Mapping[str, str] = {
+    "MATERIALS_MISSING": N_("Materials missing"),
+    "DEADLINE_EXCEEDED": N_("Application too late"),
+    "DUPLICATE_FUNDING": N_("Already centrally funded"),
+    "USAGE_DORMANT": N_("Built but unused"),
+    "USAGE_BURST": N_("Usage burst before acceptance"),
+    "USAGE_FEW_USERS": N_("Few real users"),
+    "LOG_SYNTHETIC": N_("Log looks machine-made"),
+    "SYSTEM_PREDATES_PROJECT": N_("Existing system relabelled"),
+    "PHOTO_PREDATES_PROJECT": N_("Photo older than the project"),
+    "PHOTO_EDITED": N_("Photo looks edited"),
+    "DUPLICATE_EVIDENCE": N_("Same evidence used twice"),
+    "CONTRACT_INVOICE_MISMATCH": N_("Contract and invoices disagree"),
+    "INVOICE_BEFORE_CONTRACT": N_("Invoiced before signing"),
+    "PAYMENT_MISMATCH": N_("Payments disagree"),
+    "PAYMENT_REFLUX": N_("Money flows back"),
+    "PRICE_OUTLIER": N_("Price above the catalogue"),
+    "CONTRACT_INCONSISTENT": N_("Contract inconsistent"),
+    "PRODUCT_NOT_LISTED": N_("Product not in the catalogue"),
+    "INVESTMENT_UNSUPPORTED": N_("Claimed investment not supported"),
+    "SUBSIDY_EXCESSIVE": N_("Subsidy above the rules"),
+    "TARGET_MISSED": N_("Committed target missed"),
+    "GOAL_UNSUPPORTED": N_("Claimed result not in the data"),
+    "SELF_ASSESSMENT_INFLATED": N_("Self-assessment inflated"),
+    "CROSS_DUPLICATE_PHOTO": N_("Same photo at two enterprises"),
+    "CROSS_DUPLICATE_DOCUMENT": N_("Same document at two enterprises"),
+    "CROSS_LOG_CLONE": N_("Cloned usage logs"),
+    "CROSS_PRICE_OUTLIER": N_("Provider prices inconsistent"),
 }
 
 #: the raw figures a question asks for (``checklist`` ``figures.keys``): a name, and the unit
@@ -117,6 +148,13 @@ def role(value: object) -> Message:
 
 def disagreement_type(value: object) -> Message:
     return label(DISAGREEMENT_TYPES, value)
+
+
+def rule_name(value: object) -> Message:
+    """A red-flag rule's name (突击使用 for ``USAGE_BURST``); a flag id (``RULE:subject``)
+    names its rule; an unknown rule as it is."""
+    rule = value.split(":", 1)[0] if isinstance(value, str) else value
+    return label(RULES, rule)
 
 
 def figure(key: str) -> Message:

@@ -19,6 +19,7 @@ from typing import Any
 
 from inspector_app.casepkg.model import CasePackage, Contract
 from inspector_app.i18n import _, get_language
+from inspector_app.labels import rule_name
 from reports.charts import ScoreBar, ScoreData, UsageData, UsageSeries, weekly
 from reports.data import Cited, EnterpriseData, Settled
 from reports.doc import Doc
@@ -140,7 +141,7 @@ def _new_doc(kind: str, data: EnterpriseData) -> Doc:
         _(
             "Draft generated {at} from the agency's merged findings; to be reviewed and edited by "
             "the agency",
-            at=data.generated_at.isoformat(timespec="minutes"),
+            at=data.generated_at.isoformat(sep=" ", timespec="minutes"),
         )
     )
     return Doc(report_title(kind), name, sub, created=data.generated_at.date())
@@ -284,7 +285,12 @@ def _flags_table(
     if not flags:
         # two different things: the analysis ran and these rules raised nothing, or there is
         # no analysis (no package imported), so nothing could be checked
-        names = ", ".join(sorted(rules)) if rules is not None else ""
+        # each rule by its name, its id beside it for the catalogue (突击使用（USAGE_BURST）)
+        names = (
+            join(_("{name} ({rule})", name=str(rule_name(r)), rule=r) for r in sorted(rules))
+            if rules is not None
+            else ""
+        )
         if data.analysis is None:
             if rules is None:
                 doc.note(

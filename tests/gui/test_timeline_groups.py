@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from inspector_app.analysis.flags import Evidence, Flag
 from inspector_app.i18n import verbatim
+from inspector_app.labels import rule_name
 from inspector_app.services.overview import FlagMark, TimelineEvent
 from ui.widgets.timeline import TIP_LINES, TimelineWidget, group_marks
 
@@ -89,9 +90,9 @@ def test_the_widget_draws_a_mark_per_day_legibly(qtbot: QtBot) -> None:
     texts = {text for _d, text, _f in drawn}
     # every key date and every flag rule is labelled
     assert {"Registered", "Contract HT-1", "Invoice F-1", "Applied"} <= texts
-    assert {"PHOTO_EDITED ×3", "PAYMENT_REFLUX", "PHOTO_EDITED"} <= {
-        t for _d, t, is_flag in drawn if is_flag
-    }
+    edited, reflux = str(rule_name("PHOTO_EDITED")), str(rule_name("PAYMENT_REFLUX"))
+    assert edited != "PHOTO_EDITED"  # the rule's name, not its id
+    assert {f"{edited} ×3", reflux, edited} <= {t for _d, t, is_flag in drawn if is_flag}
     # photo days too close for a label each share one: runs of consecutive days, every photo
     # counted once
     runs = [i for i in widget._shown if not i.is_flag and i.grouped]
@@ -120,7 +121,7 @@ def test_the_widget_draws_a_mark_per_day_legibly(qtbot: QtBot) -> None:
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=run.rect.center().toPoint())
     assert clicked.args == [f"photos/d{day}_0.jpg"]
     assert widget.item_center(f"photos/d{(last - START).days}_0.jpg") == run.rect.center()
-    flag = next(i for i in widget._shown if i.text == "PHOTO_EDITED ×3")
+    flag = next(i for i in widget._shown if i.text == f"{edited} ×3")
     assert widget.tooltip(flag).splitlines()[1:] == [
         "  title of PHOTO_EDITED:photos/d30_0.jpg",
         "  title of PHOTO_EDITED:photos/d30_1.jpg",

@@ -73,7 +73,7 @@ def test_expert_walk_through_uia_pages(qtbot: QtBot, tmp_path: Path, examples: P
     assert overview.values["money"]["invoiced"].text() == f"¥{invoiced:,.2f}"
     assert overview.values["enterprise"]["uscc"].text() == pkg.enterprise.uscc
     drawn = overview.timeline.items()
-    assert any(is_flag and text == "PAYMENT_REFLUX" for _d, text, is_flag in drawn)
+    assert any(is_flag and text == "资金回流" for _d, text, is_flag in drawn)  # PAYMENT_REFLUX
     assert any(not is_flag and d == pkg.project.acceptance_applied_at for d, _t, is_flag in drawn)
 
     # -- usage: one chart per system, the key dates marked

@@ -207,3 +207,26 @@ def test_every_display_status_of_the_case_list_has_its_words() -> None:
     from inspector_app.services import DISPLAY_STATUSES
 
     assert tuple(labels.CASE_STATUSES) == tuple(DISPLAY_STATUSES)
+
+
+def test_every_rule_has_the_catalogues_name_in_both_languages() -> None:
+    """labels.RULES names every per-package and cross-enterprise rule with the words of the
+    specification's catalogue (../shared/docs/red-flags.md: id | severity | 中文 | English | …)."""
+    import re
+
+    from inspector_app.analysis.flags import CROSS_SEVERITIES, SEVERITIES
+    from tests.conftest import SHARED
+
+    doc = SHARED / "docs" / "red-flags.md"
+    if not doc.is_file():
+        pytest.skip("the specification (../shared/docs) is not beside the checkout")
+    rows = {}
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        if re.match(r"\| `[A-Z_]+` \|", line):
+            cells = [c.strip() for c in line.split("|")]
+            rows[cells[1].strip("`")] = (cells[3], cells[4])
+    assert set(labels.RULES) == set(SEVERITIES) | set(CROSS_SEVERITIES) == set(rows)
+    for rule, (zh, en) in rows.items():
+        assert labels.rule_name(rule).render("zh_CN") == zh, rule
+        assert labels.rule_name(f"{rule}:subject").render("en").lower() == en.lower(), rule
+    assert labels.rule_name("NOT_A_RULE").render("zh_CN") == "NOT_A_RULE"

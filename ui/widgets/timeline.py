@@ -5,7 +5,7 @@ another. Clicking a flag or an event emits ``flag_clicked(flag_id)`` / ``event_c
 
 Marks are grouped per day (:func:`group_marks`): a large case has thousands of photos but a few
 hundred photo days, so each day's photos are one mark with their count ("19 photos"), and each
-day's flags of one rule one mark ("PHOTO_EXIF ×3"); the tooltip lists what a mark stands for.
+day's flags of one rule one mark, labelled with the rule's name ("照片疑似处理 ×3"); the tooltip lists what a mark stands for.
 Key dates (registration, contracts, invoices, …) keep a mark and a label each, in the lanes
 next to the axis. Photo days too close to be labelled one by one share a label: a run of
 consecutive days gets one label with their total ("126 photos"), a bracket under the axis over
@@ -24,6 +24,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from inspector_app.labels import rule_name
 
 SEVERITY_COLORS = {"high": QColor("#c62828"), "medium": QColor("#ef6c00"), "low": QColor("#9e9d24")}
 KIND_COLORS = {
@@ -180,7 +182,8 @@ class TimelineWidget(QWidget):
         for group in group_marks(events, marks):
             first, n = group.members[0], len(group.members)
             if group.is_flag:
-                text = group.kind if n == 1 else f"{group.kind} ×{n}"
+                name = str(rule_name(group.kind))  # the rule's name (突击使用), not its id
+                text = name if n == 1 else f"{name} ×{n}"
                 color = SEVERITY_COLORS.get(
                     max((m.flag.severity for m in group.members), key=_severity_rank),
                     QColor("gray"),
