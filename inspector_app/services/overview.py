@@ -163,7 +163,7 @@ def timeline(pkg: CasePackage, photo_dates: dict[str, date]) -> list[TimelineEve
             TimelineEvent(
                 p.paid_at,
                 "payment",
-                bi("Payment {amount} yuan", amount=p.amount_yuan),
+                bi("Payment {amount} yuan", amount=f"{p.amount_yuan:,.2f}"),
                 "finance/payments.csv",
             )
         )
