@@ -13,7 +13,6 @@ import contextlib
 import importlib
 import io
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Callable
@@ -278,10 +277,9 @@ def build_parser(*, light: bool = False, command: str | None = None) -> argparse
 
 
 def _setup_logging(home: Home) -> None:
-    handler = logging.handlers.RotatingFileHandler(
-        home.log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from inspector_app.logfile import RotatingLog
+
+    handler = RotatingLog(home.log_file)
     root = logging.getLogger("inspector")
     root.setLevel(logging.INFO)
     root.addHandler(handler)

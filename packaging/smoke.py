@@ -12,9 +12,11 @@ source tree.
 4. the frozen desktop app starts offscreen on that package, renders the overview and the usage
    page (QtCharts) to PNGs with ``--screenshot`` and quits with exit code 0, no traceback and
    no Qt warning;
-5. portable mode: with ``portable.txt`` beside the executables, the data goes to
+5. a process pool (the report drafts, ``--workers 2``) in the frozen CLI with the ``spawn``
+   start method of Windows and macOS;
+6. portable mode: with ``portable.txt`` beside the executables, the data goes to
    ``Inspector-data`` beside them (both removed afterwards);
-6. the folder's size.
+7. the folder's size.
 """
 
 from __future__ import annotations
@@ -57,7 +59,12 @@ class Smoke:
                 raise SystemExit(f"smoke: {exe} is missing")
 
     def run(
-        self, exe: Path, *argv: str, home: Path | None = None, timeout: float = 300
+        self,
+        exe: Path,
+        *argv: str,
+        home: Path | None = None,
+        timeout: float = 300,
+        env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         args = [str(exe), *argv]
         if home is not None:
@@ -66,7 +73,7 @@ class Smoke:
         done = subprocess.run(
             args,
             check=False,
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -82,8 +89,10 @@ class Smoke:
             )
         return done
 
-    def cli_json(self, *argv: str, home: Path) -> dict[str, object]:
-        value = json.loads(self.run(self.cli_exe, *argv, "--json", home=home).stdout)
+    def cli_json(
+        self, *argv: str, home: Path, env: dict[str, str] | None = None
+    ) -> dict[str, object]:
+        value = json.loads(self.run(self.cli_exe, *argv, "--json", home=home, env=env).stdout)
         assert isinstance(value, dict)
         return value
 
@@ -118,6 +127,48 @@ def heic_package(path: Path) -> Path:
         files["photos/现场.heic"] = buf.getvalue()
 
     return build_package(path, edit_files=edit)
+
+
+def spawn_pool(s: Smoke, work: Path) -> None:
+    """The agency's report drafts of two enterprises with ``--workers 2`` (a
+    ``ProcessPoolExecutor``), the start method forced to ``spawn`` (``INSPECTOR_MP_START``, read
+    by the entry scripts): how Windows and macOS start every worker. Each worker is the frozen
+    executable started again with ``--multiprocessing-fork`` (and the resource tracker with
+    ``-c``); unless ``freeze_support`` catches it (``packaging/rthook_lazy.py``, the entry
+    scripts) it would run the CLI on those arguments and the pool would break."""
+    agency = work / "agency"
+    env = {"INSPECTOR_PASSPHRASE": "smoke-test-passphrase", "INSPECTOR_MP_START": "spawn"}
+    s.run(
+        s.cli_exe, "identity", "init", "--name", "Smoke", "--role", "agency", home=agency, env=env
+    )
+    for seed in ("1", "2"):
+        package = work / f"pool-{seed}.case.zip"
+        s.run(
+            s.cli_exe,
+            "sample",
+            "--scenario",
+            "clean",
+            "--seed",
+            seed,
+            "--out",
+            str(package),
+            home=agency,
+        )
+        s.cli_json("case", "import", str(package), home=agency)
+    out = work / "pool-reports"
+    done = s.cli_json(
+        "report", "--all", "--format", "json", "--workers", "2", "--out", str(out),
+        home=agency, env=env,
+    )  # fmt: skip
+    files = [Path(str(f)) for f in done.get("files", [])]  # type: ignore[attr-defined]
+    written = [f if f.is_absolute() else s.work / f for f in files]
+    if (
+        done.get("enterprises") != 2
+        or len(written) != 2
+        or not all(f.is_file() and json.loads(f.read_text(encoding="utf-8")) for f in written)
+    ):
+        raise SystemExit(f"smoke: the spawned report workers did not deliver: {done}")
+    print(f"  2 enterprises drafted by 2 spawned workers: {', '.join(f.name for f in written)}")
 
 
 def internal_dir(dist: Path) -> Path:
@@ -157,6 +208,9 @@ def main(dist: Path) -> int:
         files = [Path(str(f)) for f in plan.get("files", [])]  # type: ignore[attr-defined]
         if not files or not all(f.is_file() and f.read_bytes()[:5] == b"%PDF-" for f in files):
             raise SystemExit(f"smoke: the inspection plan was not written: {plan}")
+
+        print("[smoke] a process pool in the frozen CLI, started with spawn", flush=True)
+        spawn_pool(s, work)
 
         internal = internal_dir(dist)
         if list(internal.glob("pillow_heif*")):

@@ -36,19 +36,18 @@ from inspector_app.identity.card import (
     unb64,
 )
 from inspector_app.identity.files import atomic_write
+from inspector_app.identity.header import IDENTITY_FILE, damaged, identity_dir, read_header
 from inspector_app.values import isoformat, now
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from pyrage import x25519
 
-IDENTITY_FILE = "identity.json"
 CARD_FILE = "card.json"
 TRUSTED_DIR = "trusted"
 
 
-def _identity_dir(home: Home | Path) -> Path:
-    return home.identity_dir if isinstance(home, Home) else Path(home) / "identity"
+_identity_dir = identity_dir
 
 
 @dataclass(frozen=True)
@@ -169,10 +168,6 @@ def _public_header(
     }
 
 
-def exists(home: Home | Path) -> bool:
-    return (_identity_dir(home) / IDENTITY_FILE).is_file()
-
-
 def init_identity(
     home: Home | Path,
     *,
@@ -252,7 +247,7 @@ def load(home: Home | Path) -> IdentityInfo:
                 path=str(path.parent),
             )
         )
-    obj = keyfile.read_header(path)
+    obj = read_header(path)
     params, _salt = keyfile.kdf_params(obj, path)
     try:
         public = unb64(str(obj["ed25519"]), 32)
@@ -268,9 +263,9 @@ def load(home: Home | Path) -> IdentityInfo:
             kdf=params,
         )
     except (KeyError, ValueError) as exc:
-        raise keyfile.damaged(path, exc) from exc
+        raise damaged(path, exc) from exc
     if fingerprint(public) != info.fingerprint or info.role not in ROLES:
-        raise keyfile.damaged(path, "fingerprint")
+        raise damaged(path, "fingerprint")
     return info
 
 
@@ -291,12 +286,12 @@ def unlock(home: Home | Path, passphrase: str) -> UnlockedIdentity:
         age_secret = secrets_obj["age_secret"]
         age_public = str(pyrage.x25519.Identity.from_str(age_secret).to_public())
     except (KeyError, ValueError, pyrage.IdentityError) as exc:
-        raise keyfile.damaged(info.path, "keys") from exc
+        raise damaged(info.path, "keys") from exc
     if (
         signing.public_key().public_bytes_raw() != info.ed25519_public
         or age_public != info.age_recipient
     ):
-        raise keyfile.damaged(info.path, "public keys do not match the secret keys")
+        raise damaged(info.path, "public keys do not match the secret keys")
     return UnlockedIdentity(info, signing, age_secret)
 
 

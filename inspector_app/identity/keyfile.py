@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inspector_app import canonjson, safejson
+from inspector_app import canonjson
 from inspector_app.errors import InputRefused
 from inspector_app.i18n import bi
 from inspector_app.identity.card import b64, unb64
+from inspector_app.identity.header import FILE_FORMAT, damaged, read_header
 
-FILE_FORMAT = "inspector-identity/1"
 KDF_NAME = "scrypt"
 AEAD_NAME = "chacha20-poly1305"
 MIN_PASSPHRASE_LENGTH = 8
@@ -110,26 +110,6 @@ def seal(
     key = derive_key(passphrase, salt, params)
     ciphertext = ChaCha20Poly1305(key).encrypt(nonce, canonjson.dumpb(secrets_obj), _aad(header))
     return canonjson.dumpb({**header, "ciphertext": b64(ciphertext)}) + b"\n"
-
-
-def damaged(path: Path, reason: object) -> InputRefused:
-    """The refusal for an identity file that cannot be read as one."""
-    return InputRefused(
-        bi("The identity file {path} is damaged: {reason}", path=str(path), reason=reason)
-    )
-
-
-def read_header(path: Path) -> dict[str, Any]:
-    """The parsed identity file (public members and the still-encrypted secret)."""
-    try:
-        obj = safejson.loads(path.read_bytes())
-    except OSError as exc:
-        raise InputRefused(bi("Cannot read {path}: {error}", path=str(path), error=exc)) from exc
-    except ValueError as exc:
-        raise damaged(path, "not JSON") from exc
-    if not isinstance(obj, dict) or obj.get("format") != FILE_FORMAT:
-        raise damaged(path, f"format is not {FILE_FORMAT}")
-    return obj
 
 
 def kdf_params(obj: dict[str, Any], path: Path) -> tuple[ScryptParams, bytes]:

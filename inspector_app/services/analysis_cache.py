@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +45,8 @@ class AnalysisCache:
 
     def load(self, case_id: str, key: KeyText) -> AnalysisResult | None:
         """The cached result for ``key``, or None (a miss)."""
+        import pickle  # not at import: the case list (the app's start) only peeks the flags
+
         path = self.path(case_id)
         try:
             with path.open("rb") as fh:
@@ -76,6 +77,8 @@ class AnalysisCache:
         """Keep ``result`` for ``key`` (replacing the case's file atomically), and its flag ids
         beside it. A cache that cannot be written is logged, not raised: the result is still
         good."""
+        import pickle
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             # the flag ids go first: a crash between the two files leaves none (read from the
@@ -131,6 +134,8 @@ class AnalysisCache:
 
     def peek(self, case_id: str) -> AnalysisResult | None:
         """The cached result whatever its key (for summaries that must not compute)."""
+        import pickle
+
         try:
             with self.path(case_id).open("rb") as fh:
                 held = pickle.load(fh)  # the app's own file

@@ -26,7 +26,9 @@ Signer = identity.UnlockedIdentity
 
 def identity_exists(home: Home) -> bool:
     """Whether ``home`` has a device identity."""
-    return identity.exists(home)
+    from inspector_app.identity.header import exists
+
+    return exists(home)
 
 
 def unlock_identity(home: Home, passphrase: str) -> Signer:

@@ -1,7 +1,8 @@
 """The desktop app's start (``inspector-app gui`` as the frozen ``Inspector`` runs it: the
 ``gui`` parser only) shows the main window with its case list — its rows there — before numpy,
-the rule engine, the validator, the sample generator, reportlab, the sync layer or sqlite-utils
-are imported; also when the case's analysis is cached (the list shows its open red flags). A
+the rule engine, the validator, the sample generator, reportlab, the sync layer, sqlite-utils,
+the identity's keys (cryptography, pyrage), ``logging.handlers`` or ``multiprocessing`` are
+imported; also when the case's analysis is cached (the list shows its open red flags). A
 fresh interpreter, offscreen; only imports are asserted, never a time (bench_startup times it).
 """
 
@@ -32,6 +33,20 @@ NOT_AT_START = (
     "reports",
     "sync",
     "sqlite_utils",
+    # the identity: only whether one exists and its role (inspector_app.identity.header)
+    "cryptography",
+    "pyrage",
+    "inspector_app.identity.device",
+    "inspector_app.identity.keyfile",
+    "inspector_app.services.identities",
+    # the log file rotates without logging.handlers (socket, pickle, queue)
+    "logging.handlers",
+    "socket",
+    "pickle",
+    # PyInstaller's multiprocessing and pkgutil patches wait for their module
+    # (packaging/rthook_lazy.py); the entry scripts import multiprocessing only in a child
+    "multiprocessing",
+    "pkgutil",
 )
 PROBE = """
 import gc, json, sys
