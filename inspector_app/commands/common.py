@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -139,6 +138,8 @@ def read_passphrase(
         return env
     if not sys.stdin.isatty():
         raise UsageError(no_terminal)
+    import getpass
+
     first = getpass.getpass(f"{prompt}: ")
     if confirm:
         second = getpass.getpass(f"{bi('Repeat the passphrase')}: ")

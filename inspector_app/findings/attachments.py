@@ -10,10 +10,8 @@ already present is not written again. Files are never modified or deleted by the
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,8 @@ class AttachmentRef:
 
 def file_sha256(path: Path) -> tuple[str, int]:
     """``(hex digest, size)`` of a file, read in chunks."""
+    import hashlib  # not at import: the case list (the app's start) loads no OpenSSL
+
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:
@@ -79,6 +79,9 @@ class AttachmentStore:
             if problem is not None:
                 raise problem from exc
             raise
+        import hashlib
+        import secrets
+
         tmp = tmp_dir / f"{secrets.token_hex(8)}.part"
         digest = hashlib.sha256()
         size = 0

@@ -26,7 +26,6 @@ unchanged — a ``/1`` record never carries ``grounds``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +72,8 @@ class RecordError(ValueError):
 
 def sha256_hex(data: bytes | memoryview) -> str:
     """SHA-256 of ``data`` as lowercase hex (records, bundles, manifests)."""
+    import hashlib  # not at import: OpenSSL is loaded when a record is hashed
+
     return hashlib.sha256(data).hexdigest()
 
 

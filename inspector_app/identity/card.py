@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +65,8 @@ def unb64(text: object, length: int | None = None) -> bytes:
 
 def fingerprint(ed25519_public: bytes) -> str:
     """The device fingerprint: 40 hex digits of SHA-256 of the raw Ed25519 public key."""
+    import hashlib  # not at import (the case list at start loads no OpenSSL)
+
     return hashlib.sha256(ed25519_public).hexdigest()[:40]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from pathlib import Path
 
 from inspector_app.errors import EnvironmentProblem
@@ -53,6 +52,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         EnvironmentProblem: the disk is full, read-only or not writable.
     """
     folder = path.parent
+    import secrets  # not at import (hashlib, OpenSSL: the desktop app's start)
+
     tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,9 @@ NOT_AT_START = (
     # (packaging/rthook_lazy.py); the entry scripts import multiprocessing only in a child
     "multiprocessing",
     "pkgutil",
+    # hashing (OpenSSL's libcrypto) and the terminal's passphrase prompt wait for their use
+    "hashlib",
+    "getpass",
 )
 PROBE = """
 import gc, json, sys
