@@ -139,6 +139,12 @@ class _Runnable(QRunnable):
         self._kwargs = kwargs
 
     def run(self) -> None:
+        try:
+            self._run()
+        except RuntimeError as exc:  # its signals were deleted: the app is gone (quitting)
+            log.info("task %s ended after its signals were deleted (%s)", self._handle.name, exc)
+
+    def _run(self) -> None:
         handle = self._handle
         signals = handle.signals
         try:
