@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from inspector_app.casepkg.model import CasePackage, Contract
-from inspector_app.i18n import _, get_language
+from inspector_app.i18n import _, get_language, nbi
 from inspector_app.labels import rule_name
 from reports.charts import ScoreBar, ScoreData, UsageData, UsageSeries, weekly
 from reports.data import Cited, EnterpriseData, Settled
@@ -524,10 +524,28 @@ def acceptance(data: EnterpriseData) -> Doc:
             )
         )
     if data.observations:
-        methods.append(_("{count} on-site observations recorded", count=len(data.observations)))
+        methods.append(
+            str(
+                nbi(
+                    "{count} on-site observation recorded",
+                    "{count} on-site observations recorded",
+                    len(data.observations),
+                    count=len(data.observations),
+                )
+            )
+        )
     scored = len(data.items)
     if scored:
-        methods.append(_("{count} checklist items scored", count=scored))
+        methods.append(
+            str(
+                nbi(
+                    "{count} checklist item scored",
+                    "{count} checklist items scored",
+                    scored,
+                    count=scored,
+                )
+            )
+        )
     if methods:
         doc.kv(_("Methods: {methods}", methods=join(methods)))
     else:
@@ -818,18 +836,26 @@ def assessment(data: EnterpriseData) -> Doc:
                 needs.append(_("{points} more points", points=num(nxt.min_score - nxt.score)))
             if not nxt.scenes_ok:
                 needs.append(
-                    _(
-                        "{count} more scenes at {level} or above",
-                        count=nxt.min_scenes - nxt.scenes,
-                        level=level_name(nxt.level),
+                    str(
+                        nbi(
+                            "{count} more scene at {level} or above",
+                            "{count} more scenes at {level} or above",
+                            nxt.min_scenes - nxt.scenes,
+                            count=nxt.min_scenes - nxt.scenes,
+                            level=level_name(nxt.level),
+                        )
                     )
                 )
             if not nxt.constrained_ok:
                 needs.append(
-                    _(
-                        "{count} more constrained scenes at {level} or above",
-                        count=nxt.min_constrained_scenes - nxt.constrained,
-                        level=level_name(nxt.level),
+                    str(
+                        nbi(
+                            "{count} more constrained scene at {level} or above",
+                            "{count} more constrained scenes at {level} or above",
+                            nxt.min_constrained_scenes - nxt.constrained,
+                            count=nxt.min_constrained_scenes - nxt.constrained,
+                            level=level_name(nxt.level),
+                        )
                     )
                 )
             doc.kv(_("For {level}: {needs}", level=level_name(nxt.level), needs=join(needs)))

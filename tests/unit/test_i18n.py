@@ -231,3 +231,29 @@ def test_a_lookup_finds_what_the_fallback_chain_would() -> None:
     assert len(expected) > 100
     for key, value in expected.items():
         assert merged.gettext(key) == value
+
+
+def test_a_counted_message_has_plural_forms() -> None:
+    """A message that starts with a count ("{count} items …") goes through ``nbi`` with its
+    singular and plural (English said "1 items unanswered"); ``_``/``bi`` with such a msgid
+    is refused here, in every package that shows text."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    counted = re.compile(r"^\{(count|n)\} ")
+    found = []
+    for package in ("inspector_app", "ui", "sync", "reports"):
+        for path in sorted((root / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "bi")
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and counted.match(node.args[0].value)
+                ):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}: {node.args[0].value}")
+    assert not found, "\n".join(found)

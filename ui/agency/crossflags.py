@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.home import Home
-from inspector_app.i18n import _, get_language
+from inspector_app.i18n import _, get_language, nbi
 from ui.agency.common import (
     AgencyContext,
     AgencyPage,
@@ -320,8 +320,14 @@ class CrossFlagsPage(AgencyPage):
         self.table.resizeColumnsToContents()
         live(
             self.summary,
-            lambda: _(
-                "{count} flags over {cases} cases.", count=len(flags["flags"]), cases=flags["cases"]
+            lambda: str(
+                nbi(
+                    "{count} flag over {cases} cases.",
+                    "{count} flags over {cases} cases.",
+                    len(flags["flags"]),
+                    count=len(flags["flags"]),
+                    cases=flags["cases"],
+                )
             ),
         )
         if self.proxy.rowCount():

@@ -47,7 +47,7 @@ from inspector_app.evidence import CaseIndex, SearchHit, ensure_case_index
 from inspector_app.evidence.build import verify_file
 from inspector_app.evidence.fulltext import TEXT_EXTENSIONS
 from inspector_app.evidence.records import is_csv
-from inspector_app.i18n import _
+from inspector_app.i18n import _, nbi
 from ui.pages import Page, PageContext, register
 from ui.tasks import run_task
 from ui.viewers.image import ImageViewer
@@ -725,7 +725,11 @@ class EvidencePage(Page):
         self.results_model.set_hits(hits)
         self.results.setVisible(bool(hits))
         self.search_status.setText(
-            _("{count} passages found.", count=len(hits)) if hits else _("Nothing found.")
+            str(
+                nbi("{count} passage found.", "{count} passages found.", len(hits), count=len(hits))
+            )
+            if hits
+            else _("Nothing found.")
         )
         return hits
 

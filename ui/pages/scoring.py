@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from inspector_app import labels, services
 from inspector_app.checklist import Checklist, ScoreResult
 from inspector_app.checklist.scoring import show
-from inspector_app.i18n import _, get_language
+from inspector_app.i18n import _, get_language, nbi
 from ui.pages import Page, PageContext, register
 from ui.pages.evidence import EVIDENCE_MIME, _wait
 from ui.scoring_model import DRAFT_PREFIX, ChecklistTreeModel, ExpertAnswers, is_decimal
@@ -458,9 +458,13 @@ class ScoringPage(Page):
         if self.answers is not None and self.answers.unsigned:
             lines.append(
                 "<p>"
-                + _(
-                    "{count} items changed and not signed yet (✎).",
-                    count=len(self.answers.unsigned),
+                + str(
+                    nbi(
+                        "{count} item changed and not signed yet (✎).",
+                        "{count} items changed and not signed yet (✎).",
+                        len(self.answers.unsigned),
+                        count=len(self.answers.unsigned),
+                    )
                 )
                 + "</p>"
             )
@@ -468,7 +472,14 @@ class ScoringPage(Page):
         lines.append(
             "<p>"
             + (
-                _("{count} items unanswered.", count=len(missing))
+                str(
+                    nbi(
+                        "{count} item unanswered.",
+                        "{count} items unanswered.",
+                        len(missing),
+                        count=len(missing),
+                    )
+                )
                 if missing
                 else _("Every item is answered.")
             )
@@ -818,7 +829,9 @@ class ScoringPage(Page):
             self.answers.unsigned.clear()
             self.rescore()
         self.save_state.setText(
-            _("{count} answers signed.", count=count) if count else _("Nothing new to sign.")
+            str(nbi("{count} answer signed.", "{count} answers signed.", count, count=count))
+            if count
+            else _("Nothing new to sign.")
         )
         self.context.session_changed.emit()
 
