@@ -15,7 +15,7 @@ import io
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TextIO
 
@@ -26,8 +26,10 @@ from inspector_app.errors import EnvironmentProblem, InspectorError, UsageError
 from inspector_app.home import Home, resolve_home
 from inspector_app.i18n import (
     LANGUAGES,
+    N_,
     CatalogMissing,
     Message,
+    _,
     bi,
     get_language,
     labelled,
@@ -86,13 +88,13 @@ COMMAND_HELP: tuple[tuple[str, str, str], ...] = (
     (
         "sample",
         "inspector_app.commands.sample",
-        "write a synthetic, realistic case package (示例案件包)",
+        "write a synthetic, realistic case package",
     ),
-    ("analyze", "inspector_app.commands.analyze", "red-flag analysis of a case package (疑点分析)"),
+    ("analyze", "inspector_app.commands.analyze", "red-flag analysis of a case package"),
     (
         "score",
         "inspector_app.commands.score",
-        "score a package's self-assessment with its checklist (评分)",
+        "score a package's self-assessment with its checklist",
     ),
     ("bundle", "sync.commands", "encrypted, signed bundles between experts and the agency"),
     ("merge", "sync.commands", "the agency's merged view of every expert's findings"),
@@ -107,7 +109,9 @@ COMMAND_HELP: tuple[tuple[str, str, str], ...] = (
 
 
 #: argparse's own error messages (its gettext ids, ``resources/locale/*/core.po``), shown in
-#: the language chosen; its help headings and the usage synopsis stay as they are
+#: the language chosen when argparse reports them; its help words ("usage: ", "options",
+#: "show this help message and exit") are kept as message ids here and translated when the
+#: help is formatted (:class:`_HelpFormatter`)
 _ARGPARSE_ERRORS = frozenset(
     {
         "argument %(argument_name)s: %(message)s",
@@ -136,11 +140,124 @@ def _argparse_text(msgid: str) -> str:
 setattr(argparse, "_", _argparse_text)  # noqa: B010 - the stub does not declare argparse._
 
 
+#: argparse's help words, translated when help is formatted (``resources/locale/*/cli.po``)
+ARGPARSE_HELP_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Renders help in the language chosen *when it is formatted* (``--lang`` may follow the
+    command on the same line): every ``help=``, description, epilog and section heading is an
+    English message id looked up in the catalogs (``resources/locale/*/cli.po``), and so are
+    argparse's own words; ``%(default)s``-style substitutions apply to the translation.
+    ``tools/gen_cli_reference.py`` reads the message ids themselves (``docs/cli.md`` is
+    English)."""
+
+    def __init__(self, prog: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(prog, *args, **kwargs)
+        self._headings: list[str] = []
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        return translate(text) if text else text
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(translate(text) if text and text != argparse.SUPPRESS else text)
+
+    def start_section(self, heading: str | None) -> None:
+        if heading:
+            heading = translate(heading)
+            self._headings.append(heading)
+        super().start_section(heading)
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(
+            usage, actions, groups, translate("usage: ") if prefix is None else prefix
+        )
+
+    def _format_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None,
+    ) -> str:
+        # argparse indents the synopsis's continuation lines by len(prefix): format with
+        # spaces as wide as the prefix on screen ("用法：" takes 6 columns), then put it back
+        if prefix is None or prefix.isascii():
+            return super()._format_usage(usage, actions, groups, prefix)
+        pad = " " * _display_width(prefix)
+        text: str = super()._format_usage(usage, actions, groups, pad)
+        return prefix + text[len(pad) :]
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if text.isascii():
+            return super()._split_lines(text, width)
+        return _wrap_wide(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.isascii():
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in _wrap_wide(text, width - len(indent)))
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        # "选项：", not "选项:" (argparse appends an ASCII colon to a heading)
+        for heading in self._headings:
+            text = text.replace(f"{heading}:\n", _("{heading}:", heading=heading) + "\n")
+        return text
+
+
+#: characters that do not begin a line of Chinese text (they stay with the one before)
+_NO_LINE_START = frozenset("，。、；：！？）》」』】,.;:!?)]}")
+
+
+def _display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for a wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap_wide(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: Chinese may break between any two
+    characters (not before its closing punctuation), other words only at spaces."""
+    import re
+
+    tokens = re.findall(r"\s+|[\x21-\u10ff]+|.", " ".join(text.split()))
+    lines: list[str] = []
+    line = ""
+    for token in tokens:  # the spaces are single: the text's whitespace was joined
+        fits = _display_width(line + token) <= max(width, 11)
+        if not line or fits or token[0] in _NO_LINE_START:
+            if line or not token.isspace():
+                line += token
+            continue
+        lines.append(line.rstrip())
+        line = "" if token.isspace() else token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # No abbreviated options: ``--passphrase SECRET`` must be refused as an unknown
         # option, not taken for ``--passphrase-file`` (a passphrase is never an argument).
         kwargs.setdefault("allow_abbrev", False)
+        # help in the chosen language, every sub-parser included (they are _Parser too)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
@@ -250,7 +367,7 @@ def build_parser(*, light: bool = False, command: str | None = None) -> argparse
     common = common_options()
     parser = _Parser(
         prog="inspector-app",
-        description="现场验收核查工具 Inspector — on-site acceptance inspections",
+        description="Inspector — on-site acceptance inspections",
     )
     parser.add_argument("--version", action="version", version=f"inspector-app {__version__}")
     parser.add_argument(

@@ -26,7 +26,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="report drafts: three reports per enterprise, batch summary, 一企一档, inspection plan",
         description="Draft the three reports per enterprise (PDF, DOCX), the batch summary and "
         "一企一档 (XLSX), 一企一档 (JSON) from the agency's merged findings and the imported case "
-        "packages; or the expert's inspection plan (现场核查计划) from one package.",
+        "packages; or the expert's inspection plan from one package.",
     )
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--case", metavar="CASE", help="one enterprise project (case id or prefix)")

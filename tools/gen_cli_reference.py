@@ -10,6 +10,10 @@ Used two ways:
   section, a heading naming no command) and exits 1 when anything is missing.
   ``tests/e2e/test_cli_docs.py`` runs the same check.
 
+The help texts are read from the parser as written (English message ids; ``--help`` shows them
+translated in the language chosen, ``resources/locale/*/cli.po``), and the synopsis is formatted
+in English: ``docs/cli.md`` is English whatever ``INSPECTOR_LANG`` says.
+
 Convention of ``docs/cli.md``: one heading ``## `inspector-app PATH``` (a group or a top-level
 command) or ``### `inspector-app PATH``` (a nested command) per command path; the section is
 the text up to the next heading. Each option of the command (its long flag, in backticks) and
@@ -240,7 +244,10 @@ def check(doc_text: str, commands: list[Command] | None = None) -> list[str]:
 
 
 def _synopsis(cmd: Command) -> str:
-    usage = cmd.parser.format_usage().strip()
+    from inspector_app.i18n import language
+
+    with language("en"):  # the reference is English (the CLI's help follows --lang)
+        usage = cmd.parser.format_usage().strip()
     usage = re.sub(r"^usage:\s*", "", usage)
     usage = re.sub(r"\s+", " ", usage)
     for noise in (

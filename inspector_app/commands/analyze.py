@@ -31,7 +31,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "analyze",
         parents=parents,
-        help="red-flag analysis of a case package (疑点分析)",
+        help="red-flag analysis of a case package",
         description="Validate a case package, then run every per-package red-flag rule and "
         "compute the usage statistics.",
     )

@@ -14,7 +14,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "sample",
         parents=parents,
-        help="write a synthetic, realistic case package (示例案件包)",
+        help="write a synthetic, realistic case package",
         description="Write one synthetic but realistic case package: an honest project "
         "(clean) or one with exactly one red-flag pattern planted. Same seed, same bytes.",
     )

@@ -30,7 +30,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "score",
         parents=parents,
-        help="score a package's self-assessment with its checklist (评分)",
+        help="score a package's self-assessment with its checklist",
         description="Score the enterprise's own self-assessment (--self) and set it beside "
         "the score and level it claimed.",
     )

@@ -308,7 +308,7 @@ def test_the_parser_has_the_commands_of_the_contract() -> None:
 def test_help_exits_0(name: str) -> None:
     r = invoke([*BY_NAME[name].argv, "--help"])
     assert r.code == 0, str(r)
-    assert r.out.startswith("usage: inspector-app " + name), str(r)
+    assert r.out.startswith("用法：inspector-app " + name), str(r)  # Chinese by default
     assert r.err == ""
 
 
@@ -347,7 +347,7 @@ def test_group_without_action_exits_2(name: str) -> None:
 
 def test_no_command_prints_help_and_exits_2() -> None:
     r = invoke([])
-    assert r.code == 2 and "usage: inspector-app" in r.out
+    assert r.code == 2 and "用法：inspector-app" in r.out
 
 
 @pytest.mark.parametrize("name", LEAF_NAMES)
