@@ -71,40 +71,44 @@ COMMAND_HELP: tuple[tuple[str, str, str], ...] = (
     (
         "validate",
         "inspector_app.commands.validate",
-        "check a case package against the format without importing it",
+        N_("check a case package against the format without importing it"),
     ),
     (
         "pack",
         "inspector_app.commands.pack",
-        "build a case package from a folder (optionally age-encrypted)",
+        N_("build a case package from a folder (optionally age-encrypted)"),
     ),
     (
         "identity",
         "inspector_app.commands.identity",
-        "this device's identity: keys, card, trusted cards",
+        N_("this device's identity: keys, card, trusted cards"),
     ),
-    ("case", "inspector_app.commands.case", "import and list case packages in the workspace"),
-    ("findings", "inspector_app.commands.findings", "record, list and verify signed findings"),
+    ("case", "inspector_app.commands.case", N_("import and list case packages in the workspace")),
+    ("findings", "inspector_app.commands.findings", N_("record, list and verify signed findings")),
     (
         "sample",
         "inspector_app.commands.sample",
-        "write a synthetic, realistic case package",
+        N_("write a synthetic, realistic case package"),
     ),
-    ("analyze", "inspector_app.commands.analyze", "red-flag analysis of a case package"),
+    ("analyze", "inspector_app.commands.analyze", N_("red-flag analysis of a case package")),
     (
         "score",
         "inspector_app.commands.score",
-        "score a package's self-assessment with its checklist",
+        N_("score a package's self-assessment with its checklist"),
     ),
-    ("bundle", "sync.commands", "encrypted, signed bundles between experts and the agency"),
-    ("merge", "sync.commands", "the agency's merged view of every expert's findings"),
-    ("batch", "sync.batch_commands", "the agency's batch roster (附件9/附件10) and its status"),
+    ("bundle", "sync.commands", N_("encrypted, signed bundles between experts and the agency")),
+    ("merge", "sync.commands", N_("the agency's merged view of every expert's findings")),
+    ("batch", "sync.batch_commands", N_("the agency's batch roster (附件9/附件10) and its status")),
     (
         "report",
         "reports.commands",
-        "report drafts: three reports per enterprise, batch summary, 一企一档, inspection plan",
+        N_("report drafts: three reports per enterprise, batch summary, 一企一档, inspection plan"),
     ),
-    ("gui", "ui.command", "start the desktop app (or render one page to a PNG with --screenshot)"),
+    (
+        "gui",
+        "ui.command",
+        N_("start the desktop app (or render one page to a PNG with --screenshot)"),
+    ),
 )
 
 
@@ -153,7 +157,7 @@ ARGPARSE_HELP_WORDS = (
 class _HelpFormatter(argparse.HelpFormatter):
     """Renders help in the language chosen *when it is formatted* (``--lang`` may follow the
     command on the same line): every ``help=``, description, epilog and section heading is an
-    English message id looked up in the catalogs (``resources/locale/*/cli.po``), and so are
+    English message id (marked ``N_()`` where it is written) looked up in the catalogs (``resources/locale/*/cli.po``), and so are
     argparse's own words; ``%(default)s``-style substitutions apply to the translation.
     ``tools/gen_cli_reference.py`` reads the message ids themselves (``docs/cli.md`` is
     English)."""
@@ -342,19 +346,19 @@ def common_options() -> argparse.ArgumentParser:
         "--home",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="home folder (identities, workspace, settings, log); also INSPECTOR_HOME",
+        help=N_("home folder (identities, workspace, settings, log); also INSPECTOR_HOME"),
     )
     common.add_argument(
         "--passphrase-file",
         metavar="FILE",
         default=argparse.SUPPRESS,
-        help="read the passphrase from FILE (or INSPECTOR_PASSPHRASE)",
+        help=N_("read the passphrase from FILE (or INSPECTOR_PASSPHRASE)"),
     )
     common.add_argument(
         "--lang",
         choices=LANGUAGES,
         default=argparse.SUPPRESS,
-        help="language of text output (zh_CN or en); also INSPECTOR_LANG",
+        help=N_("language of text output (zh_CN or en); also INSPECTOR_LANG"),
     )
     return common
 
@@ -367,14 +371,14 @@ def build_parser(*, light: bool = False, command: str | None = None) -> argparse
     common = common_options()
     parser = _Parser(
         prog="inspector-app",
-        description="Inspector — on-site acceptance inspections",
+        description=N_("Inspector — on-site acceptance inspections"),
     )
     parser.add_argument("--version", action="version", version=f"inspector-app {__version__}")
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
         default=argparse.SUPPRESS,
-        help="language of text output (also before the command); also INSPECTOR_LANG",
+        help=N_("language of text output (also before the command); also INSPECTOR_LANG"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     full = next((o for c, o, _t in COMMAND_HELP if c == command and not light), None)

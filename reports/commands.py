@@ -16,40 +16,46 @@ from typing import Any
 
 from inspector_app.commands.common import add_identity_option, cannot_write
 from inspector_app.errors import InputRefused, UsageError
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "report",
         parents=parents,
-        help="report drafts: three reports per enterprise, batch summary, 一企一档, inspection plan",
-        description="Draft the three reports per enterprise (PDF, DOCX), the batch summary and "
-        "一企一档 (XLSX), 一企一档 (JSON) from the agency's merged findings and the imported case "
-        "packages; or the expert's inspection plan from one package.",
+        help=N_(
+            "report drafts: three reports per enterprise, batch summary, 一企一档, inspection plan"
+        ),
+        description=N_(
+            "Draft the three reports per enterprise (PDF, DOCX), the batch summary and "
+            "一企一档 (XLSX), 一企一档 (JSON) from the agency's merged findings and the imported case "
+            "packages; or the expert's inspection plan from one package."
+        ),
     )
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--case", metavar="CASE", help="one enterprise project (case id or prefix)")
-    which.add_argument("--all", action="store_true", help="every enterprise project imported")
+    which.add_argument(
+        "--case", metavar="CASE", help=N_("one enterprise project (case id or prefix)")
+    )
+    which.add_argument("--all", action="store_true", help=N_("every enterprise project imported"))
     which.add_argument(
         "--plan",
         metavar="PACKAGE_OR_CASE",
-        help="the inspection plan of a case package file or an imported case",
+        help=N_("the inspection plan of a case package file or an imported case"),
     )
     p.add_argument(
         "--format",
         metavar="LIST",
-        help="comma-separated: pdf, docx, xlsx, json (with --case/--all)",
+        help=N_("comma-separated: pdf, docx, xlsx, json (with --case/--all)"),
     )
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write to")
+    p.add_argument("--out", required=True, metavar="DIR", help=N_("folder to write to"))
     p.add_argument(
         "--workers",
         type=int,
         default=None,
         metavar="N",
-        help="worker processes for --all (default: the number of CPUs, at most 4)",
+        help=N_("worker processes for --all (default: the number of CPUs, at most 4)"),
     )
-    p.add_argument("--json", action="store_true", help="print the files written as JSON")
+    p.add_argument("--json", action="store_true", help=N_("print the files written as JSON"))
     add_identity_option(p)
     p.set_defaults(handler=cmd_report)
 

@@ -8,34 +8,36 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.commands.common import existing_file
-from inspector_app.i18n import bi, join, nbi, verbatim
+from inspector_app.i18n import N_, bi, join, nbi, verbatim
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "batch", parents=parents, help="the agency's batch roster (附件9/附件10) and its status"
+        "batch", parents=parents, help=N_("the agency's batch roster (附件9/附件10) and its status")
     )
     sub = parser.add_subparsers(dest="batch_command", metavar="ACTION", required=True)
     p = sub.add_parser(
         "import",
         parents=parents,
-        help="import a batch roster (CSV or XLSX; all or nothing; replaces the batch's roster)",
+        help=N_("import a batch roster (CSV or XLSX; all or nothing; replaces the batch's roster)"),
     )
-    p.add_argument("file", metavar="FILE", help="the roster (CSV UTF-8/GB18030 or XLSX)")
-    p.add_argument("--batch", required=True, metavar="NAME", help="the batch's name, e.g. 2025-2")
+    p.add_argument("file", metavar="FILE", help=N_("the roster (CSV UTF-8/GB18030 or XLSX)"))
     p.add_argument(
-        "--deadline", metavar="DATE", help="the batch's application deadline (YYYY-MM-DD)"
+        "--batch", required=True, metavar="NAME", help=N_("the batch's name, e.g. 2025-2")
     )
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--deadline", metavar="DATE", help=N_("the batch's application deadline (YYYY-MM-DD)")
+    )
+    p.add_argument("--json", action="store_true", help=N_("print the result as JSON"))
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser(
         "status",
         parents=parents,
-        help="per roster row: packages, experts, levels, disagreements, decision, reports",
+        help=N_("per roster row: packages, experts, levels, disagreements, decision, reports"),
     )
-    p.add_argument("--batch", metavar="NAME", help="the batch (default: the latest imported)")
-    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.add_argument("--batch", metavar="NAME", help=N_("the batch (default: the latest imported)"))
+    p.add_argument("--json", action="store_true", help=N_("print the status as JSON"))
     p.set_defaults(handler=cmd_status)
 
 

@@ -9,60 +9,72 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.commands.common import check_optional_file, existing_file
-from inspector_app.i18n import bi, join, verbatim
+from inspector_app.i18n import N_, bi, join, verbatim
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "bundle", parents=parents, help="encrypted, signed bundles between experts and the agency"
+        "bundle",
+        parents=parents,
+        help=N_("encrypted, signed bundles between experts and the agency"),
     )
     sub = parser.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
 
     p = sub.add_parser(
-        "export", parents=parents, help="write a bundle of everything not yet exported (expert)"
+        "export", parents=parents, help=N_("write a bundle of everything not yet exported (expert)")
     )
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the bundle to")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--out", required=True, metavar="DIR", help=N_("folder to write the bundle to"))
+    p.add_argument("--json", action="store_true", help=N_("print the result as JSON"))
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("import", parents=parents, help="verify, decrypt and merge bundles (agency)")
-    p.add_argument("files", nargs="+", metavar="FILE", help="bundle files (*.bundle.age)")
-    p.add_argument("--json", action="store_true", help="print one JSON object per run")
+    p = sub.add_parser(
+        "import", parents=parents, help=N_("verify, decrypt and merge bundles (agency)")
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help=N_("bundle files (*.bundle.age)"))
+    p.add_argument("--json", action="store_true", help=N_("print one JSON object per run"))
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("ack", parents=parents, help="record the agency's signed receipts (expert)")
-    p.add_argument("receipts", nargs="+", metavar="RECEIPT", help="receipt files (*.receipt.json)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p = sub.add_parser(
+        "ack", parents=parents, help=N_("record the agency's signed receipts (expert)")
+    )
+    p.add_argument(
+        "receipts", nargs="+", metavar="RECEIPT", help=N_("receipt files (*.receipt.json)")
+    )
+    p.add_argument("--json", action="store_true", help=N_("print the result as JSON"))
     p.set_defaults(handler=cmd_ack)
 
     p = sub.add_parser(
         "recover",
         parents=parents,
-        help="after restoring the store from a backup, recover the chain head from your own bundles",
+        help=N_(
+            "after restoring the store from a backup, recover the chain head from your own bundles"
+        ),
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="this device's own bundle files")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("files", nargs="+", metavar="FILE", help=N_("this device's own bundle files"))
+    p.add_argument("--json", action="store_true", help=N_("print the result as JSON"))
     p.set_defaults(handler=cmd_recover)
 
-    p = sub.add_parser("list", parents=parents, help="the bundles this device exported (expert)")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p = sub.add_parser(
+        "list", parents=parents, help=N_("the bundles this device exported (expert)")
+    )
+    p.add_argument("--json", action="store_true", help=N_("print a JSON list"))
     p.set_defaults(handler=cmd_list)
 
     parser = subparsers.add_parser(
-        "merge", parents=parents, help="the agency's merged view of every expert's findings"
+        "merge", parents=parents, help=N_("the agency's merged view of every expert's findings")
     )
     sub = parser.add_subparsers(dest="merge_command", metavar="ACTION", required=True)
     p = sub.add_parser(
-        "status", parents=parents, help="per enterprise: experts reported, disagreements"
+        "status", parents=parents, help=N_("per enterprise: experts reported, disagreements")
     )
-    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.add_argument("--json", action="store_true", help=N_("print the status as JSON"))
     p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser(
-        "flags", parents=parents, help="run the cross-enterprise red-flag rules over the batch"
+        "flags", parents=parents, help=N_("run the cross-enterprise red-flag rules over the batch")
     )
-    p.add_argument("--json", action="store_true", help="print the flags as JSON")
-    p.add_argument("--rules", metavar="FILE", help="a settings file layered over the defaults")
+    p.add_argument("--json", action="store_true", help=N_("print the flags as JSON"))
+    p.add_argument("--rules", metavar="FILE", help=N_("a settings file layered over the defaults"))
     p.set_defaults(handler=cmd_flags)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.errors import UsageError
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 
 PAGE_CHOICES = (
     "cases",
@@ -39,19 +39,19 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "gui",
         parents=parents,
         allow_abbrev=False,
-        help="start the desktop app (or render one page to a PNG with --screenshot)",
+        help=N_("start the desktop app (or render one page to a PNG with --screenshot)"),
     )
     p.add_argument(
         "case",
         metavar="CASE",
         nargs="?",
-        help="a case package to import and open, or an imported case's id",
+        help=N_("a case package to import and open, or an imported case's id"),
     )
-    p.add_argument("--page", choices=PAGE_CHOICES, help="the page to show first")
+    p.add_argument("--page", choices=PAGE_CHOICES, help=N_("the page to show first"))
     p.add_argument(
         "--screenshot",
         metavar="FILE",
-        help="render --page offscreen to the PNG FILE and exit (no window is shown)",
+        help=N_("render --page offscreen to the PNG FILE and exit (no window is shown)"),
     )
     p.set_defaults(handler=cmd_gui)
 

@@ -24,28 +24,32 @@ from inspector_app.commands.common import (
     report_issues,
 )
 from inspector_app.errors import PackageRefused
-from inspector_app.i18n import bi, labelled
+from inspector_app.i18n import N_, bi, labelled
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "analyze",
         parents=parents,
-        help="red-flag analysis of a case package",
-        description="Validate a case package, then run every per-package red-flag rule and "
-        "compute the usage statistics.",
+        help=N_("red-flag analysis of a case package"),
+        description=N_(
+            "Validate a case package, then run every per-package red-flag rule and "
+            "compute the usage statistics."
+        ),
     )
     p.add_argument(
         "package",
         metavar="PACKAGE",
-        help="*.case.zip or *.case.zip.age, or an imported case's id (or a unique prefix); "
-        "an existing file wins",
+        help=N_(
+            "*.case.zip or *.case.zip.age, or an imported case's id (or a unique prefix); "
+            "an existing file wins"
+        ),
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help=N_("print one JSON object"))
     p.add_argument(
         "--rules",
         metavar="FILE",
-        help="red-flag thresholds (TOML, red-flags.md § Settings), over the package's own",
+        help=N_("red-flag thresholds (TOML, red-flags.md § Settings), over the package's own"),
     )
     add_identity_option(p)
     p.set_defaults(handler=run)

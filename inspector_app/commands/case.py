@@ -8,7 +8,7 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.commands.common import add_identity_option, age_identities
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -16,7 +16,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "case",
         parents=parents,
         allow_abbrev=False,
-        help="import and list case packages in the workspace",
+        help=N_("import and list case packages in the workspace"),
     )
     sub = parser.add_subparsers(dest="case_command", metavar="ACTION", required=True)
 
@@ -24,15 +24,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "import",
         parents=parents,
         allow_abbrev=False,
-        help="validate, then import a package (all or nothing)",
+        help=N_("validate, then import a package (all or nothing)"),
     )
     p.add_argument("package", metavar="PACKAGE")
-    p.add_argument("--json", action="store_true", help='print {"case_id": …}')
+    p.add_argument("--json", action="store_true", help=N_('print {"case_id": …}'))
     add_identity_option(p)
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("list", parents=parents, allow_abbrev=False, help="the imported cases")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p = sub.add_parser("list", parents=parents, allow_abbrev=False, help=N_("the imported cases"))
+    p.add_argument("--json", action="store_true", help=N_("print a JSON list"))
     p.set_defaults(handler=cmd_list)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.errors import InputRefused, InspectorError, Issue, UsageError
-from inspector_app.i18n import Message, bi
+from inspector_app.i18n import N_, Message, bi
 
 
 def add_identity_option(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def add_identity_option(parser: argparse.ArgumentParser) -> None:
         "--identity",
         action="append",
         metavar="FILE",
-        help="age identity file for an encrypted *.case.zip.age package (repeatable)",
+        help=N_("age identity file for an encrypted *.case.zip.age package (repeatable)"),
     )
 
 

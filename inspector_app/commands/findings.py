@@ -9,7 +9,7 @@ from typing import Any
 
 from inspector_app import labels
 from inspector_app.errors import InputRefused
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -17,66 +17,73 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "findings",
         parents=parents,
         allow_abbrev=False,
-        help="record, list and verify signed findings",
+        help=N_("record, list and verify signed findings"),
     )
     sub = parser.add_subparsers(dest="findings_command", metavar="ACTION", required=True)
 
-    p = sub.add_parser("add", parents=parents, allow_abbrev=False, help="record one signed finding")
-    p.add_argument("case", metavar="CASE", help="case id (package_id) or a unique prefix")
-    p.add_argument(
-        "--json-file", required=True, metavar="FILE", help="the finding's JSON (- for stdin)"
+    p = sub.add_parser(
+        "add", parents=parents, allow_abbrev=False, help=N_("record one signed finding")
     )
-    p.add_argument("--json", action="store_true", help='print {"finding_id": …}')
+    p.add_argument("case", metavar="CASE", help=N_("case id (package_id) or a unique prefix"))
+    p.add_argument(
+        "--json-file", required=True, metavar="FILE", help=N_("the finding's JSON (- for stdin)")
+    )
+    p.add_argument("--json", action="store_true", help=N_('print {"finding_id": …}'))
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser(
-        "list", parents=parents, allow_abbrev=False, help="the current findings of a case"
+        "list", parents=parents, allow_abbrev=False, help=N_("the current findings of a case")
     )
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--all", action="store_true", help="include superseded versions")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--all", action="store_true", help=N_("include superseded versions"))
+    p.add_argument("--json", action="store_true", help=N_("print a JSON list"))
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser(
         "verify",
         parents=parents,
         allow_abbrev=False,
-        help="check every signature, chain link and attachment",
+        help=N_("check every signature, chain link and attachment"),
     )
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
     p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser(
         "flags",
         parents=parents,
         allow_abbrev=False,
-        help="SELF_ASSESSMENT_INFLATED and TARGET_MISSED:level of each expert who has answered every item",
+        help=N_(
+            "SELF_ASSESSMENT_INFLATED and TARGET_MISSED:level of each expert who has answered every item"
+        ),
     )
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--json", action="store_true", help="print a JSON list of flags")
+    p.add_argument("--json", action="store_true", help=N_("print a JSON list of flags"))
     p.set_defaults(handler=cmd_flags)
 
     p = sub.add_parser(
-        "draft", parents=parents, allow_abbrev=False, help="save an unsigned draft (replaces KEY)"
+        "draft",
+        parents=parents,
+        allow_abbrev=False,
+        help=N_("save an unsigned draft (replaces KEY)"),
     )
     p.add_argument("case", metavar="CASE")
-    p.add_argument("key", metavar="KEY", help="the draft's key, e.g. score:Q5")
-    p.add_argument("--json-file", required=True, metavar="FILE", help="the draft's JSON")
+    p.add_argument("key", metavar="KEY", help=N_("the draft's key, e.g. score:Q5"))
+    p.add_argument("--json-file", required=True, metavar="FILE", help=N_("the draft's JSON"))
     p.set_defaults(handler=cmd_draft)
 
     p = sub.add_parser(
-        "drafts", parents=parents, allow_abbrev=False, help="list the unsigned drafts"
+        "drafts", parents=parents, allow_abbrev=False, help=N_("list the unsigned drafts")
     )
     p.add_argument("case", metavar="CASE", nargs="?")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--json", action="store_true", help=N_("print a JSON list"))
     p.set_defaults(handler=cmd_drafts)
 
     p = sub.add_parser(
-        "sign", parents=parents, allow_abbrev=False, help="sign a case's drafts as findings"
+        "sign", parents=parents, allow_abbrev=False, help=N_("sign a case's drafts as findings")
     )
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--key", action="append", metavar="KEY", help="only this draft (repeatable)")
-    p.add_argument("--json", action="store_true", help="print the new finding ids")
+    p.add_argument("--key", action="append", metavar="KEY", help=N_("only this draft (repeatable)"))
+    p.add_argument("--json", action="store_true", help=N_("print the new finding ids"))
     p.set_defaults(handler=cmd_sign)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from inspector_app import identity, labels, services
 from inspector_app.commands.common import read_passphrase
-from inspector_app.i18n import bi, labelled, verbatim
+from inspector_app.i18n import N_, bi, labelled, verbatim
 from inspector_app.services.identities import with_display
 
 
@@ -17,29 +17,36 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "identity",
         parents=parents,
         allow_abbrev=False,
-        help="this device's identity: keys, card, trusted cards",
-        description="This device's signing (Ed25519) and encryption (age X25519) keys, "
-        "kept encrypted under a passphrase.",
+        help=N_("this device's identity: keys, card, trusted cards"),
+        description=N_(
+            "This device's signing (Ed25519) and encryption (age X25519) keys, "
+            "kept encrypted under a passphrase."
+        ),
     )
     sub = parser.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
 
     p = sub.add_parser(
-        "init", parents=parents, allow_abbrev=False, help="create this device's identity"
+        "init", parents=parents, allow_abbrev=False, help=N_("create this device's identity")
     )
-    p.add_argument("--name", required=True, help="the person's (or agency's) name")
+    p.add_argument("--name", required=True, help=N_("the person's (or agency's) name"))
     p.add_argument("--role", required=True, choices=identity.ROLES)
-    p.add_argument("--device", metavar="LABEL", help="a label for this device (default: host name)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--device", metavar="LABEL", help=N_("a label for this device (default: host name)")
+    )
+    p.add_argument("--json", action="store_true", help=N_("print JSON"))
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser(
-        "show", parents=parents, allow_abbrev=False, help="name, role, device, fingerprints"
+        "show", parents=parents, allow_abbrev=False, help=N_("name, role, device, fingerprints")
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help=N_("print JSON"))
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser(
-        "export-card", parents=parents, allow_abbrev=False, help="write this device's public card"
+        "export-card",
+        parents=parents,
+        allow_abbrev=False,
+        help=N_("write this device's public card"),
     )
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(handler=cmd_export_card)
@@ -48,33 +55,35 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "export-age-identity",
         parents=parents,
         allow_abbrev=False,
-        help="write the age secret key (a SECRET file) for the standard age tool",
+        help=N_("write the age secret key (a SECRET file) for the standard age tool"),
     )
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(handler=cmd_export_age_identity)
 
     p = sub.add_parser(
-        "trust", parents=parents, allow_abbrev=False, help="trust another side's card"
+        "trust", parents=parents, allow_abbrev=False, help=N_("trust another side's card")
     )
     p.add_argument("card", metavar="CARD")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help=N_("print JSON"))
     p.set_defaults(handler=cmd_trust)
 
     p = sub.add_parser(
-        "trusted", parents=parents, allow_abbrev=False, help="list the trusted cards"
+        "trusted", parents=parents, allow_abbrev=False, help=N_("list the trusted cards")
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help=N_("print JSON"))
     p.set_defaults(handler=cmd_trusted)
 
     p = sub.add_parser(
         "passwd",
         parents=parents,
         allow_abbrev=False,
-        help="change the passphrase (the new one from --new-passphrase-file, "
-        "INSPECTOR_NEW_PASSPHRASE or the terminal)",
+        help=N_(
+            "change the passphrase (the new one from --new-passphrase-file, "
+            "INSPECTOR_NEW_PASSPHRASE or the terminal)"
+        ),
     )
     p.add_argument(
-        "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+        "--new-passphrase-file", metavar="FILE", help=N_("read the new passphrase from FILE")
     )
     p.set_defaults(handler=cmd_passwd)
 

@@ -7,27 +7,29 @@ from typing import Any
 
 from inspector_app.commands.common import issue_where
 from inspector_app.errors import PackageRefused
-from inspector_app.i18n import bi, nbi
+from inspector_app.i18n import N_, bi, nbi
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "pack",
         parents=parents,
-        help="build a case package from a folder (optionally age-encrypted)",
-        description="Adds every file of FOLDER to manifest.json with its size and SHA-256, "
-        "fills package_id and created_at when absent, validates the result and writes it.",
+        help=N_("build a case package from a folder (optionally age-encrypted)"),
+        description=N_(
+            "Adds every file of FOLDER to manifest.json with its size and SHA-256, "
+            "fills package_id and created_at when absent, validates the result and writes it."
+        ),
     )
-    p.add_argument("folder", metavar="FOLDER", help="a folder laid out as in case-package.md")
-    p.add_argument("--out", required=True, metavar="FILE", help="the package to write")
+    p.add_argument("folder", metavar="FOLDER", help=N_("a folder laid out as in case-package.md"))
+    p.add_argument("--out", required=True, metavar="FILE", help=N_("the package to write"))
     p.add_argument(
         "--recipient",
         action="append",
         default=[],
         metavar="KEY_OR_CARD",
-        help="encrypt with age to this public key (age1…) or identity card file (repeatable)",
+        help=N_("encrypt with age to this public key (age1…) or identity card file (repeatable)"),
     )
-    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.add_argument("--json", action="store_true", help=N_("print a JSON object"))
     p.set_defaults(handler=run)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 from inspector_app.samples import SCENARIOS, SIZES, VARIANTS
 
 
@@ -14,9 +14,11 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "sample",
         parents=parents,
-        help="write a synthetic, realistic case package",
-        description="Write one synthetic but realistic case package: an honest project "
-        "(clean) or one with exactly one red-flag pattern planted. Same seed, same bytes.",
+        help=N_("write a synthetic, realistic case package"),
+        description=N_(
+            "Write one synthetic but realistic case package: an honest project "
+            "(clean) or one with exactly one red-flag pattern planted. Same seed, same bytes."
+        ),
     )
     p.add_argument(
         "--scenario",
@@ -26,13 +28,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="clean, or a per-package rule id in lower case, or a later condition of a rule "
         "(payment_mismatch_payer, deadline_exceeded_batch): " + ", ".join(SCENARIOS[1:]),
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="the package to write (*.case.zip)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=N_("the package to write (*.case.zip)")
+    )
+    p.add_argument("--seed", type=int, default=0, help=N_("random seed (default 0)"))
     p.add_argument(
         "--size",
         choices=SIZES,
         default="small",
-        help="small (a few MB) or large (about 2 GB, 10 million usage rows)",
+        help=N_("small (a few MB) or large (about 2 GB, 10 million usage rows)"),
     )
     p.add_argument(
         "--variant", choices=VARIANTS, metavar="V", help="export variant: " + ", ".join(VARIANTS)
@@ -42,7 +46,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         action="append",
         default=[],
         metavar="KEY",
-        help="age recipient (age1…) for --variant encrypted (repeatable)",
+        help=N_("age recipient (age1…) for --variant encrypted (repeatable)"),
     )
     p.set_defaults(handler=run)
 

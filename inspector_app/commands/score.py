@@ -23,25 +23,27 @@ from inspector_app.commands.common import (
     report_issues,
 )
 from inspector_app.errors import PackageRefused, UsageError
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "score",
         parents=parents,
-        help="score a package's self-assessment with its checklist",
-        description="Score the enterprise's own self-assessment (--self) and set it beside "
-        "the score and level it claimed.",
+        help=N_("score a package's self-assessment with its checklist"),
+        description=N_(
+            "Score the enterprise's own self-assessment (--self) and set it beside "
+            "the score and level it claimed."
+        ),
     )
-    p.add_argument("package", metavar="PACKAGE", help="*.case.zip or *.case.zip.age")
+    p.add_argument("package", metavar="PACKAGE", help=N_("*.case.zip or *.case.zip.age"))
     p.add_argument(
         "--self",
         dest="self_assessment",
         action="store_true",
-        help="score the enterprise's self-assessment (附件8)",
+        help=N_("score the enterprise's self-assessment (附件8)"),
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help=N_("print one JSON object"))
     add_identity_option(p)
     p.set_defaults(handler=run)
 

@@ -13,7 +13,7 @@ from inspector_app.commands.common import (
     issue_where,
 )
 from inspector_app.errors import Issue
-from inspector_app.i18n import bi
+from inspector_app.i18n import N_, bi
 from inspector_app.values import TZ
 
 
@@ -21,12 +21,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "validate",
         parents=parents,
-        help="check a case package against the format without importing it",
-        description="Checks every entry's name, size and SHA-256, every JSON field and every "
-        "CSV row (every usage-log row included). Exit 0 when valid, 1 when refused.",
+        help=N_("check a case package against the format without importing it"),
+        description=N_(
+            "Checks every entry's name, size and SHA-256, every JSON field and every "
+            "CSV row (every usage-log row included). Exit 0 when valid, 1 when refused."
+        ),
     )
-    p.add_argument("package", metavar="PACKAGE", help="*.case.zip or *.case.zip.age")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("package", metavar="PACKAGE", help=N_("*.case.zip or *.case.zip.age"))
+    p.add_argument("--json", action="store_true", help=N_("print one JSON object"))
     add_identity_option(p)
     p.set_defaults(handler=run)
 
