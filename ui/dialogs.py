@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
+from inspector_app.home import Home
 from inspector_app.i18n import _
 
 
@@ -53,3 +55,27 @@ class PassphraseDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.passphrase()
+
+
+def about_box(parent: QWidget, home: Home, headline: str) -> QMessageBox:
+    """The About box of both windows: ``headline`` (the app and its version), then the data
+    folder, the log file (where internal errors go, with their tracebacks) and the language."""
+    from PySide6.QtCore import Qt
+
+    from inspector_app.i18n import get_language
+    from ui.settings import LANGUAGE_NAMES
+
+    box = QMessageBox(parent)
+    box.setObjectName("about-dialog")
+    box.setWindowTitle(_("About Inspector"))
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(headline)
+    box.setInformativeText(
+        _(
+            "Data folder: {home}\nLog file: {log}\nLanguage: {lang}",
+            home=home.root,
+            log=home.log_file,
+            lang=LANGUAGE_NAMES.get(get_language(), get_language()),
+        )
+    )
+    return box

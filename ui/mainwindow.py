@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app import __version__
 from inspector_app.home import Home
-from inspector_app.i18n import _, get_language
+from inspector_app.i18n import _
 from ui import errors
 from ui.pages import NEEDS_CASE, PAGE_TITLES, Page, PageContext, available_pages, load_page
 from ui.tasks import ProgressDialog, run_task
@@ -455,22 +455,14 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def about_box(self) -> QMessageBox:
-        from ui.settings import LANGUAGE_NAMES
+        """Version, the data folder, the log file (internal errors go there), the language."""
+        from ui.dialogs import about_box
 
-        box = QMessageBox(self)
-        box.setObjectName("about-dialog")
-        box.setWindowTitle(_("About Inspector"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(_("Inspector {version} — on-site acceptance inspections", version=__version__))
-        box.setInformativeText(
-            _(
-                "Data folder: {home}\nLog file: {log}\nLanguage: {lang}",
-                home=self.home.root,
-                log=self.home.log_file,
-                lang=LANGUAGE_NAMES.get(get_language(), get_language()),
-            )
+        return about_box(
+            self,
+            self.home,
+            _("Inspector {version} — on-site acceptance inspections", version=__version__),
         )
-        return box
 
     # ------------------------------------------------------------------ screenshots
 

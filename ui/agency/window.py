@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app import __version__
 from inspector_app.home import Home
-from inspector_app.i18n import _, get_language
+from inspector_app.i18n import _
 from ui import errors
 from ui.agency import AGENCY_PAGES
 from ui.agency.common import AgencyContext, AgencyPage, refresh_live
@@ -261,22 +261,11 @@ class AgencyWindow(QMainWindow):
 
     def about_box(self) -> QMessageBox:
         """Version, the data folder, the log file (internal errors go there), the language."""
-        from ui.settings import LANGUAGE_NAMES
+        from ui.dialogs import about_box
 
-        box = QMessageBox(self)
-        box.setObjectName("about-dialog")
-        box.setWindowTitle(_("About Inspector"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(_("Inspector {version} — agency console", version=__version__))
-        box.setInformativeText(
-            _(
-                "Data folder: {home}\nLog file: {log}\nLanguage: {lang}",
-                home=self.home.root,
-                log=self.home.log_file,
-                lang=LANGUAGE_NAMES.get(get_language(), get_language()),
-            )
+        return about_box(
+            self, self.home, _("Inspector {version} — agency console", version=__version__)
         )
-        return box
 
     @Slot(int)
     def _nav_changed(self, row: int) -> None:
