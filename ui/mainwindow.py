@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -40,6 +39,7 @@ from inspector_app.home import Home
 from inspector_app.i18n import _
 from ui import errors
 from ui.pages import NEEDS_CASE, PAGE_TITLES, Page, PageContext, available_pages, load_page
+from ui.shell import ShellMixin
 from ui.tasks import ProgressDialog, run_task
 
 log = logging.getLogger("inspector.ui")
@@ -76,7 +76,7 @@ def _import_pages(names: list[str]) -> list[str]:
     return names
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ShellMixin, QMainWindow):
     def __init__(
         self, home: Home, parent: QWidget | None = None, *, defer_pages: bool = False
     ) -> None:
@@ -153,25 +153,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ menus and actions
 
-    def _action(self, slot: Any, shortcut: QKeySequence | str | None = None) -> QAction:
-        action = QAction(self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
         self.act_open = self._action(self.choose_package, QKeySequence.StandardKey.Open)
         self.act_settings = self._action(self.open_settings, "Ctrl+,")
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.act_close_case = self._action(self.close_case, "Ctrl+W")
         self.act_about = self._action(self.about, "F1")
-        self.act_pages: dict[str, QAction] = {}
-        for index, name in enumerate(self.page_names):
-            self.act_pages[name] = self._action(
-                lambda _checked=False, n=name: self.show_page(n), f"Ctrl+{index + 1}"
-            )
+        self.act_pages = self._page_actions(self.page_names)
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
         for action in (self.act_open, self.act_close_case, self.act_settings):
@@ -440,19 +428,6 @@ class MainWindow(QMainWindow):
         from ui.dialogs import PassphraseDialog
 
         return PassphraseDialog.ask(parent or self)
-
-    @Slot()
-    def open_settings(self) -> None:
-        from ui.settings import SettingsDialog
-
-        dialog = SettingsDialog(self.home, self)
-        if dialog.exec() and dialog.language_changed:
-            self.retranslate()
-
-    @Slot()
-    def about(self) -> None:
-        box = self.about_box()
-        box.exec()
 
     def about_box(self) -> QMessageBox:
         """Version, the data folder, the log file (internal errors go there), the language."""

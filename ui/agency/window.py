@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -29,6 +29,7 @@ from inspector_app.i18n import _
 from ui import errors
 from ui.agency import AGENCY_PAGES
 from ui.agency.common import AgencyContext, AgencyPage, refresh_live
+from ui.shell import ShellMixin
 
 
 def page_classes() -> list[type[AgencyPage]]:
@@ -50,7 +51,7 @@ def page_classes() -> list[type[AgencyPage]]:
     return sorted(classes, key=lambda c: AGENCY_PAGES.index(c.name))
 
 
-class AgencyWindow(QMainWindow):
+class AgencyWindow(ShellMixin, QMainWindow):
     def __init__(self, home: Home, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.home = home.ensure()
@@ -103,16 +104,6 @@ class AgencyWindow(QMainWindow):
 
     # ------------------------------------------------------------------ menus and actions
 
-    def _action(
-        self, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
-    ) -> QAction:
-        action = QAction(self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_menus(self) -> None:
         """文件 / 批次 / 报告 / 转到 / 帮助: every action of the console, each with a shortcut or
         a mnemonic (the menus' titles and the actions' texts carry one)."""
@@ -130,11 +121,7 @@ class AgencyWindow(QMainWindow):
         self.act_generate = self._action(self.generate_reports, "Ctrl+G")
         self.act_drafts_folder = self._action(self.open_drafts_folder, "Ctrl+Shift+O")
         self.act_about = self._action(self.about, "F1")
-        self.act_pages: dict[str, QAction] = {}
-        for index, name in enumerate(self.pages):
-            self.act_pages[name] = self._action(
-                lambda _checked=False, n=name: self.show_page(n), f"Ctrl+{index + 1}"
-            )
+        self.act_pages = self._page_actions(self.pages)
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
         for action in (self.act_import_roster, self.act_add_bundles, self.act_watch):
@@ -246,18 +233,6 @@ class AgencyWindow(QMainWindow):
     @Slot()
     def open_drafts_folder(self) -> None:
         self._page("reports").open_folder()
-
-    @Slot()
-    def open_settings(self) -> None:
-        from ui.settings import SettingsDialog
-
-        dialog = SettingsDialog(self.home, self)
-        if dialog.exec() and dialog.language_changed:
-            self.retranslate()
-
-    @Slot()
-    def about(self) -> None:
-        self.about_box().exec()
 
     def about_box(self) -> QMessageBox:
         """Version, the data folder, the log file (internal errors go there), the language."""
