@@ -145,49 +145,19 @@ def cmd_report(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _plan(args: argparse.Namespace, ctx: Any) -> int:
-    from inspector_app.analysis import analyze
-    from inspector_app.casepkg import load_case, open_package
     from inspector_app.commands.common import age_identities
-    from inspector_app.findings import open_store
-    from inspector_app.values import isoformat, now
-    from reports.doc import render_pdf
-    from reports.generate import file_stem, write_atomic
-    from reports.plan import inspection_plan
+    from reports.plan import write_plan
 
     out = _out_dir(args.out)
-    source = Path(args.plan)
-    progress = ctx.progress()
-    generated = isoformat(now())
-    if source.is_file():
-        args.package = str(source)
+    identities: list[Any] = []
+    if Path(args.plan).is_file():
+        args.package = str(args.plan)
         identities = list(age_identities(args, ctx))
-        with open_package(
-            source,
-            identities=identities,
-            tmp_dir=ctx.home.tmp_dir,
-            progress=progress,
-            cancel=ctx.cancel,
-        ) as package:
-            analysis = analyze(package, progress=progress, cancel=ctx.cancel).to_json()
-            doc = inspection_plan(package, analysis, generated=generated)
-    else:
-        with open_store(ctx.home) as store:
-            case = store.resolve_case(args.plan)
-        if not case.folder or not Path(case.folder).is_dir():
-            raise InputRefused(
-                bi("The case {case} has no imported package folder.", case=case.case_id)
-            )
-        package = load_case(case.folder)
-        analysis = analyze(package, progress=progress, cancel=ctx.cancel).to_json()
-        doc = inspection_plan(package, analysis, generated=generated)
-    name = f"{package.enterprise.uscc}-{file_stem('plan')}.pdf"
-    path = out / name
-    try:
-        write_atomic(path, render_pdf(doc))
-    except OSError as exc:
-        raise cannot_write(exc, path) from exc
+    result = write_plan(
+        ctx.home, args.plan, out, identities=identities, progress=ctx.progress(), cancel=ctx.cancel
+    )
     if args.json:
-        ctx.print_json({"files": [str(path)], "flags": len(analysis.get("flags", []))})
+        ctx.print_json({"files": [str(result.path)], "flags": result.flags})
     else:
-        ctx.out(str(path))
+        ctx.out(str(result.path))
     return 0

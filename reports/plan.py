@@ -10,11 +10,15 @@ the application), never from a guess. The usage chart shows the expert the shape
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from inspector_app.casepkg.model import CasePackage
+from inspector_app.home import Home
 from inspector_app.i18n import _, get_language
+from inspector_app.progress import CancelToken, ProgressFn
 from reports.charts import UsageData, UsageSeries, weekly
 from reports.content import report_title
 from reports.doc import Doc
@@ -318,3 +322,68 @@ def inspection_plan(pkg: CasePackage, analysis: Mapping[str, Any], *, generated:
         )
     )
     return doc
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What :func:`write_plan` wrote: the PDF's path and how many flags it turns into checks."""
+
+    path: Path
+    flags: int
+
+
+def write_plan(
+    home: Home,
+    source: str,
+    out: Path,
+    *,
+    identities: Sequence[Any] = (),
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> PlanResult:
+    """The inspection plan (现场核查计划) of ``source`` — a package path (opened as ``analyze``
+    opens it, ``identities`` for an encrypted one; an existing path wins) or an imported case
+    (id or prefix) — written as ``<uscc>-现场核查计划.pdf`` in ``out``.
+
+    Raises:
+        InputRefused: the package is refused, the case is unknown or has no package folder,
+            or the PDF cannot be written (``services.files.cannot_write``).
+    """
+    from inspector_app.analysis import analyze
+    from inspector_app.casepkg import load_case, open_package
+    from inspector_app.errors import InputRefused
+    from inspector_app.findings import open_store
+    from inspector_app.i18n import bi
+    from inspector_app.services.files import cannot_write
+    from inspector_app.values import now
+    from reports.doc import render_pdf
+    from reports.generate import file_stem, write_atomic
+
+    generated = now().isoformat(sep=" ", timespec="minutes")
+    path = Path(source)
+    if path.is_file():
+        with open_package(
+            path,
+            identities=list(identities),
+            tmp_dir=home.tmp_dir,
+            progress=progress,
+            cancel=cancel,
+        ) as package:
+            analysis = analyze(package, progress=progress, cancel=cancel).to_json()
+            doc = inspection_plan(package, analysis, generated=generated)
+    else:
+        with open_store(home) as store:
+            case = store.resolve_case(source)
+        if not case.folder or not Path(case.folder).is_dir():
+            raise InputRefused(
+                bi("The case {case} has no imported package folder.", case=case.case_id)
+            )
+        package = load_case(case.folder)
+        analysis = analyze(package, progress=progress, cancel=cancel).to_json()
+        doc = inspection_plan(package, analysis, generated=generated)
+    target = out / f"{package.enterprise.uscc}-{file_stem('plan')}.pdf"
+    try:
+        write_atomic(target, render_pdf(doc))
+    except OSError as exc:
+        raise cannot_write(exc, target) from exc
+    return PlanResult(target, len(analysis.get("flags", [])))
