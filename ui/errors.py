@@ -10,9 +10,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from inspector_app.errors import (
     Cancelled,
@@ -23,6 +24,9 @@ from inspector_app.errors import (
     UsageError,
 )
 from inspector_app.i18n import N_, _
+
+if TYPE_CHECKING:  # annotations only: a Qt class is made when first named (its enums too)
+    from PySide6.QtWidgets import QMessageBox
 
 #: What to do next, per package error code (``case-package.md``); the default below otherwise.
 NEXT_STEP = {
@@ -115,6 +119,8 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
 
 def error_box(exc: BaseException, parent: QWidget | None = None) -> QMessageBox:
     """The (not yet shown) dialog for ``exc``."""
+    from PySide6.QtWidgets import QMessageBox
+
     title, text, details = describe(exc)
     box = QMessageBox(parent)
     box.setObjectName("error-dialog")

@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QPaintEvent,
-)
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -41,6 +34,10 @@ from ui import errors
 from ui.pages import NEEDS_CASE, PAGE_TITLES, Page, PageContext, available_pages, load_page
 from ui.shell import ShellMixin
 from ui.tasks import ProgressDialog, run_task
+
+if TYPE_CHECKING:  # annotations only: a Qt class is made when first named (its enums too)
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger("inspector.ui")
 

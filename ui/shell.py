@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from inspector_app.home import Home
+
+if TYPE_CHECKING:  # annotations only: a Qt class is made when first named (its enums too)
+    from PySide6.QtWidgets import QMessageBox
 
 
 class ShellMixin:

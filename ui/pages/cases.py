@@ -128,9 +128,9 @@ class CasesPage(Page):
         self.heading.setFont(font)
         self.filter = QLineEdit()
         self.filter.setObjectName("filter")
-        self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(260)  # its placeholder (企业、区县、服务商…) not clipped
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._filter_edited)
         self.filter_label = QLabel()
         self.filter_label.setBuddy(self.filter)
         self.open_button = QPushButton()
@@ -177,6 +177,14 @@ class CasesPage(Page):
 
     def title(self) -> str:
         return _("Cases")
+
+    @Slot(str)
+    def _filter_edited(self, text: str) -> None:
+        """The filter's clear button, added with the filter's first text (it shows only with
+        text): making it loads Qt's icon engine and image plugins, ~8 ms of the app's start
+        when it was made with the page. The minimum width keeps the field as wide either way."""
+        if text and not self.filter.isClearButtonEnabled():
+            self.filter.setClearButtonEnabled(True)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Imported cases"))
