@@ -9,40 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app import safejson
+from inspector_app.findings.caserow import CaseRow  # re-exported (a light module of its own)
 from inspector_app.findings.records import SignedRecord
 
 CASE_STATUSES = ("imported", "in_progress", "concluded", "decided")
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    case_id: str
-    package_id: str
-    uscc: str | None
-    enterprise: str | None
-    project_id: str | None
-    checklist: str | None
-    folder: str | None
-    status: str
-    imported_at: str
-    warnings: list[Any]
-    #: this device's current conclusion of the case lost a ground (``findings.outcome``)
-    stale: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "package_id": self.package_id,
-            "uscc": self.uscc,
-            "enterprise": self.enterprise,
-            "project_id": self.project_id,
-            "checklist": self.checklist,
-            "status": self.status,
-            "imported_at": self.imported_at,
-            "folder": self.folder,
-            "warnings": self.warnings,
-            "stale": self.stale,
-        }
 
 
 @dataclass(frozen=True)
@@ -136,3 +106,15 @@ def package_paths(folder: Path) -> frozenset[str] | None:
 def load_payload(text: str) -> Any:
     """Parse a finding's JSON text with exact decimals (never ``float``)."""
     return safejson.loads(text, parse_float=Decimal)
+
+
+__all__ = [
+    "CASE_STATUSES",
+    "CaseRow",
+    "Draft",
+    "Finding",
+    "ImportResult",
+    "load_payload",
+    "package_paths",
+    "payload_json",
+]

@@ -76,6 +76,57 @@ def test_listing_cases_imports_none_of_them(
     assert not any(loaded.values()), loaded
 
 
+#: what a listing decodes findings with: not imported when the store did not change since
+#: the last listing (its values come from the workspace's case list cache)
+STORE_MODULES = (
+    "inspector_app.findings.store",
+    "inspector_app.findings.core",
+    "inspector_app.findings.records",
+    "inspector_app.findings.outcome",
+    "decimal",
+    "sqlite_utils",
+)
+
+
+def test_a_second_listing_imports_none_of_the_store(tmp_path: Path, clean_package: Path) -> None:
+    """After one listing (which writes the cache), a listing in a fresh interpreter reads the
+    cache: none of the store's modules, no finding decoded; the same rows. Without the cache
+    file the probe does see the store imported."""
+    from inspector_app.services import add_finding, list_cases, unlock_identity
+    from inspector_app.services.caselist_cache import CACHE_NAME
+    from tests.unit.services.conftest import PASSPHRASE
+
+    home = make_home(tmp_path, "li", role="expert")
+    case_id = import_case(home, clean_package).case_id
+    signer = unlock_identity(home, PASSPHRASE)
+    add_finding(home, case_id, {"kind": "observation", "text": "现场"}, signer=signer)
+    add_finding(
+        home,
+        case_id,
+        {"kind": "conclusion", "recommendation": "improve", "summary": "…", "requirements": ["x"]},
+        signer=signer,
+    )
+    (listed,) = list_cases(home)
+    assert listed.display_status == "concluded"
+    assert (home.workspace / CACHE_NAME).is_file()
+    code = (
+        "from pathlib import Path\n"
+        "from inspector_app.home import Home\n"
+        "from inspector_app.services.caselist import list_cases\n"
+        f"(case,) = list_cases(Home(Path({str(home.root)!r})))\n"
+        f"assert (case.case_id, case.display_status) == ({case_id!r}, 'concluded'), case\n"
+        f"assert case.row.to_json() == {listed.row.to_json()!r}, case.row"  # type: ignore[union-attr]
+    )
+    loaded = loaded_after(code, also=STORE_MODULES)
+    assert not any(loaded.values()), loaded
+    (home.workspace / CACHE_NAME).unlink()
+    loaded = loaded_after(code, also=STORE_MODULES)
+    assert loaded["inspector_app.findings.store"] and loaded["decimal"], loaded
+    assert not loaded["sqlite_utils"], loaded
+    # that listing wrote the cache again: the next one is served from it
+    assert not any(loaded_after(code, also=STORE_MODULES).values())
+
+
 def test_the_probe_sees_an_import() -> None:
     """The check itself can fail: the rule engine imports numpy."""
     loaded = loaded_after("import inspector_app.analysis.engine")
