@@ -205,7 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "Inspector")
     parser.add_argument("--baseline-dist", type=Path, default=ROOT / "dist-bench")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=11)
     args = parser.parse_args()
     app_dir: Path = args.dist.resolve()
     app = app_dir / "Inspector"
@@ -213,6 +213,7 @@ def main() -> None:
         raise SystemExit(f"bench_startup: {app} missing; run scripts/build first")
     baseline = build_baseline(args.baseline_dist.resolve())
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="inspector-bench-") as tmp:
         home = Path(tmp) / "home"
         prepare_home(app_dir, home)
@@ -235,7 +236,10 @@ def main() -> None:
     ratio = app_s / base_s
     size = folder_size(app_dir)
     base_size = folder_size(baseline.parent)
-    print(f"start to a shown main window, median of {args.rounds} (warm):")
+    print(
+        f"start to a shown main window, median of {args.rounds} (warm);"
+        f" load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after:"
+    )
     print(
         f"  Inspector (case list)     {app_s * 1000:7.0f} ms  {[round(t * 1000) for t in times['app']]}"
     )
