@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from inspector_app.mofile import MoTranslations
 from inspector_app.resources import resource_path
 
 DEFAULT_LANGUAGE = "zh_CN"
@@ -156,7 +157,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     merged: gettext.NullTranslations | None = None
     for mo in compiled:
         with mo.open("rb") as fh:
-            area = gettext.GNUTranslations(fh)
+            area = MoTranslations(fh)  # gettext's GNUTranslations, read faster
         if merged is None:
             merged = area
         else:
@@ -164,7 +165,7 @@ def translations(lang: str) -> gettext.NullTranslations:
             # every message also in the first catalog (the first area's wins, as through the
             # fallbacks): a lookup is one dict access, not a walk down fifteen catalogs (the
             # report drafts look up thousands); every area has the same Plural-Forms
-            for key, value in area._catalog.items():  # type: ignore[attr-defined]
+            for key, value in area._catalog.items():
                 merged._catalog.setdefault(key, value)  # type: ignore[attr-defined]
     assert merged is not None
     return merged
