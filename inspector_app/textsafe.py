@@ -15,6 +15,7 @@ the exact text (it is escaped by the JSON encoder).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: C0 controls (but TAB and LF, see ``keep_newlines``), DEL, C1 controls
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -23,10 +24,18 @@ _BIDI = "\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
 #: other invisible characters that change how text reads: zero-width space/joiners, word joiner,
 #: invisible operators, BOM/ZWNBSP, interlinear annotation, line and paragraph separators
 _INVISIBLE = "\u200b-\u200d\u2060-\u2064\ufeff\ufff9-\ufffb\u2028\u2029"
-_UNSAFE = re.compile(f"[{_CONTROLS}{_BIDI}{_INVISIBLE}]")
-_UNSAFE_LINE = re.compile(f"[\t\n{_CONTROLS}{_BIDI}{_INVISIBLE}]")
-#: lone surrogates cannot be written as UTF-8 at all
-_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The unsafe characters (with, then without, line feeds and tabs allowed) and lone
+    surrogates; compiled at the first text that is not plain printable ASCII, not when the
+    module is imported (every start of the app imports it: ~2 ms of compiling)."""
+    return (
+        re.compile(f"[{_CONTROLS}{_BIDI}{_INVISIBLE}]"),
+        re.compile(f"[\t\n{_CONTROLS}{_BIDI}{_INVISIBLE}]"),
+        re.compile("[\ud800-\udfff]"),
+    )
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -38,12 +47,12 @@ def visible(text: str, *, keep_newlines: bool = True) -> str:
     """``text`` with every control, bidi-override and invisible formatting character shown as
     an escape (``\\x1b``, ``\\u202e``); line feeds and tabs stay unless ``keep_newlines`` is
     false (a one-line field: a name, a table cell)."""
-    pattern = _UNSAFE if keep_newlines else _UNSAFE_LINE
     if text.isascii() and text.isprintable():
         return text
-    out = pattern.sub(_escape, text)
-    if _SURROGATE.search(out):
-        out = _SURROGATE.sub(_escape, out)
+    unsafe, unsafe_line, surrogate = _patterns()
+    out = (unsafe if keep_newlines else unsafe_line).sub(_escape, text)
+    if surrogate.search(out):
+        out = surrogate.sub(_escape, out)
     return out
 
 
