@@ -35,9 +35,8 @@ import json
 import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from inspector_app import __version__
 from inspector_app.findings.caserow import CaseRow
@@ -60,9 +59,9 @@ CASE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Derived:
-    """What the case list derives from one case's findings."""
+class Derived(NamedTuple):
+    """What the case list derives from one case's findings. (Named tuples, not dataclasses,
+    here: this module is read at every start, and a frozen dataclass costs ~1 ms to make.)"""
 
     #: the store marks the case's conclusion stale (its status then shows ``in_progress``)
     stale: bool
@@ -110,8 +109,7 @@ class Derived:
         return cls(obj["stale"], obj["local"], obj["concluded"], last, frozenset(reviewed))
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """The store as the case list reads it: the fingerprint, the stored case rows (stale not
     marked) in the store's order, and the last exported finding number."""
 
