@@ -15,7 +15,6 @@ character takes two).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
 from inspector_app.i18n import N_, Message, bi, verbatim
@@ -182,6 +181,8 @@ def with_figure_names(text: str) -> str:
 
 def width(text: str) -> int:
     """``text``'s width in terminal columns (wide and full-width characters take two)."""
+    import unicodedata  # the command line's tables only, not the desktop app's start
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
 from inspector_app.errors import (
@@ -148,6 +147,8 @@ def show_error(exc: BaseException | str, parent: QWidget | None = None) -> None:
 
 def show_internal_error(exc: BaseException) -> None:
     app = QApplication.instance()
+    from PySide6.QtCore import QThread  # named when an error shows, not at the app's start
+
     if app is None or QThread.currentThread() is not app.thread():
         # a worker thread (ui.tasks) cannot open a dialog: it would wait forever (seen while
         # the app quit); the excepthook has logged the traceback
