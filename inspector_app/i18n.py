@@ -18,8 +18,11 @@ given one. Parameters that are messages themselves are rendered in the same lang
 Catalogs: message ids are English; the Chinese lives in gettext ``.po`` catalogs under
 ``resources/locale/<lang>/LC_MESSAGES/<area>.po``, compiled to ``.mo`` by GNU ``msgfmt``
 (``tools/compile_catalogs.sh``, run by ``tools/setup.sh`` and before a build) and read with
-Python's :mod:`gettext`; every area's catalog of a language is merged. A ``.po`` without its
-``.mo`` is an error (:class:`CatalogMissing`), never a silent fall-back to English.
+Python's :mod:`gettext` (:mod:`inspector_app.mofile`); every area's catalog of a language is
+merged. The script also writes the merged catalogs of each language to one file beside them,
+read instead when it was made from exactly those ``.mo`` files (:func:`translations`). A
+``.po`` without its ``.mo`` is an error (:class:`CatalogMissing`), never a silent fall-back to
+English.
 
 The current language is ``--lang`` on the command line, else ``INSPECTOR_LANG``, else the
 ``language`` setting of the home folder (``settings/settings.toml``), else Chinese
@@ -41,7 +44,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from inspector_app.mofile import MoTranslations
+from inspector_app import mofile
 from inspector_app.resources import resource_path
 
 DEFAULT_LANGUAGE = "zh_CN"
@@ -158,21 +161,12 @@ def translations(lang: str) -> gettext.NullTranslations:
             f"the {lang} message catalog is not compiled ({', '.join(missing) or folder}): "
             "run tools/compile_catalogs.sh (tools/setup.sh does it)"
         )
-    merged: gettext.NullTranslations | None = None
-    for mo in compiled:
-        with mo.open("rb") as fh:
-            area = MoTranslations(fh)  # gettext's GNUTranslations, read faster
-        if merged is None:
-            merged = area
-        else:
-            merged.add_fallback(area)
-            # every message also in the first catalog (the first area's wins, as through the
-            # fallbacks): a lookup is one dict access, not a walk down fifteen catalogs (the
-            # report drafts look up thousands); every area has the same Plural-Forms
-            for key, value in area._catalog.items():
-                merged._catalog.setdefault(key, value)  # type: ignore[attr-defined]
-    assert merged is not None
-    return merged
+    files = mofile.read_catalogs(compiled)
+    # the catalogs merged by tools/compile_catalogs.sh, if made from exactly these files (the
+    # same names, sizes and bytes); else each catalog is read and merged here (never cached
+    # at run time: a frozen build's folder may be read-only)
+    merged = mofile.from_cache(folder / mofile.CACHE_NAME, files)
+    return mofile.merge(files) if merged is None else merged
 
 
 def catalog(lang: str) -> dict[str, str]:

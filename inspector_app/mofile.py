@@ -16,18 +16,31 @@ corrupt file, a header that is not the first entry, an undecodable string — go
 own ``_parse`` on the same bytes, so the result or the exception (``OSError`` "Bad magic
 number", "Bad version number", "File is corrupt"; ``struct.error``, ``UnicodeDecodeError``…)
 is gettext's own.
+
+:func:`merge` merges a language's catalogs as :func:`inspector_app.i18n.translations` needs
+them. :func:`write_cache` (``python -m inspector_app.mofile --write-cache FOLDER...``, run by
+tools/compile_catalogs.sh) writes them merged to :data:`CACHE_NAME` beside them: a header (a
+magic, the format, the Python version whose :mod:`marshal` wrote it, the CRC-32 of the rest),
+then the marshalled merged catalog, ``_info``, ``_charset``, ``Plural-Forms`` expression and the
+name, size and CRC-32 of every ``.mo`` it was made from. :func:`from_cache` gives one
+translations object from it that answers as the merged catalogs and their fallbacks do, or
+``None`` when it is missing, damaged or made from other files; it is never written at run time.
 """
 
 from __future__ import annotations
 
 import codecs
 import gettext
-from collections.abc import Callable
+import marshal
+import os
+import sys
+from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import compress
 from itertools import count as counter
 from operator import add, itemgetter, ne, sub
-from struct import unpack_from
+from pathlib import Path
+from struct import Struct, unpack_from
 from typing import Any
 
 #: the first four bytes of a .mo file, as written on a little-endian and a big-endian machine
@@ -47,7 +60,7 @@ def plural_function(expression: str) -> Callable[[int], int]:
 class _Read:
     """The bytes already read, offered again to gettext's ``_parse`` (with the file's name)."""
 
-    def __init__(self, data: bytes, name: str) -> None:
+    def __init__(self, data: bytes, name: object) -> None:
         self._data = data
         self.name = name
 
@@ -62,13 +75,19 @@ class MoTranslations(gettext.GNUTranslations):
     _charset: str | None
     _info: dict[str, str]
     plural: Callable[[int], int]
+    #: the ``Plural-Forms`` expression ``plural`` was compiled from (``None``: gettext's
+    #: default, ``n != 1``), known when the catalog was read by the fast path only
+    _expression: str | None = None
+    _expression_known: bool = False
 
     def _parse(self, fp: Any) -> None:
         buf: bytes = fp.read()
+        self._expression = None
         try:
             done = self._parse_fast(buf)
         except Exception:  # gettext reads it again, and raises its own error
             done = False
+        self._expression_known = done
         if done:
             return
         self._info = {}
@@ -165,7 +184,8 @@ class MoTranslations(gettext.GNUTranslations):
                 self._charset = v.split("charset=")[1]
             elif k == "plural-forms":
                 assert v is not None
-                self.plural = plural_function(v.split(";")[1].split("plural=")[1])
+                self._expression = v.split(";")[1].split("plural=")[1]
+                self.plural = plural_function(self._expression)
 
 
 def _add(catalog: dict[str | tuple[str, int], str], msg: bytes, tmsg: bytes, charset: str) -> None:
@@ -241,3 +261,206 @@ def _pieces(
 def _germanic(n: int) -> int:
     """gettext's plural rule of a catalog without ``Plural-Forms``."""
     return int(n != 1)
+
+
+# ---------------------------------------------------------------------------- merged catalogs
+
+#: the file beside a language's ``.mo`` catalogs that holds them merged (tools/compile_catalogs.sh)
+CACHE_NAME = "catalogs.cache"
+#: the cache's header: a magic, the format's version, the Python (major, minor) whose
+#: ``marshal`` wrote it, and the ``zlib.crc32`` of what follows (the marshalled payload)
+_CACHE_HEAD = Struct("<8sHBBI")
+_CACHE_MAGIC = b"InspMoC\x00"
+CACHE_FORMAT = 1
+
+
+#: a compiled catalog: its path (named by gettext's errors) and its bytes
+Catalog = tuple[Path, bytes]
+
+
+def read_catalogs(paths: Sequence[Path]) -> list[Catalog]:
+    """Each catalog's path and bytes."""
+    out: list[Catalog] = []
+    for path in paths:
+        with path.open("rb", buffering=0) as fh:  # unbuffered: one read of the whole file
+            out.append((path, fh.read()))
+    return out
+
+
+def merge(files: Sequence[Catalog]) -> MoTranslations:
+    """The catalogs, read in order and merged: the first is the translations object, every
+    other one its fallback (after the one before it), and every message of a later catalog
+    is also put into the first one unless the first already has it. A lookup is one dict
+    access, not a walk down fifteen catalogs (the report drafts look up thousands), and the
+    first catalog that has a message wins, as it did through the fallbacks."""
+    merged: MoTranslations | None = None
+    for name, data in files:
+        area = MoTranslations(_Read(data, name))
+        if merged is None:
+            merged = area
+        else:
+            merged.add_fallback(area)
+            for key, value in area._catalog.items():
+                merged._catalog.setdefault(key, value)
+    if merged is None:
+        raise ValueError("no catalog to merge")
+    return merged
+
+
+def _inventory(files: Sequence[Catalog]) -> list[tuple[str, int, int]]:
+    """What a cache is made from: each catalog's file name, size and CRC-32."""
+    from zlib import crc32  # the frozen app's bootloader has it loaded already
+
+    return [(path.name, len(data), crc32(data)) for path, data in files]
+
+
+def cache_bytes(files: Sequence[Catalog]) -> bytes | None:
+    """The cache of the catalogs ``files`` merged (:func:`merge`), or ``None`` if one object
+    cannot stand for the merged catalogs and their fallbacks: when a later catalog with plural
+    messages has another ``Plural-Forms`` than the first (``ngettext`` that misses in the
+    merged catalog asks each fallback with its own rule), or when a catalog whose rule counts
+    was read by gettext itself (the rule it compiled is not known here)."""
+    from zlib import crc32
+
+    merged = merge(files)
+    areas: list[MoTranslations] = []
+    trans: gettext.NullTranslations | None = merged
+    while isinstance(trans, MoTranslations):
+        areas.append(trans)
+        trans = trans._fallback  # type: ignore[attr-defined]
+    rules = [merged] + [a for a in areas[1:] if any(type(k) is tuple for k in a._catalog)]
+    if not all(a._expression_known and a._expression == merged._expression for a in rules):
+        return None
+    # the fallbacks matter in one place only: a plural form that is empty in the merged catalog
+    # is taken from the first later catalog that has it (inspector_app.i18n.plural_catalog);
+    # such forms are kept apart, in a fallback that holds nothing else
+    catalog = merged._catalog
+    fills: dict[str | tuple[str, int], str] = {}
+    for area in areas[1:]:
+        for key, value in area._catalog.items():
+            if isinstance(key, tuple) and value and not catalog[key] and key not in fills:
+                fills[key] = value
+    payload = marshal.dumps(
+        {
+            "files": _inventory(files),
+            "catalog": catalog,
+            "info": merged._info,
+            "charset": merged._charset,
+            "plural": merged._expression,
+            "fills": fills,
+        }
+    )
+    major, minor = sys.version_info[:2]
+    head = _CACHE_HEAD.pack(_CACHE_MAGIC, CACHE_FORMAT, major, minor, crc32(payload))
+    return head + payload
+
+
+def from_cache(cache: Path, files: Sequence[Catalog]) -> MoTranslations | None:
+    """The merged catalogs from the cache file, if it was made by this format and Python from
+    exactly these catalogs (names, sizes, CRC-32 of their bytes); else ``None``, silently
+    (missing, unreadable, truncated, corrupt, stale)."""
+    try:
+        with cache.open("rb", buffering=0) as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    try:
+        return _load(data, files)
+    except Exception:  # a damaged cache is no cache
+        return None
+
+
+def _load(data: bytes, files: Sequence[Catalog]) -> MoTranslations | None:
+    from zlib import crc32
+
+    size = _CACHE_HEAD.size
+    if len(data) <= size:
+        return None
+    magic, version, major, minor, crc = _CACHE_HEAD.unpack_from(data)
+    if magic != _CACHE_MAGIC or version != CACHE_FORMAT or (major, minor) != sys.version_info[:2]:
+        return None
+    payload = memoryview(data)[size:]
+    if crc32(payload) != crc:
+        return None
+    content = marshal.loads(payload)
+    if not isinstance(content, dict) or content.get("files") != _inventory(files):
+        return None
+    catalog = content["catalog"]
+    info = content["info"]
+    charset = content["charset"]
+    expression = content["plural"]
+    fills = content["fills"]
+    if not (
+        isinstance(catalog, dict)
+        and isinstance(info, dict)
+        and isinstance(fills, dict)
+        and (charset is None or isinstance(charset, str))
+        and (expression is None or isinstance(expression, str))
+    ):
+        return None
+    plural = _germanic if expression is None else plural_function(expression)
+    merged = _restored(catalog, info, charset, expression, plural)
+    if fills:
+        merged.add_fallback(_restored(fills, {}, charset, expression, plural))
+    return merged
+
+
+def _restored(
+    catalog: dict[str | tuple[str, int], str],
+    info: dict[str, str],
+    charset: str | None,
+    expression: str | None,
+    plural: Callable[[int], int],
+) -> MoTranslations:
+    trans = MoTranslations()
+    trans._catalog = catalog
+    trans._info = info
+    trans._charset = charset
+    trans._expression = expression
+    trans._expression_known = True
+    trans.plural = plural
+    return trans
+
+
+def write_cache(folder: Path) -> str:
+    """Writes the cache of the ``.mo`` catalogs of ``folder`` (read in name order, as
+    :func:`inspector_app.i18n.translations` reads them) beside them, atomically, if it is not
+    there already. Returns what was done: ``written``, ``unchanged``, ``removed`` (no catalog,
+    or catalogs one object cannot stand for: a stale cache is deleted) or ``none``."""
+    names = sorted(e.name for e in os.scandir(folder) if e.is_file() and e.name.endswith(".mo"))
+    target = folder / CACHE_NAME
+    content = cache_bytes(read_catalogs([folder / n for n in names])) if names else None
+    if content is None:
+        if target.exists():
+            target.unlink()
+            return "removed"
+        return "none"
+    try:
+        if target.read_bytes() == content:
+            return "unchanged"
+    except OSError:
+        pass
+    temp = target.with_name(f".{CACHE_NAME}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(content)
+        temp.replace(target)
+    finally:
+        if temp.exists():
+            temp.unlink()
+    return "written"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m inspector_app.mofile --write-cache FOLDER...``: one line per folder,
+    ``<what was done>\\t<folder>`` (:func:`write_cache`), for tools/compile_catalogs.sh."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2 or args[0] != "--write-cache":
+        print("usage: python -m inspector_app.mofile --write-cache FOLDER...", file=sys.stderr)
+        return 2
+    for folder in args[1:]:
+        print(f"{write_cache(Path(folder))}\t{folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app import i18n
+from inspector_app import i18n, mofile
 from inspector_app.errors import InputRefused, Issue
 from inspector_app.i18n import (
     Message,
@@ -70,6 +70,10 @@ def test_catalogs_are_compiled_and_current() -> None:
         or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
     ]
     assert not stale, f"run tools/compile_catalogs.sh: not compiled or stale: {stale}"
+    # and the merged cache it writes stands for exactly these .mo files (else each is read)
+    compiled = mofile.read_catalogs(sorted(folder.glob("*.mo")))
+    cached = mofile.from_cache(folder / mofile.CACHE_NAME, compiled)
+    assert cached is not None, "run tools/compile_catalogs.sh: the merged cache is missing or stale"
 
 
 def test_a_missing_mo_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

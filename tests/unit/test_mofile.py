@@ -5,18 +5,31 @@ from __future__ import annotations
 
 import gettext
 import io
+import marshal
+import os
 import shutil
 import struct
 import subprocess
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspector_app import i18n
-from inspector_app.mofile import MoTranslations, _contiguous, _pieces
+from inspector_app import i18n, mofile
+from inspector_app.mofile import (
+    CACHE_NAME,
+    MoTranslations,
+    _contiguous,
+    _pieces,
+    cache_bytes,
+    from_cache,
+    merge,
+    read_catalogs,
+    write_cache,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "resources" / "locale").glob("*/LC_MESSAGES/*.mo"))
@@ -195,11 +208,12 @@ def test_a_corrupt_or_truncated_file_fails_as_gettext_fails() -> None:
 
 
 def test_the_merged_translations_are_what_gettext_gives() -> None:
-    """``translations()`` reads every area with the fast reader; merged as before."""
-    i18n.translations.cache_clear()
-    merged = i18n.translations("zh_CN")
+    """``merge`` (what ``translations()`` does without a current cache) reads every area with
+    the fast reader; merged as before."""
+    paths = sorted(i18n.catalog_folder("zh_CN").glob("*.mo"))
+    merged = merge(read_catalogs(paths))
     areas = []
-    for mo in sorted(i18n.catalog_folder("zh_CN").glob("*.mo")):
+    for mo in paths:
         with mo.open("rb") as fh:
             areas.append(gettext.GNUTranslations(fh))
     expected = areas[0]
@@ -290,3 +304,323 @@ def catalogs(draw: st.DrawFn) -> bytes:
 @given(catalogs())
 def test_any_catalog_reads_or_fails_as_gettext(data: bytes) -> None:
     assert_as_gettext(data)
+
+
+# ---------------------------------------------------------------------------- the merged cache
+
+LOCALES = sorted(
+    p for p in (ROOT / "resources" / "locale").glob("*/LC_MESSAGES") if any(p.glob("*.mo"))
+)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty zh_CN catalog folder that ``i18n.translations`` reads."""
+    where = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES"
+    where.mkdir(parents=True)
+    monkeypatch.setattr(i18n, "resource_path", tmp_path.joinpath)
+    i18n.translations.cache_clear()
+    yield where
+    i18n.translations.cache_clear()
+
+
+def _no_merge(files: object) -> MoTranslations:
+    raise AssertionError("the catalogs were read: the cache was not used")
+
+
+def observe(lang: str = "zh_CN") -> tuple[object, ...]:
+    """Everything ``translations(lang)`` gives: its catalog (in order), info, charset, plural
+    rule for 0..300, every lookup (gettext, pgettext, ngettext for 0..300, npgettext, and
+    misses), and ``i18n.catalog``/``i18n.plural_catalog`` (which walk the fallbacks)."""
+    i18n.translations.cache_clear()
+    trans = i18n.translations(lang)
+    assert isinstance(trans, MoTranslations)
+    catalog = trans._catalog
+    singles = [k for k in catalog if isinstance(k, str)] + ["not a message", "x\x04y"]
+    plurals = [*sorted({k[0] for k in catalog if isinstance(k, tuple)}), "not a message"]
+    counts = range(301)
+    in_context = [m.partition("\x04") for m in plurals if "\x04" in m]
+    return (
+        list(catalog.items()),
+        trans.info(),
+        trans.charset(),
+        [trans.plural(n) for n in counts],
+        [trans.gettext(k) for k in singles],
+        [trans.pgettext(*k.split("\x04", 1)) for k in singles if "\x04" in k],
+        [trans.ngettext(m, "other", n) for m in plurals for n in counts],
+        [trans.npgettext(c, m, "other", n) for c, _, m in in_context for n in counts],
+        i18n.catalog(lang),
+        i18n.plural_catalog(lang),
+    )
+
+
+def parsed_and_cached(
+    monkeypatch: pytest.MonkeyPatch, lang: str = "zh_CN"
+) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """What ``translations(lang)`` gives with its cache ignored, and from the cache alone."""
+    with monkeypatch.context() as m:
+        m.setattr(mofile, "from_cache", lambda cache, files: None)
+        parsed = observe(lang)
+    with monkeypatch.context() as m:
+        m.setattr(mofile, "merge", _no_merge)
+        cached = observe(lang)
+    i18n.translations.cache_clear()
+    return parsed, cached
+
+
+def catalogs_in(where: Path) -> list[tuple[Path, bytes]]:
+    return read_catalogs(sorted(where.glob("*.mo")))
+
+
+@pytest.mark.parametrize("source", LOCALES, ids=lambda p: p.parent.name)
+def test_the_cache_of_every_shipped_language_gives_what_its_catalogs_give(
+    source: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lang = source.parent.name
+    where = folder.parents[1] / lang / "LC_MESSAGES"
+    where.mkdir(parents=True, exist_ok=True)
+    for mo in source.glob("*.mo"):
+        shutil.copy(mo, where / mo.name)
+    assert write_cache(where) == "written"
+    parsed, cached = parsed_and_cached(monkeypatch, lang)
+    assert cached == parsed
+    entries = parsed[0]
+    assert isinstance(entries, list) and len(entries) > 1000
+
+
+def area(*entries: tuple[bytes, bytes], header: bytes = HEADER) -> bytes:
+    return build_mo([(b"", header), *entries])
+
+
+TWO_FORMS = b"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
+ONE_FORM = b"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=1; plural=0;\n"
+
+
+@pytest.mark.parametrize(
+    "areas",
+    [
+        # overlapping messages (the first area wins), contexts, plural messages
+        {
+            "a.mo": area(*SAMPLE[1:]),
+            "b.mo": area(
+                (b"Apple", "另一个苹果".encode()),
+                (b"Banana", "香蕉".encode()),
+                (b"ctx\x04Close", "关闭".encode()),
+                (b"{n} dir\x00{n} dirs", "{n} 目录\x00{n} 目录们\x00{n} 目录多".encode()),
+            ),
+            "c.mo": area((b"{n} file\x00{n} files", b"x\x00y\x00z")),
+        },
+        # a form empty in the first area, given by a later one (plural_catalog takes it)
+        {
+            "a.mo": area((b"{n} file\x00{n} files", "\x00两个\x00".encode()), header=TWO_FORMS),
+            "b.mo": area((b"Apple", "苹果".encode()), header=TWO_FORMS),
+            "c.mo": area((b"{n} file\x00{n} files", "一\x00二\x00三".encode()), header=TWO_FORMS),
+            "d.mo": area((b"{n} file\x00{n} files", b"1\x002\x003"), header=TWO_FORMS),
+        },
+        # one plural form, an area without header (gettext's default charset), one without entries
+        {
+            "a.mo": area((b"{n} page\x00{n} pages", "{n} 页".encode()), header=ONE_FORM),
+            "b.mo": build_mo([]),
+            "c.mo": area((b"Apple", "苹果".encode()), header=ONE_FORM),
+        },
+        # later areas without plural messages: their rules never count
+        {
+            "a.mo": area((b"{n} page\x00{n} pages", "{n} 页".encode()), header=ONE_FORM),
+            "b.mo": area((b"Apple", "苹果".encode()), header=TWO_FORMS),
+            "c.mo": build_mo([(b"Pear", b"li"), (b"", TWO_FORMS)]),  # read by gettext
+        },
+        # a single area, big-endian
+        {"only.mo": build_mo([(b"", HEADER), *SAMPLE[1:]], order=">")},
+    ],
+    ids=["overlapping", "empty-form", "one-form", "other-rules", "single"],
+)
+def test_the_cache_gives_what_the_catalogs_give(
+    areas: dict[str, bytes], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, data in areas.items():
+        (folder / name).write_bytes(data)
+    assert write_cache(folder) == "written"
+    parsed, cached = parsed_and_cached(monkeypatch)
+    assert cached == parsed
+
+
+def test_an_empty_form_is_filled_from_a_later_catalog(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "a.mo").write_bytes(
+        area((b"{n} file\x00{n} files", "\x00两个".encode()), header=TWO_FORMS)
+    )
+    (folder / "b.mo").write_bytes(
+        area((b"{n} file\x00{n} files", "一\x00二".encode()), header=TWO_FORMS)
+    )
+    assert write_cache(folder) == "written"
+    cached = from_cache(folder / CACHE_NAME, catalogs_in(folder))
+    assert cached is not None and cached._fallback is not None  # type: ignore[attr-defined]
+    monkeypatch.setattr(mofile, "merge", _no_merge)
+    assert i18n.plural_catalog("zh_CN") == {"{n} file": ["一", "两个"]}
+    assert i18n.translations("zh_CN").ngettext("{n} file", "{n} files", 1) == ""
+
+
+@pytest.mark.parametrize(
+    "areas",
+    [
+        {
+            "a.mo": area((b"A", b"a"), header=TWO_FORMS),
+            "b.mo": area((b"B\x00Bs", b"b"), header=ONE_FORM),
+        },
+        {"a.mo": area((b"A", b"a"), header=ONE_FORM), "b.mo": build_mo([(b"B\x00Bs", b"b")])},
+        # the header not first: gettext reads that area (the fast reader does not know its rule)
+        {"a.mo": build_mo([(b"A", b"a"), (b"", ONE_FORM)])},
+        {
+            "a.mo": area((b"A", b"a"), header=ONE_FORM),
+            "b.mo": build_mo([(b"B\x00Bs", b"b"), (b"", ONE_FORM)]),
+        },
+    ],
+    ids=["two-rules", "rule-and-default", "read-by-gettext", "plurals-read-by-gettext"],
+)
+def test_no_cache_when_one_object_cannot_stand_for_the_catalogs(
+    areas: dict[str, bytes], folder: Path
+) -> None:
+    """``ngettext`` asks a fallback with its own rule: such catalogs are read each time."""
+    for name, data in areas.items():
+        (folder / name).write_bytes(data)
+    assert cache_bytes(catalogs_in(folder)) is None
+    (folder / CACHE_NAME).write_bytes(b"an old cache")
+    assert write_cache(folder) == "removed"
+    assert not (folder / CACHE_NAME).exists()
+    assert write_cache(folder) == "none"
+
+
+def test_a_stale_cache_is_ignored(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "a.mo").write_bytes(area((b"Apple", "苹果".encode())))
+    (folder / "b.mo").write_bytes(area((b"Pear", "梨".encode())))
+    (folder / "c.mo").write_bytes(area((b"Plum", "李子".encode())))
+    assert write_cache(folder) == "written"
+    cache = (folder / CACHE_NAME).read_bytes()
+    assert from_cache(folder / CACHE_NAME, catalogs_in(folder)) is not None
+
+    def current(expected: dict[str, str]) -> None:
+        (folder / CACHE_NAME).write_bytes(cache)
+        assert from_cache(folder / CACHE_NAME, catalogs_in(folder)) is None
+        i18n.translations.cache_clear()
+        assert i18n.catalog("zh_CN") == expected  # read from the catalogs, silently
+
+    # one catalog changed, same size (its bytes differ)
+    (folder / "b.mo").write_bytes(area((b"Pear", "桃".encode())))
+    current({"Apple": "苹果", "Pear": "桃", "Plum": "李子"})
+    # one added (first in name order: it wins)
+    (folder / "0.mo").write_bytes(area((b"Apple", "青苹果".encode())))
+    current({"Apple": "青苹果", "Pear": "桃", "Plum": "李子"})
+    # one removed
+    (folder / "c.mo").unlink()
+    current({"Apple": "青苹果", "Pear": "桃"})
+    # one renamed (the order of the areas may change)
+    (folder / "0.mo").rename(folder / "z.mo")
+    current({"Apple": "苹果", "Pear": "桃"})
+    # the cache made again is used again
+    assert write_cache(folder) == "written"
+    monkeypatch.setattr(mofile, "merge", _no_merge)
+    i18n.translations.cache_clear()
+    assert i18n.catalog("zh_CN") == {"Apple": "苹果", "Pear": "桃"}
+
+
+def _damaged(cache: bytes) -> list[bytes]:
+    from zlib import crc32
+
+    head = mofile._CACHE_HEAD
+    magic, version, major, minor, crc = head.unpack_from(cache)
+    payload = cache[head.size :]
+
+    def framed(body: bytes, **kw: int) -> bytes:
+        fields = {"version": version, "major": major, "minor": minor, "crc": crc32(body)} | kw
+        return (
+            head.pack(magic, fields["version"], fields["major"], fields["minor"], fields["crc"])
+            + body
+        )
+
+    content = marshal.loads(payload)
+    flipped = bytearray(cache)
+    flipped[len(cache) // 2] ^= 0x01
+    out = [
+        cache[:n]
+        for n in (0, 4, head.size - 1, head.size, head.size + 1, len(cache) // 2, len(cache) - 1)
+    ]
+    out += [
+        bytes(flipped),
+        b"xyz" + cache[3:],
+        framed(payload, version=version + 1),
+        framed(payload, minor=minor + 1),
+        framed(payload, major=major - 1),
+        framed(payload, crc=crc ^ 1),
+        framed(b"\xff\x00garbage"),
+        framed(marshal.dumps([1, 2, 3])),
+        framed(marshal.dumps({k: v for k, v in content.items() if k != "fills"})),
+        framed(marshal.dumps(content | {"catalog": list(content["catalog"].items())})),
+        framed(marshal.dumps(content | {"plural": 0})),
+        framed(marshal.dumps(content | {"files": content["files"][:-1]})),
+        framed(marshal.dumps(content)[:-1]),
+    ]
+    return out
+
+
+def test_a_damaged_cache_is_ignored(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "a.mo").write_bytes(area(*SAMPLE[1:]))
+    (folder / "b.mo").write_bytes(area((b"Pear", "梨".encode())))
+    assert write_cache(folder) == "written"
+    parsed, cached = parsed_and_cached(monkeypatch)
+    assert cached == parsed
+    cache = (folder / CACHE_NAME).read_bytes()
+    damaged = _damaged(cache)
+    assert len(set(damaged)) == len(damaged) and cache not in damaged
+    for data in damaged:
+        (folder / CACHE_NAME).write_bytes(data)
+        assert from_cache(folder / CACHE_NAME, catalogs_in(folder)) is None
+        assert observe() == parsed
+    (folder / CACHE_NAME).unlink()
+    (folder / CACHE_NAME).mkdir()  # not even a file
+    assert from_cache(folder / CACHE_NAME, catalogs_in(folder)) is None
+    assert observe() == parsed
+
+
+def test_a_po_without_its_mo_is_still_an_error_with_a_cache(folder: Path) -> None:
+    (folder / "a.mo").write_bytes(area((b"Apple", "苹果".encode())))
+    assert write_cache(folder) == "written"
+    (folder / "b.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    with pytest.raises(i18n.CatalogMissing, match=r"b\.po"):
+        i18n.translations("zh_CN")
+
+
+def test_the_entry_point_writes_the_cache_once(folder: Path) -> None:
+    (folder / "a.mo").write_bytes(area((b"Apple", "苹果".encode())))
+    command = [sys.executable, "-m", "inspector_app.mofile", "--write-cache", str(folder)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert first.stdout == f"written\t{folder}\n"
+    assert from_cache(folder / CACHE_NAME, catalogs_in(folder)) is not None
+    assert [p.name for p in folder.iterdir() if p.name != "a.mo"] == [CACHE_NAME]  # no temp
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert again.stdout == f"unchanged\t{folder}\n"
+    usage = subprocess.run(command[:3], check=False, capture_output=True, text=True)
+    assert usage.returncode == 2 and "usage" in usage.stderr
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU msgfmt not installed")
+def test_compile_catalogs_writes_the_cache(tmp_path: Path) -> None:
+    """tools/compile_catalogs.sh, on a copy of the catalogs' sources: every .mo and the cache."""
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "compile_catalogs.sh", tmp_path / "tools")
+    source = ROOT / "resources" / "locale" / "zh_CN" / "LC_MESSAGES"
+    where = tmp_path / "resources" / "locale" / "zh_CN" / "LC_MESSAGES"
+    where.mkdir(parents=True)
+    for po in source.glob("*.po"):
+        shutil.copy(po, where / po.name)
+    env = dict(os.environ, PYTHON=sys.executable, INSPECTOR_LANG="en")
+    script = [str(tmp_path / "tools" / "compile_catalogs.sh")]
+    done = subprocess.run(["bash", *script], env=env, capture_output=True, text=True, check=True)
+    assert "wrote the merged cache" in done.stderr
+    files = catalogs_in(where)
+    assert len(files) == len(list(source.glob("*.po")))
+    cached = from_cache(where / CACHE_NAME, files)
+    assert cached is not None
+    assert list(cached._catalog.items()) == list(merge(files)._catalog.items())
+    again = subprocess.run(["bash", *script], env=env, capture_output=True, text=True, check=True)
+    assert again.stderr == ""  # nothing compiled, the cache unchanged
