@@ -22,10 +22,10 @@ SIZES = (16, 24, 32, 48, 64, 128)
 
 def main() -> None:
     with Image.open(FOLDER / "inspector.png") as master:
-        master = master.convert("RGBA")
+        rgba = master.convert("RGBA")
         for size in SIZES:
             out = FOLDER / f"inspector-{size}.png"
-            master.resize((size, size), Image.Resampling.LANCZOS).save(out, optimize=True)
+            rgba.resize((size, size), Image.Resampling.LANCZOS).save(out, optimize=True)
             print(f"{out.relative_to(ROOT)}: {out.stat().st_size} bytes")
 
 
