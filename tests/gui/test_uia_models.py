@@ -100,3 +100,64 @@ def test_every_display_status_has_its_label(qtmodeltester: ModelTester) -> None:
     proxy.setSourceModel(model)
     proxy.sort(3, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, 3).data() == "需复核"  # sorted by the status's order, not its text
+
+
+def test_case_list_items_hold_every_role_and_follow_the_language(
+    qtmodeltester: ModelTester,
+) -> None:
+    from PySide6.QtGui import QColor, QStandardItemModel
+
+    from inspector_app.i18n import get_language, set_language
+    from inspector_app.services.cases import CaseSummary
+    from ui.pages.cases import SORT_ROLE
+
+    def summary(i: int, status: str, analysed: bool) -> CaseSummary:
+        return CaseSummary(
+            case_id=f"{i:08d}-case",
+            package_id=f"p{i}",
+            uscc=None,
+            enterprise=f"企业{i}",
+            district=None,
+            providers=("甲公司", "乙公司") if i else (),
+            project_id=None,
+            checklist=None,
+            folder=None,
+            status="in_progress",
+            display_status=status,
+            open_flags=3 * i,
+            analysed=analysed,
+            imported_at="2026-12-06T10:00:00+08:00",
+        )
+
+    model = CaseListModel()
+    # the view reads the items in C++: no Python data() answering each call
+    assert type(model).data is QStandardItemModel.data
+    model.set_cases([summary(0, "stale", False), summary(1, "concluded", True)])
+    qtmodeltester.check(model)
+    stale, done = 0, 1
+    assert model.index(stale, 4).data() == "-" and model.index(done, 4).data() == "3"
+    assert model.index(done, 4).data(SORT_ROLE) == 3
+    align = Qt.AlignmentFlag(model.index(done, 4).data(Qt.ItemDataRole.TextAlignmentRole))
+    assert align & Qt.AlignmentFlag.AlignRight
+    colour = model.index(stale, 3).data(Qt.ItemDataRole.ForegroundRole)
+    assert colour.color() == QColor("#b00020")
+    assert model.index(done, 3).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(done, 5).data() == "00000001"
+    assert model.index(done, 5).data(Qt.ItemDataRole.ToolTipRole) == "00000001-case"
+    assert model.index(done, 2).data() == "甲公司、乙公司" and model.index(stale, 2).data() == "-"
+    assert all(model.index(stale, c).data(CASE_ID_ROLE) == "00000000-case" for c in range(6))
+    assert not model.flags(model.index(done, 0)) & Qt.ItemFlag.ItemIsEditable
+    before = get_language()
+    try:
+        set_language("en")
+        model.retranslate()
+        assert model.headerData(3, Qt.Orientation.Horizontal) == "Status"
+        assert model.index(done, 3).data() != "已结论"
+        set_language("zh_CN")
+        model.retranslate()
+        assert model.headerData(3, Qt.Orientation.Horizontal) == "状态"
+        assert model.index(done, 3).data() == "已结论"
+    finally:
+        set_language(before)
+    model.set_cases([])
+    assert model.rowCount() == 0 and model.columnCount() == 6
