@@ -51,6 +51,16 @@ NOT_AT_START = (
     "hashlib",
     "getpass",
 )
+#: not at a start whose store did not change since the last listing (the case list's values
+#: come from its validated cache, inspector_app/services/caselist_cache.py)
+NOT_AT_A_LATER_START = (
+    *NOT_AT_START,
+    "inspector_app.findings.store",
+    "inspector_app.findings.core",
+    "inspector_app.findings.records",
+    "inspector_app.findings.outcome",
+    "decimal",
+)
 PROBE = """
 import gc, json, sys
 from PySide6.QtCore import QTimer
@@ -86,17 +96,18 @@ def test_start_shows_the_case_list_without_heavy_imports(tmp_path: Path, analyse
     flags = len(open_case(home, case_id).analysis().flags) if analysed else 0
     assert flags or not analysed
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE % (NOT_AT_START,), str(home.root)],
-        check=False,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.splitlines()[-1])
-    assert result["code"] == 0 and result["rows"] == [[flags, analysed]], result
-    assert result["gc"] == [False, True], result  # off while starting, on again (ui.app.started)
-    assert result["loaded"] == [], result
+    for not_loaded in (NOT_AT_START, NOT_AT_A_LATER_START):  # the first start, then another
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE % (not_loaded,), str(home.root)],
+            check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        result = json.loads(done.stdout.splitlines()[-1])
+        assert result["code"] == 0 and result["rows"] == [[flags, analysed]], result
+        assert result["gc"] == [False, True], result  # off while starting, on again
+        assert result["loaded"] == [], result
