@@ -40,7 +40,6 @@ from inspector_app import uscc as uscc_mod
 from inspector_app.canonjson import dumpb
 from inspector_app.errors import InputRefused, Issue, UsageError
 from inspector_app.findings.db import (
-    DB_NAME,
     Migration,
     MigrationSet,
     connect,
@@ -49,6 +48,7 @@ from inspector_app.findings.db import (
     transaction,
 )
 from inspector_app.findings.migrations import CORE
+from inspector_app.findings.reading import DB_NAME
 from inspector_app.home import Home
 from inspector_app.i18n import Message, bi, join, verbatim
 from inspector_app.identity import UnlockedIdentity

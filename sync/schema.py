@@ -121,7 +121,7 @@ SYNC = MigrationSet("sync", (INITIAL,))
 
 
 def database_path(home: Home) -> Path:
-    from inspector_app.findings.db import DB_NAME
+    from inspector_app.findings.reading import DB_NAME
 
     return home.workspace / DB_NAME
 

@@ -18,6 +18,7 @@ from inspector_app.findings import outcome
 from inspector_app.findings.attachments import AttachmentStore
 from inspector_app.findings.migrations import CORE
 from inspector_app.findings.model import CASE_STATUSES, CaseRow, Finding, package_paths
+from inspector_app.findings.reading import CASE_COLUMNS, DB_NAME, case_row
 from inspector_app.findings.records import (
     SignedCheckpoint,
     SignedRecord,
@@ -121,7 +122,7 @@ class StoreCore:
         ``sqlite3`` (:func:`~inspector_app.findings.db.connect_reader`); a database that does
         not exist yet or needs a migration is opened, created and migrated as usual."""
         self.workspace = workspace
-        self.path = workspace / dbm.DB_NAME
+        self.path = workspace / DB_NAME
         self.attachments = AttachmentStore(workspace / "attachments")
         reader = dbm.connect_reader(self.path, [CORE, *extra]) if read_only else None
         if reader is not None:
@@ -187,25 +188,8 @@ class StoreCore:
         assert case is not None
         return case
 
-    @staticmethod
-    def _case_row(row: Sequence[Any]) -> CaseRow:
-        return CaseRow(
-            case_id=row[0],
-            package_id=row[1],
-            uscc=row[2],
-            enterprise=row[3],
-            project_id=row[4],
-            checklist=row[5],
-            folder=row[6],
-            status=row[7],
-            imported_at=row[8],
-            warnings=json.loads(row[9] or "[]"),
-        )
-
-    _CASE_COLUMNS = (
-        "case_id, package_id, uscc, enterprise, project_id, checklist, folder, status,"
-        " imported_at, warnings"
-    )
+    _case_row = staticmethod(case_row)
+    _CASE_COLUMNS = CASE_COLUMNS
 
     def cases(self) -> list[CaseRow]:
         with self._errors():

@@ -26,6 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inspector_app.errors import EnvironmentProblem, InputRefused
+from inspector_app.findings.reading import (
+    BUSY_TIMEOUT_MS,
+    connect_query_only,
+)
 from inspector_app.i18n import bi
 from inspector_app.values import isoformat, now
 
@@ -34,8 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("inspector.findings")
 
-DB_NAME = "findings.sqlite3"
-BUSY_TIMEOUT_MS = 10_000
 
 # SQLite primary result codes that mean "the environment", not a bug.
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED = 3, 5, 6
@@ -161,15 +163,8 @@ def connect_reader(path: Path, sets: Sequence[MigrationSet]) -> Reader | None:
     if not path.is_file():
         return None
     with environment_errors(path):
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=rw",
-            uri=True,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-        )
+        conn = connect_query_only(path)
         try:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA query_only=ON")
             reader = Reader(conn)
             done = applied_migrations(reader)
             if any(done.get(m.namespace, []) != [x.name for x in m.migrations] for m in sets):

@@ -34,12 +34,18 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from inspector_app import __version__
 from inspector_app.findings.caserow import CaseRow
+from inspector_app.findings.reading import (
+    CASE_COLUMNS,
+    DB_NAME,
+    case_row,
+    connect_query_only,
+)
 from inspector_app.services.analysis_cache import _write_atomic
 
 log = logging.getLogger("inspector_app.services.caselist")
@@ -48,15 +54,6 @@ log = logging.getLogger("inspector_app.services.caselist")
 CACHE_NAME = "caselist-cache.json"
 #: bump when :class:`Derived` or the fingerprint changes meaning
 CACHE_FORMAT = 1
-
-# the store's names, without importing the store (tests/unit/services/test_caselist.py
-# checks them against ``findings.db`` and ``findings.core``)
-DB_NAME = "findings.sqlite3"
-BUSY_TIMEOUT_MS = 10_000
-CASE_COLUMNS = (
-    "case_id, package_id, uscc, enterprise, project_id, checklist, folder, status,"
-    " imported_at, warnings"
-)
 
 
 class Derived(NamedTuple):
@@ -116,22 +113,6 @@ class Snapshot(NamedTuple):
     fingerprint: str
     rows: list[CaseRow]
     exported: int | None
-
-
-def case_row(row: Sequence[Any]) -> CaseRow:
-    """A row of ``SELECT {CASE_COLUMNS} FROM cases`` as ``StoreCore`` reads it."""
-    return CaseRow(
-        case_id=row[0],
-        package_id=row[1],
-        uscc=row[2],
-        enterprise=row[3],
-        project_id=row[4],
-        checklist=row[5],
-        folder=row[6],
-        status=row[7],
-        imported_at=row[8],
-        warnings=json.loads(row[9] or "[]"),
-    )
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -199,15 +180,8 @@ def read_snapshot(workspace: Path) -> Snapshot | None:
     path = workspace / DB_NAME
     if not path.is_file():
         return None
-    conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=rw",
-        uri=True,
-        isolation_level=None,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-    )
+    conn = connect_query_only(path)
     try:
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA query_only=ON")
         conn.execute("BEGIN")
         found = fingerprint(conn)
         if found is None:

@@ -319,9 +319,9 @@ def analysis_target(home: Home, text: str) -> Path | str:
     path = Path(text)
     if path.exists():
         return path
-    from inspector_app.findings import db as dbm
+    from inspector_app.findings.reading import DB_NAME
 
-    if not text.strip() or not (home.workspace / dbm.DB_NAME).is_file():
+    if not text.strip() or not (home.workspace / DB_NAME).is_file():
         return path
     with open_store(home) as store:
         matches = [c for c in store.cases() if c.case_id.lower().startswith(text.strip().lower())]

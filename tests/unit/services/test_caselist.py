@@ -209,16 +209,17 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counted:
 
 def test_the_light_reader_names_the_store_s_own() -> None:
     from inspector_app.findings import db as dbm
+    from inspector_app.findings import reading
     from inspector_app.findings.core import StoreCore
-
-    assert caselist_cache.DB_NAME == dbm.DB_NAME
-    assert caselist_cache.BUSY_TIMEOUT_MS == dbm.BUSY_TIMEOUT_MS
-    assert caselist_cache.CASE_COLUMNS == StoreCore._CASE_COLUMNS
     from inspector_app.findings.model import CaseRow
 
-    assert (
-        CaseRow is caselist_cache.case_row(["c", "p", *[None] * 5, "imported", "t", "[]"]).__class__
-    )
+    # one definition, shared by the store and the case list's light reader
+    assert caselist_cache.DB_NAME is reading.DB_NAME
+    assert dbm.BUSY_TIMEOUT_MS is reading.BUSY_TIMEOUT_MS
+    assert StoreCore._CASE_COLUMNS is reading.CASE_COLUMNS is caselist_cache.CASE_COLUMNS
+    row = caselist_cache.case_row(["c", "p", *[None] * 5, "imported", "t", '["w"]'])
+    assert type(row) is CaseRow and row.warnings == ["w"] and row.status == "imported"
+    assert StoreCore._case_row is reading.case_row
 
 
 def test_cached_list_equals_the_full_one_through_every_change(
