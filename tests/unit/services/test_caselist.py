@@ -234,6 +234,11 @@ def test_cached_list_equals_the_full_one_through_every_change(
     assert counted.listing(home, hit=False) == []  # a new store: created, listed, cached
     a = services.import_case(home, clean_package).case_id
     b = services.import_case(home, other_package).case_id
+    # the store lists by import time, then case id: a before b whatever their random ids
+    order = {a: 0, b: 1}
+
+    def listing(*, hit: bool) -> list[services.CaseSummary]:
+        return sorted(counted.listing(home, hit=hit), key=lambda s: order.get(s.case_id, 2))
 
     def add(case_id: str, payload: dict[str, Any]) -> str:
         return services.add_finding(home, case_id, payload, signer=signer).finding.finding_id
@@ -241,25 +246,25 @@ def test_cached_list_equals_the_full_one_through_every_change(
     def states() -> list[tuple[str, str, int]]:
         return [(s.display_status, s.status, s.open_flags) for s in services.list_cases(home)]
 
-    listed = counted.listing(home, hit=False)  # the cases table changed
+    listed = listing(hit=False)  # the cases table changed
     assert [s.display_status for s in listed] == ["not_started", "not_started"]
     # the analysis's flags are read fresh beside a cache hit
     flags = [f.id for f in services.open_case(home, b).analysis().flags]
     assert flags
-    listed = counted.listing(home, hit=True)
+    listed = listing(hit=True)
     assert listed[1].analysed and listed[1].open_flags == len(flags)
     # observations only
     add(a, {"kind": "observation", "text": "现场"})
     add(a, {"kind": "observation", "text": "补充"})
-    assert counted.listing(home, hit=False)[0].display_status == "in_progress"
+    assert listing(hit=False)[0].display_status == "in_progress"
     # flag reviews (of a flag the analysis did not raise too); one superseded by a later
     # review of the same flag
     add(b, {"kind": "flag_review", "flag": "USAGE_BURST:other", "decision": "confirmed"})
-    assert counted.listing(home, hit=False)[1].open_flags == len(flags)
+    assert listing(hit=False)[1].open_flags == len(flags)
     add(b, {"kind": "flag_review", "flag": flags[0], "decision": "confirmed"})
-    assert counted.listing(home, hit=False)[1].open_flags == len(flags) - 1
+    assert listing(hit=False)[1].open_flags == len(flags) - 1
     add(b, {"kind": "flag_review", "flag": flags[0], "decision": "dismissed", "reason": "误报"})
-    listed = counted.listing(home, hit=False)
+    listed = listing(hit=False)
     assert listed[1].open_flags == len(flags) - 1 and listed[1].display_status == "in_progress"
     # a conclusion
     before = states()
@@ -272,14 +277,14 @@ def test_cached_list_equals_the_full_one_through_every_change(
             "requirements": ["上线质检模块"],
         },
     )
-    listed = counted.listing(home, hit=False)
+    listed = listing(hit=False)
     assert states() != before and listed[0].display_status == "concluded"
     # exported: the sync layer's table (and its migrations)
     sync_services.export_bundle(home, tmp_path / "out", signer=signer)
-    assert counted.listing(home, hit=False)[0].display_status == "exported"
+    assert listing(hit=False)[0].display_status == "exported"
     # a later local finding: concluded again
     add(a, {"kind": "observation", "text": "导出之后"})
-    assert counted.listing(home, hit=False)[0].display_status == "concluded"
+    assert listing(hit=False)[0].display_status == "concluded"
     # a stale conclusion: a ground withdrawn after the conclusion was signed
     add(b, {"kind": "flag_review", "flag": "PAYMENT_REFLUX:x", "decision": "confirmed"})
     obs = add(b, {"kind": "observation", "text": "资金回流"})
@@ -288,7 +293,7 @@ def test_cached_list_equals_the_full_one_through_every_change(
         b,
         {"kind": "conclusion", "recommendation": "disqualify", "summary": "…", "grounds": grounds},
     )
-    listed = counted.listing(home, hit=False)
+    listed = listing(hit=False)
     assert listed[1].display_status == "concluded" and listed[1].status == "concluded"
     add(
         b,
@@ -299,18 +304,18 @@ def test_cached_list_equals_the_full_one_through_every_change(
             "reason": "退款",
         },
     )
-    listed = counted.listing(home, hit=False)
+    listed = listing(hit=False)
     assert listed[1].display_status == "stale" and listed[1].status == "in_progress"
     assert listed[1].row is not None and listed[1].row.stale
     # a status changed by UPDATE (no finding added)
     with open_store(home) as store:
         store.set_case_status(a, "decided")
-    listed = counted.listing(home, hit=False)
+    listed = listing(hit=False)
     assert listed[0].status == "decided" and listed[0].row.status == "decided"  # type: ignore[union-attr]
     # a case folder's JSON is read fresh (not cached)
     folder = Path(listed[0].folder or "")
     (folder / "enterprise.json").write_text('{"district": "五华区"}', encoding="utf-8")
-    assert counted.listing(home, hit=True)[0].district == "五华区"
+    assert listing(hit=True)[0].district == "五华区"
 
 
 def test_records_imported_from_another_signer_invalidate_the_cache(
