@@ -5,7 +5,7 @@ that imports nothing of the store: the case list serves its rows from its cache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -23,6 +23,10 @@ class CaseRow:
     warnings: list[Any]
     #: this device's current conclusion of the case lost a ground (``findings.outcome``)
     stale: bool = False
+
+    def marked_stale(self) -> CaseRow:
+        """This row as a case whose conclusion went stale shows: ``stale``, back ``in_progress``."""
+        return replace(self, stale=True, status="in_progress")
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -18,7 +18,7 @@ from inspector_app.findings import outcome
 from inspector_app.findings.attachments import AttachmentStore
 from inspector_app.findings.migrations import CORE
 from inspector_app.findings.model import CASE_STATUSES, CaseRow, Finding, package_paths
-from inspector_app.findings.reading import CASE_COLUMNS, DB_NAME, case_row
+from inspector_app.findings.reading import CASE_COLUMNS, DB_NAME, case_matches, case_row
 from inspector_app.findings.records import (
     SignedCheckpoint,
     SignedRecord,
@@ -227,9 +227,7 @@ class StoreCore:
         if not rows:
             return rows
         stale = {f.record.case_id for f in self.stale_conclusions()}
-        return [
-            replace(r, stale=True, status="in_progress") if r.case_id in stale else r for r in rows
-        ]
+        return [r.marked_stale() if r.case_id in stale else r for r in rows]
 
     def resolve_case(self, text: str) -> CaseRow:
         """The case named by its id or a unique prefix of it.
@@ -241,10 +239,7 @@ class StoreCore:
         text = text.strip().lower()
         if not text:
             raise UsageError(bi("No case given."))
-        matches = [c for c in self.cases() if c.case_id.lower().startswith(text)]
-        exact = [c for c in matches if c.case_id.lower() == text]
-        if exact:
-            return exact[0]
+        matches = case_matches(self.cases(), text)
         if not matches:
             raise InputRefused(bi("No imported case matches {case}.", case=text))
         if len(matches) > 1:

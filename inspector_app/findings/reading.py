@@ -62,4 +62,20 @@ def case_row(row: Sequence[Any]) -> CaseRow:
     )
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "CASE_COLUMNS", "DB_NAME", "case_row", "connect_query_only"]
+def case_matches(rows: Sequence[CaseRow], text: str) -> list[CaseRow]:
+    """The cases ``text`` names (stripped, any case): the one whose id it is, else every one
+    whose id starts with it."""
+    text = text.strip().lower()
+    matches = [c for c in rows if c.case_id.lower().startswith(text)]
+    exact = [c for c in matches if c.case_id.lower() == text]
+    return exact[:1] or matches
+
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "CASE_COLUMNS",
+    "DB_NAME",
+    "case_matches",
+    "case_row",
+    "connect_query_only",
+]

@@ -23,11 +23,12 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inspector_app.findings.caserow import CaseRow
+from inspector_app.findings.reading import case_matches
 from inspector_app.home import Home
 from inspector_app.services import caselist_cache
 from inspector_app.services.analysis_cache import AnalysisCache
@@ -108,7 +109,7 @@ def _derive(store: FindingsStore, case: CaseRow) -> Derived:
         if f.origin == "local"
     ]
     return Derived(
-        stale=bool(getattr(case, "stale", False)),
+        stale=case.stale,
         local=bool(local),
         concluded=any(f.kind in ("conclusion", "decision") for f in local),
         last_seq=max((f.record.seq for f in local), default=None),
@@ -184,10 +185,7 @@ def _cached(home: Home) -> tuple[list[tuple[CaseRow, Derived]], int | None] | No
     derived = caselist_cache.load(home.workspace, snapshot.fingerprint)
     if derived is None or set(derived) != {r.case_id for r in snapshot.rows}:
         return None
-    rows = [
-        (replace(r, stale=True, status="in_progress") if derived[r.case_id].stale else r)
-        for r in snapshot.rows
-    ]
+    rows = [r.marked_stale() if derived[r.case_id].stale else r for r in snapshot.rows]
     return [(r, derived[r.case_id]) for r in rows], snapshot.exported
 
 
@@ -204,13 +202,7 @@ def _fingerprint(conn: sqlite3.Connection) -> str | None:
 def _resolve(rows: Sequence[CaseRow], text: str) -> CaseRow | None:
     """``StoreCore.resolve_case`` over ``rows``, or None where it raises (the full path
     raises the same then)."""
-    text = text.strip().lower()
-    if not text:
-        return None
-    matches = [c for c in rows if c.case_id.lower().startswith(text)]
-    exact = [c for c in matches if c.case_id.lower() == text]
-    if exact:
-        return exact[0]
+    matches = case_matches(rows, text) if text.strip() else []
     return matches[0] if len(matches) == 1 else None
 
 
